@@ -1,0 +1,38 @@
+// Finds and loads scenario files: by name from scenarios/, or by path.
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseScenario, ScenarioError, type Scenario } from '../infra/scenario.ts';
+import { UsageError } from './usage-error.ts';
+
+export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+
+export async function scenarioNames(): Promise<string[]> {
+  const files = await readdir(SCENARIOS_DIR);
+  return files.filter((file) => file.endsWith('.json')).map((file) => basename(file, '.json')).sort();
+}
+
+/** A scenario name (scenarios/NAME.json) or a path to a JSON file. */
+export async function loadScenario(nameOrPath: string): Promise<Scenario> {
+  const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
+  const path = isPath ? resolve(nameOrPath) : join(SCENARIOS_DIR, `${nameOrPath}.json`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    const known = (await scenarioNames()).join(', ');
+    throw new UsageError(isPath ? `cannot read scenario file ${path}` : `no scenario named "${nameOrPath}"; known scenarios: ${known} (or give a path to a .json file)`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseScenario(data, path);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,11 @@
+// Colour only for people: not when piped, not with NO_COLOR.
+import { styleText } from 'node:util';
+
+type Style = Parameters<typeof styleText>[0];
+
+export function styler(stream: NodeJS.WriteStream): (style: Style, text: string) => string {
+  const colour = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  return (style, text) => (colour ? styleText(style, text) : text);
+}
+
+export const plain = (_style: Style, text: string): string => text;

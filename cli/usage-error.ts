@@ -1,0 +1,6 @@
+/** Bad input from the user: printed as one message, exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, interrupted: 130 } as const;

@@ -1,0 +1,48 @@
+// The run-events table: one partition per run, sorted by time.
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventLog, RunEvent } from '../core/events.ts';
+import { documentClient } from './dynamodb-clients.ts';
+import { EVENTS_TTL_ATTRIBUTE, EVENTS_TTL_SECONDS } from './tables.ts';
+
+const TIME_DIGITS = 15;
+
+export class DynamoDbEventLog implements EventLog {
+  private readonly client: DynamoDBDocumentClient;
+  private sequence = 0;
+
+  constructor(
+    private readonly tableName: string,
+    client?: DynamoDBDocumentClient,
+  ) {
+    this.client = client ?? documentClient();
+  }
+
+  async append(event: RunEvent): Promise<void> {
+    // Time first so a Query returns events in order; actor and a counter keep keys unique.
+    const seq = `${String(event.at).padStart(TIME_DIGITS, '0')}#${event.actor}#${(this.sequence++).toString(36)}#${Math.random().toString(36).slice(2, 8)}`;
+    const expiresAt = Math.floor(Date.now() / 1000) + EVENTS_TTL_SECONDS;
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...event, seq, [EVENTS_TTL_ATTRIBUTE]: expiresAt } }));
+  }
+
+  async list(runId: string): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'runId = :r',
+          ExpressionAttributeValues: { ':r': runId },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { seq: _seq, [EVENTS_TTL_ATTRIBUTE]: _ttl, ...event } = item;
+        events.push(event as RunEvent);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+}

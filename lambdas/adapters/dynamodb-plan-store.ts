@@ -1,0 +1,118 @@
+// PlanStore on DynamoDB. Plans live under one partition ("plan") sorted by
+// generation, so the newest is one Query; fences are one item per endpoint.
+// Only single-item conditional writes: dynalite has no TransactWriteItems.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { PlanExists } from '../core/errors.ts';
+import type { Plan } from '../core/plan.ts';
+import type { PlanStore } from '../core/ports.ts';
+import { documentClient } from './dynamodb-clients.ts';
+
+const PLAN_PARTITION = 'plan';
+const FENCE_PREFIX = 'fence#';
+
+export class DynamoDbPlanStore implements PlanStore {
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client?: DynamoDBDocumentClient,
+  ) {
+    this.client = client ?? documentClient();
+  }
+
+  async putPlan(plan: Plan): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: PLAN_PARTITION, sk: plan.generation, ...plan },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new PlanExists(plan.generation);
+      throw error;
+    }
+  }
+
+  async newestPlan(): Promise<Plan | undefined> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PLAN_PARTITION },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return page.Items?.[0] ? toPlan(page.Items[0]) : undefined;
+  }
+
+  async getPlan(generation: number): Promise<Plan | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: PLAN_PARTITION, sk: generation }, ConsistentRead: true }),
+    );
+    return Item ? toPlan(Item) : undefined;
+  }
+
+  async listGenerations(): Promise<number[]> {
+    const generations: number[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PLAN_PARTITION },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) generations.push(Number(item.sk));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return generations;
+  }
+
+  async deletePlan(generation: number): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: PLAN_PARTITION, sk: generation } }));
+  }
+
+  async advanceFence(endpoint: string, generation: number, enactor: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `${FENCE_PREFIX}${endpoint}`, sk: 0 },
+          UpdateExpression: 'SET generation = :g, enactor = :e',
+          // Monotonic: equal is allowed so an Enactor can retry its own generation.
+          ConditionExpression: 'attribute_not_exists(generation) OR generation <= :g',
+          ExpressionAttributeValues: { ':g': generation, ':e': enactor },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function toPlan(item: Record<string, unknown>): Plan {
+  return {
+    generation: Number(item.generation),
+    createdAt: Number(item.createdAt),
+    endpoints: item.endpoints as string[],
+    loadBalancers: item.loadBalancers as Plan['loadBalancers'],
+  };
+}

@@ -1,0 +1,21 @@
+// The key schema of the lab's two tables: one definition, used by the
+// adapters, the embedded target's table set-up and the CDK stack.
+
+export const PLANS_TABLE_KEYS = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'N' },
+} as const;
+
+export const EVENTS_TABLE_KEYS = {
+  partitionKey: { name: 'runId', type: 'S' },
+  sortKey: { name: 'seq', type: 'S' },
+} as const;
+
+/** Run events expire on their own (DynamoDB TTL) so a sandbox cleans itself. */
+export const EVENTS_TTL_ATTRIBUTE = 'expiresAt';
+export const EVENTS_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface TableNames {
+  plans: string;
+  events: string;
+}

@@ -1,0 +1,33 @@
+// The only place that reads process.env for the Lambda handlers.
+
+export interface LambdaConfig {
+  plansTable: string;
+  eventsTable: string;
+  hostedZoneId: string;
+  zoneName: string;
+  /** "host:port" of a DNS server for the Probe; unset in AWS (the VPC resolver answers). */
+  dnsServer?: string;
+}
+
+export const CONFIG_VARIABLES = {
+  plansTable: 'PLANS_TABLE',
+  eventsTable: 'EVENTS_TABLE',
+  hostedZoneId: 'HOSTED_ZONE_ID',
+  zoneName: 'ZONE_NAME',
+  dnsServer: 'DNS_SERVER',
+} as const;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
+  const required = (key: Exclude<keyof LambdaConfig, 'dnsServer'>): string => {
+    const value = env[CONFIG_VARIABLES[key]];
+    if (!value) throw new Error(`environment variable ${CONFIG_VARIABLES[key]} is not set; the CDK stack sets it on every lab function`);
+    return value;
+  };
+  return {
+    plansTable: required('plansTable'),
+    eventsTable: required('eventsTable'),
+    hostedZoneId: required('hostedZoneId'),
+    zoneName: required('zoneName'),
+    dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
+  };
+}

@@ -1,0 +1,37 @@
+// Named domain errors; adapters map their SDK errors onto these.
+
+/** Route 53 rejected a change batch (InvalidChangeBatch): a precondition no longer held. */
+export class ChangeRejected extends Error {
+  override readonly name = 'ChangeRejected';
+  constructor(readonly messages: string[]) {
+    super(messages.join('; ') || 'change batch rejected');
+  }
+}
+
+/** The DNS API asked us to slow down (Throttling, PriorRequestNotComplete). */
+export class Throttled extends Error {
+  override readonly name = 'Throttled';
+}
+
+/** A plan of that generation is already stored. */
+export class PlanExists extends Error {
+  override readonly name = 'PlanExists';
+  constructor(readonly generation: number) {
+    super(`plan generation ${generation} already exists`);
+  }
+}
+
+/**
+ * An endpoint points at a plan that is no longer in the plan store: the
+ * Enactor cannot build the rollback record, so it cannot apply anything.
+ * This is the state that kept the October 2025 outage from self-repairing.
+ */
+export class ActivePlanMissing extends Error {
+  override readonly name = 'ActivePlanMissing';
+  constructor(
+    readonly endpoint: string,
+    readonly generation: number,
+  ) {
+    super(`${endpoint} points at generation ${generation}, which is no longer in the plan store`);
+  }
+}

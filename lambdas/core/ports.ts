@@ -1,0 +1,39 @@
+// The ports the domain talks to. Every call is an await: the explorer treats
+// each one as a scheduling point, so the domain reaches the world only here.
+import type { RecordChange, RecordSet } from './dns-records.ts';
+import type { EventFields } from './events.ts';
+import type { Plan } from './plan.ts';
+
+export interface PlanStore {
+  /** Stores a new generation; throws PlanExists if that generation is taken. */
+  putPlan(plan: Plan): Promise<void>;
+  newestPlan(): Promise<Plan | undefined>;
+  getPlan(generation: number): Promise<Plan | undefined>;
+  listGenerations(): Promise<number[]>;
+  deletePlan(generation: number): Promise<void>;
+  /**
+   * Monotonic fence for one endpoint: records that `generation` is being
+   * written, unless a newer generation was fenced already (then false).
+   */
+  advanceFence(endpoint: string, generation: number, enactor: string): Promise<boolean>;
+}
+
+export interface DnsZone {
+  /** Record sets at exactly this name. */
+  recordsAt(name: string): Promise<RecordSet[]>;
+  /** One Route 53 change batch: all or nothing; ChangeRejected or Throttled on failure. */
+  change(changes: RecordChange[]): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Resolves a name to IPv4 addresses through DNS; [] when the answer is empty. */
+export interface Resolver {
+  resolve4(name: string): Promise<string[]>;
+}
+
+/** Records what one actor did; the adapter adds run id, actor and time. */
+export type Recorder = (fields: EventFields) => Promise<void>;

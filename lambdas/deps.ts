@@ -1,0 +1,48 @@
+// What a handler needs from the world. Lambda builds it from the environment;
+// the embedded target builds it from its loopback endpoints. Never a
+// process-wide singleton per actor: embedded runs share one process.
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventLog } from './core/events.ts';
+import type { Clock, DnsZone, PlanStore, Resolver } from './core/ports.ts';
+import { systemClock } from './adapters/clocks.ts';
+import { DnsResolver } from './adapters/dns-resolver.ts';
+import { DynamoDbEventLog } from './adapters/dynamodb-event-log.ts';
+import { DynamoDbPlanStore } from './adapters/dynamodb-plan-store.ts';
+import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
+import type { LambdaConfig } from './config.ts';
+import { readConfig } from './config.ts';
+
+export interface LabDeps {
+  store: PlanStore;
+  dns: DnsZone;
+  events: EventLog;
+  clock: Clock;
+  resolver: Resolver;
+  zone: string;
+}
+
+export interface SdkClients {
+  dynamodb?: DynamoDBDocumentClient;
+  route53?: Route53Client;
+}
+
+export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, clock: Clock = systemClock): LabDeps {
+  return {
+    store: new DynamoDbPlanStore(config.plansTable, clients.dynamodb),
+    dns: new Route53DnsZone(config.hostedZoneId, clients.route53),
+    events: new DynamoDbEventLog(config.eventsTable, clients.dynamodb),
+    clock,
+    resolver: new DnsResolver(config.dnsServer),
+    zone: config.zoneName,
+  };
+}
+
+/** A Lambda entry point: deps are built on the first invocation and reused while the environment is warm. */
+export function lambdaEntry<E, R>(factory: (deps: LabDeps) => (event: E) => Promise<R>): (event: E) => Promise<R> {
+  let handler: ((event: E) => Promise<R>) | undefined;
+  return (event) => {
+    handler ??= factory(depsFromConfig(readConfig()));
+    return handler(event);
+  };
+}

@@ -1,0 +1,37 @@
+// One code for the three Enactor functions: which Enactor (AZ) it is comes in
+// the event, so the embedded target can run all three in one process.
+import { applyEndpoint, begin, runEnactor, type EnactorContext, type StepResult } from '../core/enactor.ts';
+import { cleanUp } from '../core/cleanup.ts';
+import { makeRecorder } from '../core/events.ts';
+import { SafeguardSet } from '../core/safeguards.ts';
+import { lambdaEntry, type LabDeps } from '../deps.ts';
+import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';
+
+export function enactorHandler(deps: LabDeps) {
+  return async (event: unknown): Promise<StepResult> => {
+    const input = parseTaskInput(enactorInputSchema, event, 'enactor');
+    const ctx: EnactorContext = {
+      enactor: input.enactor,
+      zone: deps.zone,
+      store: deps.store,
+      dns: deps.dns,
+      clock: deps.clock,
+      record: makeRecorder(deps.events, deps.clock, input.runId, input.enactor),
+      safeguards: new SafeguardSet(input.safeguards),
+      policy: input.settings.policy,
+      faults: input.settings.faults,
+    };
+    return runStep(ctx, input);
+  };
+}
+
+function runStep(ctx: EnactorContext, input: EnactorInput): Promise<StepResult> {
+  if (input.step === 'begin') return begin(ctx);
+  if (input.step === 'run') return runEnactor(ctx);
+  if (!input.work) throw new Error(`enactor input is invalid: work: required for step "${input.step}" (pass the begin step's result)`);
+  if (input.step === 'cleanup') return cleanUp(ctx, input.work);
+  if (!input.endpoint) throw new Error('enactor input is invalid: endpoint: required for step "apply"');
+  return applyEndpoint(ctx, input.work, input.endpoint);
+}
+
+export const handler = lambdaEntry(enactorHandler);

@@ -1,0 +1,18 @@
+import { makeRecorder } from '../core/events.ts';
+import { probeEndpoints } from '../core/probe.ts';
+import { lambdaEntry, type LabDeps } from '../deps.ts';
+import { parseTaskInput, probeInputSchema } from '../task-input.ts';
+
+export function probeHandler(deps: LabDeps) {
+  return async (event: unknown) => {
+    const input = parseTaskInput(probeInputSchema, event, 'probe');
+    const { endpoints, probeSamples } = input.settings;
+    const addresses = await probeEndpoints(deps.resolver, endpoints, deps.zone, probeSamples);
+    const empty = Object.entries(addresses).filter(([, list]) => list.length === 0).map(([endpoint]) => endpoint);
+    const outcome = empty.length ? 'empty' : 'answering';
+    await makeRecorder(deps.events, deps.clock, input.runId, 'probe')({ step: 'probe', outcome, detail: input.label, addresses });
+    return { continue: true, status: outcome, addresses };
+  };
+}
+
+export const handler = lambdaEntry(probeHandler);

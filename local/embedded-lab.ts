@@ -1,0 +1,173 @@
+// The embedded target: DynamoDB (dynalite, in memory), the lab's Route 53
+// endpoint and a DNS server, all on loopback in this process. The handlers
+// reach them through the same AWS SDK calls they make in Lambda.
+import './node-compat.ts';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../lambdas/core/ports.ts';
+import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
+import { systemClock } from '../lambdas/adapters/clocks.ts';
+import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
+import type { LambdaConfig } from '../lambdas/config.ts';
+import { startDnsServer } from './dns/server.ts';
+import { Route53Model } from './route53/zone-model.ts';
+import { startRoute53Server } from './route53/server.ts';
+
+export const DEFAULT_ZONE = 'lab.internal';
+export const EMBEDDED_REGION = 'us-east-1';
+/** The embedded endpoints accept any credentials; the SDK still needs some to sign with. */
+export const EMBEDDED_CREDENTIALS = { accessKeyId: 'racelab', secretAccessKey: 'racelab' };
+const EMBEDDED_VPC = { VPCId: 'vpc-0e1ab0000000000e1', VPCRegion: EMBEDDED_REGION } as const;
+
+export interface EmbeddedLabOptions {
+  zone?: string;
+  host?: string;
+  /** 0 (default) picks free ports. */
+  ports?: { dynamodb?: number; route53?: number; dns?: number };
+}
+
+export interface EmbeddedLab {
+  zone: string;
+  hostedZoneId: string;
+  tables: TableNames;
+  endpoints: { dynamodb: string; route53: string; dns: string };
+  model: Route53Model;
+  config: LambdaConfig;
+  /** Environment variables that point the AWS CLI and any SDK at this lab. */
+  environment: Record<string, string>;
+  deps(clock?: Clock): LabDeps;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promise<EmbeddedLab> {
+  const host = options.host ?? '127.0.0.1';
+  const zone = options.zone ?? DEFAULT_ZONE;
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve, reject) => {
+      dynamo.once('error', reject);
+      dynamo.listen(options.ports?.dynamodb ?? 0, host, () => resolve());
+    });
+    closers.push(() => new Promise((resolve) => dynamo.close(() => resolve())));
+    const dynamodbEndpoint = `http://${host}:${(dynamo.address() as AddressInfo).port}`;
+
+    const model = new Route53Model();
+    const route53Server = await startRoute53Server(model, { host, port: options.ports?.route53 ?? 0 });
+    closers.push(() => route53Server.close());
+
+    const dnsServer = await startDnsServer(model, { host, port: options.ports?.dns ?? 0 });
+    closers.push(() => dnsServer.close());
+
+    const sdk = { region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS };
+    const dynamodb = new DynamoDBClient({ ...sdk, endpoint: dynamodbEndpoint });
+    const route53 = new Route53Client({ ...sdk, endpoint: route53Server.endpoint });
+    closers.push(async () => {
+      dynamodb.destroy();
+      route53.destroy();
+    });
+    const tables: TableNames = { plans: 'racelab-plans', events: 'racelab-events' };
+    await createTables(dynamodb, tables);
+    const hostedZoneId = await createPrivateZone(route53, zone);
+
+    const config: LambdaConfig = {
+      plansTable: tables.plans,
+      eventsTable: tables.events,
+      hostedZoneId,
+      zoneName: zone,
+      dnsServer: `${dnsServer.host}:${dnsServer.port}`,
+    };
+    const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+    const deps = (clock: Clock = systemClock) => depsFromConfig(config, { dynamodb: documents, route53 }, clock);
+    await warmUp(deps(), zone);
+    return {
+      zone,
+      hostedZoneId,
+      tables,
+      endpoints: { dynamodb: dynamodbEndpoint, route53: route53Server.endpoint, dns: config.dnsServer! },
+      model,
+      config,
+      environment: {
+        AWS_REGION: EMBEDDED_REGION,
+        AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_ENDPOINT_URL_ROUTE_53: route53Server.endpoint,
+        PLANS_TABLE: tables.plans,
+        EVENTS_TABLE: tables.events,
+        HOSTED_ZONE_ID: hostedZoneId,
+        ZONE_NAME: zone,
+        DNS_SERVER: config.dnsServer!,
+      },
+      deps,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The first call of each SDK command costs tens of milliseconds (code loading,
+ * JIT). A scaled run would count that as seconds of scenario time and skew the
+ * race, so every call path is exercised once before any run starts.
+ */
+async function warmUp(deps: LabDeps, zone: string): Promise<void> {
+  const name = `warm-up.${zone}`;
+  const record = { name, type: 'TXT', ttl: 1, values: ['"warm-up"'] } as const;
+  await deps.store.newestPlan();
+  await deps.store.getPlan(0);
+  await deps.store.listGenerations();
+  await deps.store.deletePlan(0);
+  await deps.dns.recordsAt(name);
+  await deps.dns.change([{ action: 'CREATE', record: { ...record, values: [...record.values] } }]);
+  await deps.dns.change([{ action: 'DELETE', record: { ...record, values: [...record.values] } }]);
+  await deps.events.list('warm-up');
+  await deps.resolver.resolve4(name);
+}
+
+async function createTables(client: DynamoDBClient, tables: TableNames): Promise<void> {
+  for (const [name, keys] of [
+    [tables.plans, PLANS_TABLE_KEYS],
+    [tables.events, EVENTS_TABLE_KEYS],
+  ] as const) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: keys.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: keys.sortKey.name, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: keys.partitionKey.name, AttributeType: keys.partitionKey.type },
+          { AttributeName: keys.sortKey.name, AttributeType: keys.sortKey.type },
+        ],
+      }),
+    );
+  }
+  await client
+    .send(new UpdateTimeToLiveCommand({ TableName: tables.events, TimeToLiveSpecification: { Enabled: true, AttributeName: EVENTS_TTL_ATTRIBUTE } }))
+    .catch(() => undefined); // dynalite may not implement TTL; expiry does not matter in memory
+}
+
+async function createPrivateZone(client: Route53Client, zone: string): Promise<string> {
+  const created = await client.send(
+    new CreateHostedZoneCommand({
+      Name: zone,
+      CallerReference: `racelab-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      HostedZoneConfig: { PrivateZone: true, Comment: 'dns-race-lab embedded target' },
+      VPC: EMBEDDED_VPC,
+    }),
+  );
+  const id = created.HostedZone?.Id;
+  if (!id) throw new Error('the embedded Route 53 endpoint returned no hosted zone id');
+  return id.replace(/^\/hostedzone\//, '');
+}

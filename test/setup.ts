@@ -1,0 +1,1 @@
+import '../local/node-compat.ts';
