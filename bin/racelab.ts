@@ -49,7 +49,17 @@ program
   .option('--dynamodb-port <port>', 'port for the DynamoDB API (default: a free one)')
   .option('--route53-port <port>', 'port for the Route 53 API (default: a free one)')
   .option('--dns-port <port>', 'UDP port for the DNS server (default: a free one)')
-  .option('--json', 'print the endpoints and environment as one JSON line')
+  .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
+  .addOption(new Option('-s, --safeguard <name>', 'with --scenario: switch a safeguard on (repeatable)').default([]).argParser(collect))
+  .option('--seed <n>', "with --scenario: seed for the Planner's weights")
+  .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  racelab up                         # empty lab: drive it yourself with the AWS CLI
+  racelab up --scenario oct-2025     # run the race, then: dig @127.0.0.1 -p PORT dynamodb.us-east-1.lab.internal`,
+  )
   .action(async (options) => {
     process.exitCode = await upCommand(options);
   });

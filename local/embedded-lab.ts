@@ -126,6 +126,7 @@ async function warmUp(deps: LabDeps, zone: string): Promise<void> {
   await deps.store.getPlan(0);
   await deps.store.listGenerations();
   await deps.store.deletePlan(0);
+  await deps.store.advanceFence('warm-up', 0, 'warm-up');
   await deps.dns.recordsAt(name);
   await deps.dns.change([{ action: 'CREATE', record: { ...record, values: [...record.values] } }]);
   await deps.dns.change([{ action: 'DELETE', record: { ...record, values: [...record.values] } }]);

@@ -2,8 +2,13 @@
 // dig and any SDK can look at (or drive) the lab by hand.
 import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { parseInteger } from '../options.ts';
+import { parseRunRequest, printReport, runOnLab } from './run.ts';
 
 export interface UpOptions {
+  /** Run this scenario first, then keep serving its end state. */
+  scenario?: string;
+  safeguard: string[];
+  seed?: string;
   dynamodbPort?: string;
   route53Port?: string;
   dnsPort?: string;
@@ -13,6 +18,8 @@ export interface UpOptions {
 const PORT_RANGE = { min: 0, max: 65535 };
 
 export async function upCommand(options: UpOptions): Promise<number> {
+  // Validate everything before any port is opened.
+  const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
   const lab = await startEmbeddedLab({
     ports: {
       dynamodb: parseInteger('--dynamodb-port', options.dynamodbPort, PORT_RANGE),
@@ -21,6 +28,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
     },
   });
   const [dnsHost, dnsPort] = lab.endpoints.dns.split(':');
+  if (request) printReport(await runOnLab(lab, request, options), options.json);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ endpoints: lab.endpoints, hostedZoneId: lab.hostedZoneId, zone: lab.zone, tables: lab.tables, environment: lab.environment })}\n`);
   } else {
@@ -30,7 +38,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
         `dns-race-lab embedded target is up (Ctrl-C to stop)`,
         `  DynamoDB API   ${lab.endpoints.dynamodb}   tables: ${lab.tables.plans}, ${lab.tables.events}`,
         `  Route 53 API   ${lab.endpoints.route53}   private hosted zone ${lab.zone} (${lab.hostedZoneId})`,
-        `  DNS            ${lab.endpoints.dns} (UDP)`,
+        `  DNS            ${lab.endpoints.dns} (UDP and TCP)`,
         '',
         'Environment for the AWS CLI and SDKs:',
         env,

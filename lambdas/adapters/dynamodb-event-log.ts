@@ -1,5 +1,5 @@
 // The run-events table: one partition per run, sorted by time.
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventLog, RunEvent } from '../core/events.ts';
 import { documentClient } from './dynamodb-clients.ts';
 import { EVENTS_TTL_ATTRIBUTE, EVENTS_TTL_SECONDS } from './tables.ts';
@@ -26,23 +26,16 @@ export class DynamoDbEventLog implements EventLog {
 
   async list(runId: string): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'runId = :r',
-          ExpressionAttributeValues: { ':r': runId },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.tableName, KeyConditionExpression: 'runId = :r', ExpressionAttributeValues: { ':r': runId }, ConsistentRead: true },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { seq: _seq, [EVENTS_TTL_ATTRIBUTE]: _ttl, ...event } = item;
         events.push(event as RunEvent);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return events;
   }
 }

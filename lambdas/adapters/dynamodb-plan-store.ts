@@ -8,6 +8,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  paginateQuery,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { PlanExists } from '../core/errors.ts';
@@ -16,6 +17,7 @@ import type { PlanStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb-clients.ts';
 
 const PLAN_PARTITION = 'plan';
+const COUNTER_KEY = { pk: 'generation-counter', sk: 0 };
 const FENCE_PREFIX = 'fence#';
 
 export class DynamoDbPlanStore implements PlanStore {
@@ -26,6 +28,19 @@ export class DynamoDbPlanStore implements PlanStore {
     client?: DynamoDBDocumentClient,
   ) {
     this.client = client ?? documentClient();
+  }
+
+  async nextGeneration(): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: COUNTER_KEY,
+        UpdateExpression: 'ADD generation :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.generation);
   }
 
   async putPlan(plan: Plan): Promise<void> {
@@ -66,21 +81,11 @@ export class DynamoDbPlanStore implements PlanStore {
 
   async listGenerations(): Promise<number[]> {
     const generations: number[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PLAN_PARTITION },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) generations.push(Number(item.sk));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PLAN_PARTITION }, ProjectionExpression: 'sk', ConsistentRead: true },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) generations.push(Number(item.sk));
     return generations;
   }
 

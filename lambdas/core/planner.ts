@@ -1,6 +1,7 @@
 // The DNS Planner: writes the next generation of the plan, with load-balancer
 // weights that depend only on the seed and the generation (deterministic).
-import { PlanExists } from './errors.ts';
+// Generations come from the store's counter, never from "newest + 1": after a
+// clean-up deletes plans, newest + 1 could hand out a number used before.
 import type { Plan } from './plan.ts';
 import type { Clock, PlanStore, Recorder } from './ports.ts';
 import { randomInt, seededRandom } from './random.ts';
@@ -23,8 +24,6 @@ export interface PlannerContext {
 }
 
 const WEIGHT_MAX = 3;
-/** Another Planner may take the generation we computed; retry a bounded number of times. */
-const PUT_ATTEMPTS_MAX = 10;
 
 export function makePlan(generation: number, settings: PlannerSettings, createdAt: number): Plan {
   // Mix the generation into the seed so every generation differs, yet replays identically.
@@ -47,16 +46,9 @@ export async function writePlans(ctx: PlannerContext, settings: PlannerSettings,
 }
 
 async function writeNextPlan(ctx: PlannerContext, settings: PlannerSettings): Promise<number> {
-  for (let attempt = 1; attempt <= PUT_ATTEMPTS_MAX; attempt++) {
-    const newest = await ctx.store.newestPlan();
-    const generation = (newest?.generation ?? 0) + 1;
-    try {
-      await ctx.store.putPlan(makePlan(generation, settings, ctx.clock.now()));
-      await ctx.record({ step: 'plan', outcome: 'written', generation });
-      return generation;
-    } catch (error) {
-      if (!(error instanceof PlanExists)) throw error;
-    }
-  }
-  throw new Error(`planner: could not write a new generation in ${PUT_ATTEMPTS_MAX} attempts`);
+  const generation = await ctx.store.nextGeneration();
+  // PlanExists here would mean the counter fell behind the plans: let it surface.
+  await ctx.store.putPlan(makePlan(generation, settings, ctx.clock.now()));
+  await ctx.record({ step: 'plan', outcome: 'written', generation });
+  return generation;
 }

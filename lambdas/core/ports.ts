@@ -5,6 +5,8 @@ import type { EventFields } from './events.ts';
 import type { Plan } from './plan.ts';
 
 export interface PlanStore {
+  /** Takes the next generation number: atomic and monotonic, even after plans are deleted. */
+  nextGeneration(): Promise<number>;
   /** Stores a new generation; throws PlanExists if that generation is taken. */
   putPlan(plan: Plan): Promise<void>;
   newestPlan(): Promise<Plan | undefined>;

@@ -1,0 +1,143 @@
+// Proves the loopback DNS server answers from the zone model the way Route 53
+// Resolver answers for a private zone, as seen by Node's own resolver: CNAME
+// chains, one weighted set per query in proportion to the weights, dangling
+// in-zone CNAMEs and unknown names as NXDOMAIN, TXT strings, live updates.
+
+import { promises as dns } from 'node:dns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordChange, RecordSet } from '../../lambdas/core/dns-records.ts';
+import { startDnsServer, ZoneAnswerer, type DnsServer } from '../../local/dns/server.ts';
+import { Route53Model, ZoneRecords } from '../../local/route53/zone-model.ts';
+
+const create = (record: RecordSet): RecordChange => ({ action: 'CREATE', record });
+const upsert = (record: RecordSet): RecordChange => ({ action: 'UPSERT', record });
+// TTL 0 so that no resolver-side cache could hide the server's round robin.
+const a = (name: string, values: string[], extra: Partial<RecordSet> = {}): RecordSet => ({ name, type: 'A', ttl: 0, values, ...extra });
+const cname = (name: string, target: string): RecordSet => ({ name, type: 'CNAME', ttl: 0, values: [target] });
+
+async function failureCode(query: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await query;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
+  }
+  return undefined;
+}
+
+describe('DNS server over the zone model', () => {
+  const model = new Route53Model();
+  const vpc = { vpcId: 'vpc-0123456789abcdef0', vpcRegion: 'us-east-1' };
+  let zoneId: string;
+  let server: DnsServer;
+  let resolver: dns.Resolver;
+
+  beforeAll(async () => {
+    zoneId = model.createHostedZone({ name: 'lab.internal', callerReference: 'lab', privateZone: true, vpc }).hostedZone.id;
+    const other = model.createHostedZone({ name: 'other.test', callerReference: 'other', privateZone: true, vpc }).hostedZone.id;
+    model.changeResourceRecordSets(zoneId, [
+      create(cname('dynamodb.us-east-1.lab.internal', 'lb.lab.internal')),
+      create(cname('alias.lab.internal', 'dynamodb.us-east-1.lab.internal')),
+      create(a('lb.lab.internal', ['10.0.0.1'], { setIdentifier: 'plan-1', weight: 1 })),
+      create(a('lb.lab.internal', ['10.0.0.3'], { setIdentifier: 'plan-2', weight: 3 })),
+      create(a('drain.lab.internal', ['10.0.1.1'], { setIdentifier: 'live', weight: 1 })),
+      create(a('drain.lab.internal', ['10.0.1.2'], { setIdentifier: 'drained', weight: 0 })),
+      create(a('multi.lab.internal', ['10.0.2.1', '10.0.2.2'])),
+      create(cname('dangling.lab.internal', 'gone.lab.internal')),
+      create({ name: 'plan.lab.internal', type: 'TXT', ttl: 0, values: ['"plan 7" "leader=enactor-1"', '"say \\"hi\\""'] }),
+      create(a('deep.down.lab.internal', ['10.0.3.1'])),
+      create(cname('cross.lab.internal', 'www.other.test')),
+    ]);
+    model.changeResourceRecordSets(other, [create(a('www.other.test', ['192.0.2.10']))]);
+    server = await startDnsServer(model);
+    resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`${server.host}:${server.port}`]);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('follows an in-zone CNAME chain to the addresses of its target', async () => {
+    expect(await resolver.resolveCname('dynamodb.us-east-1.lab.internal')).toEqual(['lb.lab.internal']);
+    const addresses = await resolver.resolve4('alias.lab.internal');
+    expect(['10.0.0.1', '10.0.0.3']).toContain(addresses[0]);
+    expect(addresses).toHaveLength(1);
+  });
+
+  it('follows a CNAME into another zone of the same model', async () => {
+    expect(await resolver.resolve4('cross.lab.internal')).toEqual(['192.0.2.10']);
+  });
+
+  it('answers weighted sets one per query, in proportion to the weights (1 and 3 over 8 queries: 2 and 6)', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 8; i += 1) answers.push(...(await resolver.resolve4('dynamodb.us-east-1.lab.internal')));
+    expect(answers).toHaveLength(8);
+    expect(answers.filter((address) => address === '10.0.0.1')).toHaveLength(2);
+    expect(answers.filter((address) => address === '10.0.0.3')).toHaveLength(6);
+  });
+
+  it('never answers with a weight-0 set while another set has weight', async () => {
+    for (let i = 0; i < 6; i += 1) expect(await resolver.resolve4('drain.lab.internal')).toEqual(['10.0.1.1']);
+  });
+
+  it('answers every value of a non-weighted set', async () => {
+    expect((await resolver.resolve4('multi.lab.internal')).sort()).toEqual(['10.0.2.1', '10.0.2.2']);
+  });
+
+  it('answers a CNAME to a missing in-zone name with NXDOMAIN and no address', async () => {
+    expect(await failureCode(resolver.resolve4('dangling.lab.internal'))).toBe('ENOTFOUND');
+    // The CNAME itself is still in the answer, as Route 53 sends it.
+    const answer = new ZoneAnswerer(model).answer('dangling.lab.internal', 'A');
+    expect(answer.rcode).toBe('NXDOMAIN');
+    expect(answer.answers).toEqual([{ name: 'dangling.lab.internal', type: 'CNAME', ttl: 0, value: 'gone.lab.internal' }]);
+  });
+
+  it('answers TXT with the stored character strings', async () => {
+    const records = await resolver.resolveTxt('plan.lab.internal');
+    expect(records.sort()).toEqual([['plan 7', 'leader=enactor-1'], ['say "hi"']].sort());
+  });
+
+  it('answers an unknown name with NXDOMAIN', async () => {
+    expect(await failureCode(resolver.resolve4('nothing.lab.internal'))).toBe('ENOTFOUND');
+  });
+
+  it('answers a name without records of the asked type (or an empty non-terminal) with NOERROR and no data', async () => {
+    expect(await failureCode(resolver.resolveTxt('multi.lab.internal'))).toBe('ENODATA');
+    expect(await failureCode(resolver.resolve4('down.lab.internal'))).toBe('ENODATA');
+  });
+
+  it('treats names case-insensitively', async () => {
+    expect((await resolver.resolve4('MULTI.Lab.Internal')).sort()).toEqual(['10.0.2.1', '10.0.2.2']);
+  });
+
+  it('refuses names outside every zone it serves', async () => {
+    expect(await failureCode(resolver.resolve4('example.com'))).toBe('EREFUSED');
+  });
+
+  it('answers from the live model: a change is visible to the next query', async () => {
+    model.changeResourceRecordSets(zoneId, [upsert(a('multi.lab.internal', ['10.0.9.9']))]);
+    expect(await resolver.resolve4('multi.lab.internal')).toEqual(['10.0.9.9']);
+  });
+});
+
+describe('ZoneAnswerer', () => {
+  it('serves a single ZoneRecords and treats all-zero weights as equal', () => {
+    const zone = ZoneRecords.withApexRecords('solo.internal');
+    zone.apply([
+      create(a('w.solo.internal', ['10.0.0.1'], { setIdentifier: 'one', weight: 0 })),
+      create(a('w.solo.internal', ['10.0.0.2'], { setIdentifier: 'two', weight: 0 })),
+    ]);
+    const answerer = new ZoneAnswerer(zone);
+    const picked = Array.from({ length: 4 }, () => answerer.answer('w.solo.internal', 'A').answers[0]?.value);
+    expect(picked.sort()).toEqual(['10.0.0.1', '10.0.0.1', '10.0.0.2', '10.0.0.2']);
+    expect(answerer.answer('x.other', 'A').rcode).toBe('REFUSED');
+  });
+
+  it('stops a CNAME loop instead of spinning', () => {
+    const zone = ZoneRecords.withApexRecords('loop.internal');
+    zone.apply([create(cname('a.loop.internal', 'b.loop.internal')), create(cname('b.loop.internal', 'a.loop.internal'))]);
+    const answer = new ZoneAnswerer(zone).answer('a.loop.internal', 'A');
+    expect(answer.answers.length).toBeLessThanOrEqual(9);
+    expect(answer.answers.every((record) => record.type === 'CNAME')).toBe(true);
+  });
+});
