@@ -4,11 +4,38 @@ import '../local/node-compat.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { SAFEGUARDS, SAFEGUARD_SUMMARY } from '../lambdas/core/safeguards.ts';
 import { DEFAULT_SCENARIO, runCommand } from '../cli/commands/run.ts';
+import { doctorCommand } from '../cli/commands/doctor.ts';
+import { resetCommand } from '../cli/commands/reset.ts';
+import { teardownCommand } from '../cli/commands/teardown.ts';
+import { SANDBOX_ACCOUNTS_VARIABLE } from '../cli/targets/sandbox-guard.ts';
+import { TARGETS } from '../cli/targets/target.ts';
+import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
 import { scenariosCommand } from '../cli/commands/scenarios.ts';
 import { upCommand } from '../cli/commands/up.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
+import { checkCommand, exploreCommand, MATRIX_BOUNDS } from '../cli/commands/explore.ts';
+import { BOUND_LIMITS, DEFAULT_BOUNDS } from '../explorer/config.ts';
+import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariants.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** --target, --stack and --region: the same on every command that can reach a deployed stack. */
+const targetOption = (targets: readonly string[] = TARGETS) =>
+  new Option('-t, --target <target>', 'where to act: local (the embedded lab), aws (a sandbox account) or localstack').choices(targets).default('local');
+const stackOption = () => new Option('--stack <name>', `aws/localstack: the CloudFormation stack of the lab (default: ${DEFAULT_STACK_NAME})`);
+const regionOption = () => new Option('--region <region>', 'aws/localstack: the region of the stack (default: AWS_REGION, then, on aws, your profile\'s region, then us-east-1)');
+
+const targetHelp = `
+Targets:
+  local        the embedded lab, started in this process for the command (default)
+  aws          the stack deployed with \`npx cdk deploy\` in a sandbox account; credentials,
+               profile and region as for the AWS CLI (AWS_PROFILE, AWS_REGION)
+  localstack   the stack deployed with \`npx cdklocal deploy\` on LocalStack at
+               ${LOCALSTACK_ENDPOINT} (or AWS_ENDPOINT_URL); LocalStack's test keys unless
+               AWS_ACCESS_KEY_ID is set
+
+On aws, racelab refuses an account whose alias contains "prod", and any account
+not listed in ${SANDBOX_ACCOUNTS_VARIABLE} (comma-separated) when that variable is set.`;
 
 const safeguardHelp = SAFEGUARDS.map((name) => `  ${name.padEnd(22)} ${SAFEGUARD_SUMMARY[name]}`).join('\n');
 
@@ -20,24 +47,40 @@ const program = new Command()
 
 program
   .command('run')
-  .description('run a scenario on the embedded target and print its timeline and verdict')
+  .description('run a scenario on a target (the embedded lab by default) and print its timeline and verdict')
   .argument('[scenario]', 'scenario name (see `racelab scenarios`) or path to a scenario .json file', DEFAULT_SCENARIO)
   .addOption(new Option('-s, --safeguard <name>', 'switch a safeguard on (repeat, or comma-separate, for several)').default([]).argParser(collect))
   .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
-  .option('--json', 'print the run as JSON (outcome, per-endpoint verdict, events) instead of a timeline')
+  .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
+  .option('--ms-per-second <ms>', "local only: real milliseconds per scenario second (default: the scenario's); raise it on a busy machine")
+  .option('--json', 'print the run as JSON (outcome, per-endpoint verdict, events; on aws/localstack also the execution) instead of a timeline')
+  .addOption(targetOption())
+  .addOption(stackOption())
+  .addOption(regionOption())
   .addHelpText(
     'after',
     `
 Safeguards:
 ${safeguardHelp}
+${targetHelp}
+
+On aws and localstack the run starts the scenario's Step Functions execution
+(in real time: a scenario second is a second), follows it (progress on stderr;
+Ctrl-C stops the execution), then reads the run-events table and prints the
+same timeline and verdict as the embedded lab. Run \`racelab reset\` between runs.
 
 Exit codes: 0 the outcome matches the scenario's expectation for these safeguards,
-            1 it does not, 2 bad input (unknown scenario, invalid file, bad option).
+            1 it does not (or the execution failed), 2 bad input or a target that
+            is not ready (no credentials, stack not deployed, LocalStack down),
+            130 interrupted.
 
 Examples:
   racelab run                                  # the outage, as it happened
   racelab run oct-2025 --safeguard write-time-check
-  racelab run --safeguard self-heal --json | jq '.endpoints'`,
+  racelab run --safeguard self-heal --json | jq '.endpoints'
+  racelab run oct-2025 --target aws            # after: npx cdk deploy -c sandboxAccounts=<account>
+  AWS_PROFILE=sandbox racelab run --target aws --region eu-west-1 --safeguard protect-active
+  racelab run oct-2025 --target localstack     # after: npx cdklocal deploy`,
   )
   .action(async (scenario: string, options) => {
     process.exitCode = await runCommand(scenario, options);
@@ -62,6 +105,151 @@ Examples:
   )
   .action(async (options) => {
     process.exitCode = await upCommand(options);
+  });
+
+program
+  .command('reset')
+  .description('restore a deployed lab to steady state between runs (no plans, fences or counter; an empty hosted zone)')
+  .addOption(targetOption())
+  .addOption(stackOption())
+  .addOption(regionOption())
+  .addHelpText(
+    'after',
+    `
+Deletes every item of the plans table (plans, fences, the generation counter) and
+every record set of the hosted zone but its apex SOA and NS.
+The local target needs no reset: every local run starts a fresh embedded lab.
+Run events are kept (they expire after a week). Refuses while an execution runs.
+${targetHelp}
+
+Examples:
+  racelab reset --target aws
+  racelab reset --target localstack && racelab run oct-2025 --target localstack`,
+  )
+  .action(async (options) => {
+    process.exitCode = await resetCommand(options);
+  });
+
+program
+  .command('teardown')
+  .description('delete the deployed lab (its CloudFormation stack and everything in it) and wait until it is gone')
+  .addOption(targetOption().default(undefined).makeOptionMandatory())
+  .addOption(stackOption())
+  .addOption(regionOption())
+  .option('-y, --yes', 'confirm the deletion (without it, teardown refuses and exits 2)')
+  .addHelpText(
+    'after',
+    `
+Running executions are stopped and the hosted zone is emptied first (CloudFormation
+cannot delete a zone that still holds records); then DeleteStack, with progress.
+Equivalent: npx cdk destroy (aws) or npx cdklocal destroy (localstack), after \`racelab reset\`.
+The CDK bootstrap stack (CDKToolkit) stays; remove it by hand if you no longer need it.
+${targetHelp}
+
+Examples:
+  racelab teardown --target aws --yes
+  racelab teardown --target localstack --yes`,
+  )
+  .action(async (options) => {
+    process.exitCode = await teardownCommand(options);
+  });
+
+program
+  .command('doctor')
+  .description("check which Route 53 rules the target honours (the conformance suite's cases), and what in the lab relies on each")
+  .addOption(targetOption())
+  .addOption(stackOption())
+  .addOption(regionOption())
+  .option('--json', 'print the result of every case as JSON')
+  .addHelpText(
+    'after',
+    `
+Each case runs in its own private hosted zone (on aws and localstack associated
+with the stack's VPC), deleted afterwards. LocalStack's Route 53 is built on moto,
+known to accept a DELETE that does not match and to apply a failing batch in
+part; the doctor shows what the running LocalStack actually does.
+${targetHelp}
+
+Exit codes: 0 every rule honoured, 1 some rule not honoured, 2 bad input or a target that is not ready.
+
+Examples:
+  racelab doctor                              # the embedded endpoint: every rule honoured
+  racelab doctor --target localstack
+  racelab doctor --target aws --json | jq '.cases[] | select(.honoured | not)'`,
+  )
+  .action(async (options) => {
+    process.exitCode = await doctorCommand(options);
+  });
+
+const boundOptions = (command: Command): Command =>
+  command
+    .option('--enactors <n>', `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${DEFAULT_BOUNDS.enactors})`)
+    .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${DEFAULT_BOUNDS.endpoints})`)
+    .option('--generations <n>', `plans in all; g1 is applied before the race, the Planner writes the rest during it (default ${DEFAULT_BOUNDS.generations})`)
+    .option('--retries <n>', `attempts per endpoint (default ${DEFAULT_BOUNDS.retries})`)
+    .option('--keep <n>', `clean-up keeps plans up to this many generations older than the one applied (default ${DEFAULT_BOUNDS.keepGenerations})`)
+    .addOption(new Option('-s, --safeguard <name>', 'switch a safeguard on (repeat, or comma-separate)').default([]).argParser(collect))
+    .option('--random <walks>', 'seeded random walks instead of the exhaustive search (for bounds too large to exhaust)')
+    .option('--seed <n>', 'seed for --random (default 1); the same seed gives the same walks')
+    .option('--states-max <n>', 'stop the exhaustive search after this many distinct states (the result then says INCOMPLETE)')
+    .option('--json', 'print the result as JSON');
+
+const invariantHelp = INVARIANT_NAMES.map((name) => `  ${name.padEnd(12)} ${INVARIANTS[name]}`).join('\n');
+
+boundOptions(
+  program
+    .command('explore')
+    .description('explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found'),
+)
+  .option('--matrix', `baseline, each safeguard alone and each pair, as a table (default bounds ${MATRIX_BOUNDS.enactors} enactors × ${MATRIX_BOUNDS.endpoints} endpoints)`)
+  .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json)')
+  .addHelpText(
+    'after',
+    `
+Every call the code makes on the plan store or the zone is a scheduling point.
+The exhaustive search covers every interleaving within the bounds (depth-first,
+state hashing, sleep sets); --random samples beyond them.
+
+Invariants:
+${invariantHelp}
+
+Exit codes: 0 every invariant holds, 1 a counterexample was found, 2 bad input.
+
+Examples:
+  racelab explore                                   # the outage, found from scratch
+  racelab explore --safeguard write-time-check      # every interleaving: holds
+  racelab explore --matrix
+  racelab explore --seed 1234 --random 100000 --generations 6
+  racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
+  )
+  .action(async (options) => {
+    process.exitCode = await exploreCommand(options);
+  });
+
+boundOptions(
+  program
+    .command('check')
+    .description("training: does the Enactor in this working tree (your patch) keep every endpoint answering in every interleaving?"),
+)
+  .addOption(new Option('--invariant <name>', 'also require this invariant (repeatable); answers is always required').default([]).argParser(collect))
+  .addHelpText(
+    'after',
+    `
+Runs the bounded exploration against lambdas/core as it stands now and answers
+PASS or FAIL, with the counterexample on FAIL.
+
+Invariants:
+${invariantHelp}
+
+Exit codes: 0 PASS, 1 FAIL (or the search was stopped before it was complete), 2 bad input.
+
+Examples:
+  racelab check                                     # the unmodified baseline: FAIL
+  racelab check --safeguard write-time-check        # PASS
+  racelab check --invariant converges --enactors 2 --endpoints 2`,
+  )
+  .action(async (options) => {
+    process.exitCode = await checkCommand(options);
   });
 
 program

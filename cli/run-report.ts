@@ -15,6 +15,8 @@ export interface RunReport {
   endpoints: { endpoint: string; addresses: string[]; firstEmptyAtSeconds: number | null; repaired: boolean }[];
   automation: { stuck: boolean; stuckSteps: { actor: string; atSeconds: number; endpoint?: string; detail?: string }[] };
   startedAt: string;
+  /** Embedded runs: how far the run slipped from its script (see ScheduleTiming in local/run-embedded.ts). */
+  timing?: { lateSecondsMax: number; busySecondsMax: number };
   events: (RunEvent & { atSeconds: number })[];
 }
 

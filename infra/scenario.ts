@@ -71,6 +71,16 @@ export const scenarioSchema = z
     }),
     /** Embedded target only: real milliseconds per scenario second. */
     msPerSecond: z.number().int().min(1).max(1000).default(50),
+    /** Set by `racelab explore` on the scenarios it writes: where the interleaving came from. */
+    counterexample: z
+      .strictObject({
+        invariant: z.string(),
+        detail: z.string(),
+        safeguards: z.array(z.enum(SAFEGUARDS)),
+        bounds: z.record(z.string(), z.number()),
+        schedule: z.array(z.number().int().min(0)),
+      })
+      .optional(),
   })
   .superRefine((scenario, ctx) => {
     const endpoints = new Set(scenario.endpoints);

@@ -7,7 +7,11 @@ export interface LambdaConfig {
   zoneName: string;
   /** "host:port" of a DNS server for the Probe; unset in AWS (the VPC resolver answers). */
   dnsServer?: string;
+  /** "emf": write CloudWatch Embedded Metric Format lines to stdout (the CDK stack sets it; the embedded target leaves it unset). */
+  metrics?: MetricsMode;
 }
+
+export type MetricsMode = 'emf';
 
 export const CONFIG_VARIABLES = {
   plansTable: 'PLANS_TABLE',
@@ -15,10 +19,11 @@ export const CONFIG_VARIABLES = {
   hostedZoneId: 'HOSTED_ZONE_ID',
   zoneName: 'ZONE_NAME',
   dnsServer: 'DNS_SERVER',
+  metrics: 'RACELAB_METRICS',
 } as const;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
-  const required = (key: Exclude<keyof LambdaConfig, 'dnsServer'>): string => {
+  const required = (key: Exclude<keyof LambdaConfig, 'dnsServer' | 'metrics'>): string => {
     const value = env[CONFIG_VARIABLES[key]];
     if (!value) throw new Error(`environment variable ${CONFIG_VARIABLES[key]} is not set; the CDK stack sets it on every lab function`);
     return value;
@@ -29,5 +34,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     hostedZoneId: required('hostedZoneId'),
     zoneName: required('zoneName'),
     dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
+    metrics: readMetricsMode(env),
   };
+}
+
+/** Read on its own too: the embedded target builds handlers without readConfig and must stay silent. */
+export function readMetricsMode(env: NodeJS.ProcessEnv = process.env): MetricsMode | undefined {
+  const value = env[CONFIG_VARIABLES.metrics];
+  if (!value) return undefined;
+  if (value === 'emf') return value;
+  throw new Error(`environment variable ${CONFIG_VARIABLES.metrics} is "${value}"; it must be "emf" or unset`);
 }

@@ -9,10 +9,30 @@ export class MemoryPlanStore implements PlanStore {
   readonly fences = new Map<string, { generation: number; enactor: string }>();
   private counter = 0;
 
+  /** A deep copy: the explorer forks the world at every branch. */
+  clone(): MemoryPlanStore {
+    const copy = new MemoryPlanStore();
+    for (const [generation, plan] of this.plans) copy.plans.set(generation, plan);
+    for (const [endpoint, fence] of this.fences) copy.fences.set(endpoint, fence);
+    copy.counter = this.counter;
+    return copy;
+  }
+
+  /**
+   * The content as a deterministic string, for the explorer's state hashing.
+   * Plans are identified by generation: their content is a function of it.
+   */
+  fingerprint(): string {
+    const plans = [...this.plans.keys()].sort((a, b) => a - b).join(',');
+    const fences = [...this.fences].sort(([a], [b]) => a.localeCompare(b)).map(([endpoint, f]) => `${endpoint}=${f.generation}`).join(',');
+    return `${this.counter}|${plans}|${fences}`;
+  }
+
   async nextGeneration(): Promise<number> {
     return ++this.counter;
   }
 
+  // Plans are copied in and out, never mutated in place, so clones may share them.
   async putPlan(plan: Plan): Promise<void> {
     if (this.plans.has(plan.generation)) throw new PlanExists(plan.generation);
     this.plans.set(plan.generation, structuredClone(plan));

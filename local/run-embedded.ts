@@ -3,7 +3,9 @@
 // Task bound to its handler. Time is scaled through the execution input's
 // schedule (and the handlers' clock), not by rewriting the definition.
 import './node-compat.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { Clock } from '../lambdas/core/ports.ts';
 import { ScaledClock } from '../lambdas/adapters/clocks.ts';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
@@ -21,6 +23,41 @@ export interface EmbeddedRunOptions {
   seed?: number;
   /** Overrides the scenario's msPerSecond. */
   msPerSecond?: number;
+  /** Filled in when given: how far the run slipped from its schedule. */
+  timing?: ScheduleTiming;
+}
+
+/**
+ * How far a run slipped from its script. Large values mean the machine was too
+ * busy for the scripted order to hold: the race may not have played out as written.
+ */
+export interface ScheduleTiming {
+  /** The most any step started after its scheduled second, counting only steps whose actor was idle by then. */
+  lateSecondsMax: number;
+  /** The longest any step spent working (its duration less its own backoff sleeps), in scenario seconds. */
+  busySecondsMax: number;
+}
+
+/** Above these (scenario seconds) the run warns that the script may not have held. */
+export const SLIP_WARNING = { lateSeconds: 0.5, busySeconds: 1 } as const;
+
+export function slipped(timing: ScheduleTiming): boolean {
+  return timing.lateSecondsMax > SLIP_WARNING.lateSeconds || timing.busySecondsMax > SLIP_WARNING.busySeconds;
+}
+
+/** Backoff sleeps of the step running in this async context, so its busy time excludes them. */
+const stepSleeps = new AsyncLocalStorage<{ sleptMs: number }>();
+
+function sleepTrackingClock(clock: ScaledClock): Clock {
+  return {
+    now: () => clock.now(),
+    sleep: async (ms) => {
+      const step = stepSleeps.getStore();
+      const started = Date.now();
+      await clock.sleep(ms);
+      if (step) step.sleptMs += Date.now() - started;
+    },
+  };
 }
 
 type Handler = (input: unknown) => Promise<unknown>;
@@ -47,6 +84,23 @@ function validatedMachine(definition: AslDefinition): StateMachine {
   return machine;
 }
 
+/** Each Task that follows a scheduled Wait: its actor (branch) and scenario second. */
+function scheduledTasks(definition: AslDefinition): Map<string, { actor: string; at: number }> {
+  const tasks = new Map<string, { actor: string; at: number }>();
+  const branches = (definition.States.Race?.Branches as { StartAt: string; States: Record<string, Record<string, unknown>> }[] | undefined) ?? [];
+  branches.forEach((branch, index) => {
+    for (const state of Object.values(branch.States)) {
+      const at = /schedule\.t(\d+)$/.exec(String(state.TimestampPath ?? ''))?.[1];
+      if (at === undefined) continue;
+      const next = branch.States[state.Next as string];
+      // The Wait leads to the Task, or to the Choice that guards it.
+      const task = next?.Type === 'Choice' ? ((next.Choices as { Next: string }[])[0]?.Next ?? '') : (state.Next as string);
+      tasks.set(task, { actor: `branch-${index}`, at: Number(at) });
+    }
+  });
+  return tasks;
+}
+
 function handlersFor(deps: LabDeps): Record<FunctionKey, Handler> {
   const enactor = enactorHandler(deps);
   return { planner: plannerHandler(deps), 'enactor-az-a': enactor, 'enactor-az-b': enactor, 'enactor-az-c': enactor, probe: probeHandler(deps) };
@@ -58,22 +112,40 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   const machine = validatedMachine(definition);
   // Scenario second 0 a little ahead, so the first steps are not late.
   const startAt = new Date(Date.now() + START_LEAD_MS);
-  const deps = lab.deps(new ScaledClock(msPerSecond, startAt.getTime()));
+  const deps = lab.deps(sleepTrackingClock(new ScaledClock(msPerSecond, startAt.getTime())));
   const handlers = handlersFor(deps);
   const byArn = new Map(FUNCTION_KEYS.map((key) => [EMBEDDED_ARNS[key], handlers[key]]));
 
   const taskResourceLocalHandlers: Record<string, LocalHandler> = {};
+  const scheduled = scheduledTasks(definition);
+  const idleSince = new Map<string, number>();
+  let lateMsMax = 0;
+  let busyMsMax = 0;
   for (const [name, state] of allStates(definition.States)) {
-    if (state.Type === 'Task') {
-      const handler = byArn.get(state.Resource as string);
-      if (!handler) throw new Error(`state "${name}" calls ${String(state.Resource)}, which no handler serves`);
-      taskResourceLocalHandlers[name] = handler as LocalHandler;
-    }
+    if (state.Type !== 'Task') continue;
+    const handler = byArn.get(state.Resource as string);
+    if (!handler) throw new Error(`state "${name}" calls ${String(state.Resource)}, which no handler serves`);
+    const plan = scheduled.get(name);
+    taskResourceLocalHandlers[name] = (async (input: unknown) => {
+      const started = Date.now();
+      if (plan) lateMsMax = Math.max(lateMsMax, started - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
+      const sleeps = { sleptMs: 0 };
+      try {
+        return await stepSleeps.run(sleeps, () => handler(input));
+      } finally {
+        busyMsMax = Math.max(busyMsMax, Date.now() - started - sleeps.sleptMs);
+        if (plan) idleSince.set(plan.actor, Date.now());
+      }
+    }) as LocalHandler;
   }
 
   // Anchors the timeline: event times read as seconds since scenario second 0.
   await deps.events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} at ${msPerSecond} ms per scenario second` });
   const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt, msPerSecond });
   await machine.run(input as never, { overrides: { taskResourceLocalHandlers } }).result;
+  if (options.timing) {
+    options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
+    options.timing.busySecondsMax = Math.round((busyMsMax / msPerSecond) * 10) / 10;
+  }
   return deps.events.list(options.runId);
 }

@@ -1,21 +1,33 @@
-// racelab run: one scenario on the embedded target, then its timeline and verdict.
+// racelab run: one scenario on a target (the embedded lab by default, or a
+// deployed stack on aws/localstack), then its timeline and verdict.
 import { randomBytes } from 'node:crypto';
 import type { RunEvent } from '../../lambdas/core/events.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards.ts';
 import { expectedOutcome, type Scenario } from '../../infra/scenario.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { runScenarioEmbedded } from '../../local/run-embedded.ts';
+import { runScenarioEmbedded, slipped, type ScheduleTiming } from '../../local/run-embedded.ts';
 import { buildRunReport, type RunReport } from '../run-report.ts';
 import { renderTimeline } from '../render-timeline.ts';
 import { loadScenario } from '../scenario-files.ts';
 import { parseInteger, parseSafeguards } from '../options.ts';
 import { styler } from '../style.ts';
-import { EXIT } from '../usage-error.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+import { runRemoteCommand } from '../targets/remote-run-command.ts';
+import { isRemoteTarget, parseTargetName, rejectRemoteOptionsForLocal } from '../targets/target.ts';
 
 export interface RunCommandOptions {
   safeguard: string[];
   seed?: string;
+  /** A scenario file to run (as written by racelab explore); same as the scenario argument. */
+  from?: string;
+  /** local only: real milliseconds per scenario second (default: the scenario's). */
+  msPerSecond?: string;
   json?: boolean;
+  /** local (default), aws or localstack. */
+  target?: string;
+  /** aws/localstack: the CloudFormation stack (default DEFAULT_STACK_NAME). */
+  stack?: string;
+  region?: string;
 }
 
 export const DEFAULT_SCENARIO = 'oct-2025';
@@ -30,13 +42,22 @@ export interface RunRequest {
   scenario: Scenario;
   safeguards: Safeguard[];
   seed: number;
+  msPerSecond?: number;
 }
 
-export async function parseRunRequest(scenarioName: string | undefined, options: { safeguard: string[]; seed?: string }): Promise<RunRequest> {
-  const scenario = await loadScenario(scenarioName ?? DEFAULT_SCENARIO);
-  const safeguards = parseSafeguards(options.safeguard);
+export async function parseRunRequest(
+  scenarioName: string | undefined,
+  options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string },
+): Promise<RunRequest> {
+  if (options.from && scenarioName && scenarioName !== DEFAULT_SCENARIO) {
+    throw new UsageError(`give the scenario either as an argument ("${scenarioName}") or with --from ("${options.from}"), not both`);
+  }
+  const scenario = await loadScenario(options.from ?? scenarioName ?? DEFAULT_SCENARIO);
+  // A counterexample replays with the safeguards it was found with, unless told otherwise.
+  const safeguards = options.safeguard.length ? parseSafeguards(options.safeguard) : (scenario.counterexample?.safeguards ?? []);
   const seed = parseInteger('--seed', options.seed, SEED_RANGE) ?? scenario.seed;
-  return { scenario, safeguards, seed };
+  const msPerSecond = parseInteger('--ms-per-second', options.msPerSecond, { min: 1, max: 1000 });
+  return { scenario, safeguards, seed, msPerSecond };
 }
 
 /**
@@ -57,7 +78,15 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   };
   process.once('SIGINT', onInterrupt);
   try {
-    return report(await runScenarioEmbedded(lab, scenario, { runId, safeguards, seed }));
+    const timing: ScheduleTiming = { lateSecondsMax: 0, busySecondsMax: 0 };
+    const result = report(await runScenarioEmbedded(lab, scenario, { runId, safeguards, seed, msPerSecond: request.msPerSecond, timing }));
+    if (slipped(timing)) {
+      const slower = Math.min(1000, (request.msPerSecond ?? scenario.msPerSecond) * 3);
+      process.stderr.write(
+        `racelab: warning: this machine was busy (a step started ${timing.lateSecondsMax.toFixed(1)} s late, one worked for ${timing.busySecondsMax.toFixed(1)} s, in scenario seconds), so the race may not have played out as scripted; rerun with --ms-per-second ${slower} (slower, same race)\n`,
+      );
+    }
+    return { ...result, timing };
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -69,6 +98,9 @@ export function printReport(report: RunReport, json: boolean | undefined): void 
 
 export async function runCommand(scenarioName: string | undefined, options: RunCommandOptions): Promise<number> {
   const request = await parseRunRequest(scenarioName, options);
+  const target = parseTargetName(options.target);
+  if (isRemoteTarget(target)) return runRemoteCommand(target, request, options, newRunId());
+  rejectRemoteOptionsForLocal(options);
   const lab = await startEmbeddedLab();
   try {
     const report = await runOnLab(lab, request, options);

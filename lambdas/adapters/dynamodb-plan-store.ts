@@ -16,9 +16,30 @@ import type { Plan } from '../core/plan.ts';
 import type { PlanStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb-clients.ts';
 
-const PLAN_PARTITION = 'plan';
-const COUNTER_KEY = { pk: 'generation-counter', sk: 0 };
-const FENCE_PREFIX = 'fence#';
+/**
+ * The plans table's item layout, shared with `racelab reset` (which clears
+ * the table between runs): plan rows under one partition, one fence item per
+ * endpoint, and the generation counter.
+ */
+export const PLAN_TABLE_LAYOUT = {
+  planPartition: 'plan',
+  counterKey: { pk: 'generation-counter', sk: 0 },
+  fencePrefix: 'fence#',
+} as const;
+
+export type PlanTableItemKind = 'plan' | 'fence' | 'counter' | 'other';
+
+/** What an item of the plans table is, from its partition key. */
+export function planTableItemKind(pk: string): PlanTableItemKind {
+  if (pk === PLAN_TABLE_LAYOUT.planPartition) return 'plan';
+  if (pk === PLAN_TABLE_LAYOUT.counterKey.pk) return 'counter';
+  if (pk.startsWith(PLAN_TABLE_LAYOUT.fencePrefix)) return 'fence';
+  return 'other';
+}
+
+const PLAN_PARTITION = PLAN_TABLE_LAYOUT.planPartition;
+const COUNTER_KEY = PLAN_TABLE_LAYOUT.counterKey;
+const FENCE_PREFIX = PLAN_TABLE_LAYOUT.fencePrefix;
 
 export class DynamoDbPlanStore implements PlanStore {
   private readonly client: DynamoDBDocumentClient;

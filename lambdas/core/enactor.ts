@@ -6,7 +6,7 @@
 // places delays between them) or back to back (runEnactor).
 import type { RecordChange } from './dns-records.ts';
 import { endpointCname, lockRecord, planSubtreeRecords, rollbackCname } from './dns-tree.ts';
-import { readEndpointState, appliedGeneration, type EndpointState } from './endpoint-state.ts';
+import { oldestAppliedGeneration, readEndpointState, type EndpointState } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
 import { injectFaults, type Fault } from './faults.ts';
 import { liveAddresses, type Plan } from './plan.ts';
@@ -44,7 +44,7 @@ export interface EnactorWork {
   checkedAgainst: number | null;
 }
 
-export const STEP_STATUSES = ['ready', 'no-plan', 'up-to-date', 'applied', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned'] as const;
+export const STEP_STATUSES = ['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /** A step's result; the state machine goes on with the Enactor's next step only when `continue` is true. */
@@ -62,7 +62,7 @@ export async function begin(ctx: EnactorContext): Promise<StepResult> {
     return { continue: false, status: 'no-plan' };
   }
   // The one-time staleness check of the postmortem: made here, never again (unless a safeguard says so).
-  const applied = await appliedGeneration(ctx.dns, plan.endpoints, ctx.zone);
+  const applied = await oldestAppliedGeneration(ctx.dns, plan.endpoints, ctx.zone);
   if (applied !== undefined && plan.generation <= applied) {
     await ctx.record({ step: 'begin', outcome: 'up-to-date', generation: plan.generation, detail: `applied g${applied}` });
     return { continue: false, status: 'up-to-date' };
@@ -76,7 +76,8 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
   const { plan } = work;
   if (ctx.safeguards.has('recheck-each-endpoint')) {
     const state = await readEndpointState(ctx.dns, endpoint, ctx.zone);
-    if (isNotOlder(state, plan)) return stale(ctx, work, endpoint, state, 'recheck');
+    const checked = await checkNotStale(ctx, work, endpoint, state, 'recheck');
+    if (checked) return checked;
   }
   for (let attempt = 1; attempt <= ctx.policy.attemptsMax; attempt++) {
     const result = await attemptApply(ctx, work, endpoint, attempt);
@@ -96,10 +97,13 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
   let plan = work.plan;
   const state = await readEndpointState(ctx.dns, endpoint, ctx.zone);
   if (ctx.safeguards.has('write-time-check')) {
-    if (isNotOlder(state, plan)) return stale(ctx, work, endpoint, state, 'write-time check');
+    const checked = await checkNotStale(ctx, work, endpoint, state, 'write-time check');
+    if (checked) return checked;
     // First line of the fence, faithful on every target: DynamoDB refuses a generation older than one already fenced.
     if (!(await ctx.store.advanceFence(endpoint, plan.generation, ctx.enactor))) {
-      return stale(ctx, work, endpoint, state, 'fence holds a newer generation');
+      const detail = 'write-time check: the fence holds a newer generation';
+      await ctx.record({ step: 'apply', outcome: 'stale', generation: plan.generation, endpoint, detail });
+      return { continue: false, status: 'stale', work, detail };
     }
   }
 
@@ -158,22 +162,36 @@ function applyBatch(ctx: EnactorContext, plan: Plan, endpoint: string, state: En
   return changes;
 }
 
-function isNotOlder(state: EndpointState, plan: Plan): boolean {
-  return state.generation !== undefined && state.generation >= plan.generation;
-}
-
-async function stale(ctx: EnactorContext, work: EnactorWork, endpoint: string, state: EndpointState, by: string): Promise<StepResult> {
-  const detail = `${by}: endpoint is at g${state.generation ?? '?'}`;
-  await ctx.record({ step: 'apply', outcome: 'stale', generation: work.plan.generation, endpoint, detail });
+/**
+ * A safeguard's staleness check: an endpoint already on this generation is
+ * done (go on to the next); one on a newer generation means this plan is stale
+ * (stop: the Enactor holding the newer plan does the rest). Undefined: write.
+ */
+async function checkNotStale(ctx: EnactorContext, work: EnactorWork, endpoint: string, state: EndpointState, by: string): Promise<StepResult | undefined> {
+  const generation = work.plan.generation;
+  if (state.generation === undefined || state.generation < generation) return undefined;
+  if (state.generation === generation) {
+    await ctx.record({ step: 'apply', outcome: 'current', generation, endpoint, detail: `${by}: already on g${generation}` });
+    return { continue: true, status: 'current', work };
+  }
+  const detail = `${by}: endpoint is at g${state.generation}`;
+  await ctx.record({ step: 'apply', outcome: 'stale', generation, endpoint, detail });
   return { continue: false, status: 'stale', work, detail };
 }
 
-/** The steps back to back, as an Enactor runs on its own (steady state). */
-export async function runEnactor(ctx: EnactorContext): Promise<StepResult> {
+/**
+ * The steps back to back, as an Enactor runs on its own (steady state).
+ * `afterStep` sees each step's result: between steps, (steps done, result) is
+ * all the state this loop holds, which the explorer uses to merge states.
+ */
+export async function runEnactor(ctx: EnactorContext, afterStep?: (stepsDone: number, result: StepResult) => void): Promise<StepResult> {
   let result = await begin(ctx);
+  afterStep?.(1, result);
   if (!result.continue || !result.work) return result;
+  let stepsDone = 1;
   for (const endpoint of result.work.plan.endpoints) {
     result = await applyEndpoint(ctx, result.work!, endpoint);
+    afterStep?.(++stepsDone, result);
     if (!result.continue) return result;
   }
   return cleanUp(ctx, result.work!);

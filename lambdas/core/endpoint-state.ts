@@ -27,12 +27,18 @@ export async function readEndpointState(dns: DnsZone, endpoint: string, zone: st
   return { endpoint, cname, generation: cnameGeneration(cname), lock };
 }
 
-/** The newest generation any of these endpoints points at (the one-time check compares with it). */
-export async function appliedGeneration(dns: DnsZone, endpoints: string[], zone: string): Promise<number | undefined> {
-  let newest: number | undefined;
+/**
+ * The generation of the endpoint furthest behind, or undefined if one has no
+ * plan yet: the one-time check asks whether the plan is newer than what is
+ * applied anywhere. (Comparing with the newest endpoint instead would leave an
+ * endpoint behind forever after a partial apply — the explorer found that.)
+ */
+export async function oldestAppliedGeneration(dns: DnsZone, endpoints: string[], zone: string): Promise<number | undefined> {
+  let oldest: number | undefined;
   for (const endpoint of endpoints) {
     const generation = cnameGeneration(await readCname(dns, endpoint, zone));
-    if (generation !== undefined && (newest === undefined || generation > newest)) newest = generation;
+    if (generation === undefined) return undefined;
+    if (oldest === undefined || generation < oldest) oldest = generation;
   }
-  return newest;
+  return oldest;
 }

@@ -5,6 +5,7 @@ import { cleanUp } from '../core/cleanup.ts';
 import { makeRecorder } from '../core/events.ts';
 import { SafeguardSet } from '../core/safeguards.ts';
 import { lambdaEntry, type LabDeps } from '../deps.ts';
+import { withMetrics } from '../metrics.ts';
 import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';
 
 export function enactorHandler(deps: LabDeps) {
@@ -16,7 +17,7 @@ export function enactorHandler(deps: LabDeps) {
       store: deps.store,
       dns: deps.dns,
       clock: deps.clock,
-      record: makeRecorder(deps.events, deps.clock, input.runId, input.enactor),
+      record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
       safeguards: new SafeguardSet(input.safeguards),
       policy: input.settings.policy,
       faults: input.settings.faults,

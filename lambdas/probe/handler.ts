@@ -1,6 +1,7 @@
 import { makeRecorder } from '../core/events.ts';
 import { probeEndpoints } from '../core/probe.ts';
 import { lambdaEntry, type LabDeps } from '../deps.ts';
+import { withMetrics } from '../metrics.ts';
 import { parseTaskInput, probeInputSchema } from '../task-input.ts';
 
 export function probeHandler(deps: LabDeps) {
@@ -10,7 +11,7 @@ export function probeHandler(deps: LabDeps) {
     const addresses = await probeEndpoints(deps.resolver, endpoints, deps.zone, probeSamples);
     const empty = Object.entries(addresses).filter(([, list]) => list.length === 0).map(([endpoint]) => endpoint);
     const outcome = empty.length ? 'empty' : 'answering';
-    await makeRecorder(deps.events, deps.clock, input.runId, 'probe')({ step: 'probe', outcome, detail: input.label, addresses });
+    await withMetrics(makeRecorder(deps.events, deps.clock, input.runId, 'probe'), input.runId, 'probe')({ step: 'probe', outcome, detail: input.label, addresses });
     return { continue: true, status: outcome, addresses };
   };
 }

@@ -1,0 +1,233 @@
+// racelab explore / check: the explorer on the real Planner and Enactor code.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards.ts';
+import { computeVerdict } from '../../lambdas/core/verdict.ts';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, type ExplorerConfig } from '../../explorer/config.ts';
+import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../../explorer/counterexample.ts';
+import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../../explorer/invariants.ts';
+import { exhaustive, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult } from '../../explorer/search.ts';
+import { startEmbeddedLab } from '../../local/embedded-lab.ts';
+import { runScenarioEmbedded } from '../../local/run-embedded.ts';
+import { parseInteger, parseSafeguards } from '../options.ts';
+import { renderTimeline } from '../render-timeline.ts';
+import { styler } from '../style.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+
+export interface ExploreOptions {
+  safeguard: string[];
+  enactors?: string;
+  endpoints?: string;
+  generations?: string;
+  retries?: string;
+  keep?: string;
+  random?: string;
+  seed?: string;
+  statesMax?: string;
+  matrix?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+/** The harm each invariant stands for, worst first: which counterexample to show. */
+const SEVERITY: InvariantName[] = ['answers', 'converges', 'active-kept', 'never-older'];
+
+export function parseExplorerConfig(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig {
+  const bound = (option: string, value: string | undefined, key: keyof typeof BOUND_LIMITS) => parseInteger(option, value, BOUND_LIMITS[key]) ?? DEFAULT_BOUNDS[key];
+  return {
+    enactors: bound('--enactors', options.enactors, 'enactors'),
+    endpoints: bound('--endpoints', options.endpoints, 'endpoints'),
+    generations: bound('--generations', options.generations, 'generations'),
+    retries: bound('--retries', options.retries, 'retries'),
+    keepGenerations: bound('--keep', options.keep, 'keepGenerations'),
+    safeguards,
+  };
+}
+
+function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: () => void } {
+  let stop = false;
+  const onInterrupt = () => {
+    stop = true;
+    process.stderr.write('\ninterrupted: finishing with what was explored so far\n');
+  };
+  process.once('SIGINT', onInterrupt);
+  return { limits: { shouldStop: () => stop }, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+function progress(label: string): SearchLimits['onProgress'] {
+  if (!process.stderr.isTTY) return undefined;
+  return (stats) => process.stderr.write(`\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`);
+}
+
+async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<SearchResult> {
+  const walks = parseInteger('--random', options.random, { min: 1, max: 10_000_000 });
+  const seed = parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
+  const statesMax = parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 });
+  const result = walks !== undefined ? await randomWalks(config, walks, seed, limits) : await exhaustive(config, { ...limits, statesMax });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  return result;
+}
+
+function searchLine(result: SearchResult, options: ExploreOptions): string {
+  const { stats } = result;
+  const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
+  const how = options.random ? `random walks: ${options.random} from seed ${options.seed ?? 1}` : 'exhaustive: depth-first, state hashing, sleep sets';
+  const complete = options.random ? 'random walks prove nothing when they find nothing' : stats.complete ? 'every interleaving within the bounds' : 'INCOMPLETE (stopped early)';
+  return `${how}\nexplored ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s); ${complete}`;
+}
+
+/** The worst violation found, made as short as the shrinker can. */
+async function worstCounterexample(result: SearchResult): Promise<Counterexample | undefined> {
+  const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
+  return worst && shrink(result.config, worst);
+}
+
+export async function exploreCommand(options: ExploreOptions): Promise<number> {
+  const safeguards = parseSafeguards(options.safeguard);
+  if (options.matrix) return matrixCommand(options);
+  const config = parseExplorerConfig(options, safeguards);
+  const paint = styler(process.stdout);
+  const interrupt = interruptible();
+  let result: SearchResult;
+  try {
+    result = await search(config, options, { ...interrupt.limits, onProgress: progress('exploring') });
+  } finally {
+    interrupt.dispose();
+  }
+  const counterexample = await worstCounterexample(result);
+  const out = resolve(options.out ?? 'counterexample.json');
+  let replay: { outcome: string; expected: string } | undefined;
+  if (counterexample) {
+    const { report, execution } = await counterexampleReport(config, counterexample);
+    const scenario = counterexampleScenario(config, counterexample, execution, report.outcome);
+    await writeFile(out, `${JSON.stringify(scenario, null, 2)}\n`);
+    replay = await replayOnEmbedded(scenario, config.safeguards);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ config, stats: result.stats, invariants: invariantTable(result), counterexample: { ...counterexample, trace: execution.trace, file: out, replay } }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${header(config, result, options)}\n\n`);
+      process.stdout.write(`${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`);
+      process.stdout.write(`${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n\n`);
+      process.stdout.write(`wrote ${out}\n  replay: racelab run --from ${out}\n`);
+      process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${replay.outcome === replay.expected ? 'reproduces the counterexample' : `does NOT reproduce: the counterexample ends in ${replay.expected}; the interleaving needs a gap inside one step, which a scenario cannot script`})\n`);
+    }
+  } else if (options.json) {
+    process.stdout.write(`${JSON.stringify({ config, stats: result.stats, invariants: invariantTable(result) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${header(config, result, options)}\n`);
+  }
+  // Exit 1 when an invariant is violated: scripts can use explore as a check.
+  return counterexample ? EXIT.unexpected : EXIT.ok;
+}
+
+function invariantTable(result: SearchResult) {
+  return INVARIANT_NAMES.map((name) => ({ invariant: name, meaning: INVARIANTS[name], holds: !result.violations[name], counterexampleSteps: result.violations[name]?.schedule.length ?? null }));
+}
+
+function header(config: ExplorerConfig, result: SearchResult, options: ExploreOptions): string {
+  const paint = styler(process.stdout);
+  const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), searchLine(result, options), 'invariants:'];
+  for (const row of invariantTable(result)) {
+    const mark = row.holds ? paint('green', '✓ holds   ') : paint('red', '✗ violated');
+    const tail = row.holds ? '' : ` (counterexample: ${row.counterexampleSteps} steps)`;
+    lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
+  }
+  return lines.join('\n');
+}
+
+async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenario>, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
+  const lab = await startEmbeddedLab();
+  try {
+    const events = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });
+    return { outcome: computeVerdict(events).outcome, expected: scenario.expect.outcome };
+  } finally {
+    await lab.close();
+  }
+}
+
+/** Baseline, each safeguard alone, and each pair. */
+export function matrixRows(): Safeguard[][] {
+  const rows: Safeguard[][] = [[], ...SAFEGUARDS.map((name) => [name])];
+  SAFEGUARDS.forEach((a, i) => SAFEGUARDS.slice(i + 1).forEach((b) => rows.push([a, b])));
+  return rows;
+}
+
+export const MATRIX_BOUNDS = { enactors: 2, endpoints: 2, generations: 4 } as const;
+
+async function matrixCommand(options: ExploreOptions): Promise<number> {
+  const paint = styler(process.stdout);
+  const base = parseExplorerConfig({ ...options, enactors: options.enactors ?? String(MATRIX_BOUNDS.enactors), endpoints: options.endpoints ?? String(MATRIX_BOUNDS.endpoints) }, []);
+  const interrupt = interruptible();
+  const rows: { safeguards: Safeguard[]; result: SearchResult }[] = [];
+  try {
+    for (const safeguards of matrixRows()) {
+      const result = await search({ ...base, safeguards }, options, { ...interrupt.limits, onProgress: progress(safeguards.join('+') || 'baseline') });
+      rows.push({ safeguards, result });
+      if (interrupt.limits.shouldStop?.()) break;
+    }
+  } finally {
+    interrupt.dispose();
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ bounds: { ...base, safeguards: undefined }, rows: rows.map((r) => ({ safeguards: r.safeguards, stats: r.result.stats, invariants: invariantTable(r.result) })) }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  process.stdout.write(`${paint('bold', `racelab explore --matrix · ${describeConfig(base).replace(/; safeguards: none$/, '')}`)}\n`);
+  process.stdout.write(`each cell: ✓ the invariant holds for every interleaving within the bounds, or ✗ with the shortest counterexample found (steps)\n\n`);
+  const widths = [40, ...INVARIANT_NAMES.map((name) => Math.max(name.length, 7))];
+  process.stdout.write(`${'safeguards'.padEnd(widths[0]!)} ${INVARIANT_NAMES.map((name, i) => name.padEnd(widths[i + 1]!)).join(' ')} ${'states'.padStart(9)} ${'time'.padStart(7)}\n`);
+  for (const { safeguards, result } of rows) {
+    const cells = INVARIANT_NAMES.map((name, i) => {
+      const found = result.violations[name];
+      const text = found ? `✗ ${found.schedule.length}` : '✓';
+      return paint(found ? 'red' : 'green', text.padEnd(widths[i + 1]!));
+    });
+    const complete = result.stats.complete ? '' : ' (incomplete)';
+    process.stdout.write(`${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.stats.states.toLocaleString('en').padStart(9)} ${`${(result.stats.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`);
+  }
+  return EXIT.ok;
+}
+
+/**
+ * racelab check: the bounded exploration against the Enactor as it stands in
+ * this working tree (a trainee's patch). Pass means no interleaving within the
+ * bounds empties an endpoint (plus any --invariant asked for).
+ */
+export async function checkCommand(options: ExploreOptions & { invariant: string[] }): Promise<number> {
+  const safeguards = parseSafeguards(options.safeguard);
+  const required = parseInvariants(options.invariant);
+  const config = parseExplorerConfig(options, safeguards);
+  const interrupt = interruptible();
+  let result: SearchResult;
+  try {
+    result = await search(config, options, { ...interrupt.limits, stopOn: required, onProgress: progress('checking') });
+  } finally {
+    interrupt.dispose();
+  }
+  const failed = required.map((name) => result.violations[name]).find(Boolean);
+  const paint = styler(process.stdout);
+  const verdict = failed ? paint('red', 'FAIL') : result.stats.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
+  if (options.json) {
+    const counterexample = failed ? await shrink(config, failed) : undefined;
+    const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
+    process.stdout.write(`${JSON.stringify({ pass: !failed && result.stats.complete, required, config, stats: result.stats, counterexample: counterexample && { ...counterexample, trace } }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${searchLine(result, options)}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`);
+    if (failed) {
+      const counterexample = await shrink(config, failed);
+      const { report, execution } = await counterexampleReport(config, counterexample);
+      process.stdout.write(`\ncounterexample (${counterexample.schedule.length} steps): ${counterexample.detail}\n${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n`);
+    }
+  }
+  if (failed) return EXIT.unexpected;
+  return result.stats.complete ? EXIT.ok : EXIT.unexpected;
+}
+
+function parseInvariants(names: readonly string[]): InvariantName[] {
+  const chosen = new Set<InvariantName>(['answers']);
+  for (const name of names.flatMap((value) => value.split(',')).map((value) => value.trim())) {
+    if (!(INVARIANT_NAMES as string[]).includes(name)) throw new UsageError(`--invariant "${name}" is not an invariant; choose from: ${INVARIANT_NAMES.join(', ')}`);
+    chosen.add(name as InvariantName);
+  }
+  return INVARIANT_NAMES.filter((name) => chosen.has(name));
+}

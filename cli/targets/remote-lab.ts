@@ -1,0 +1,85 @@
+// A deployed lab, opened: the target's clients, its stack and outputs, and
+// (on aws) the sandbox check, all done before any command changes anything.
+import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { createRemoteClients, type RemoteClients } from './remote-clients.ts';
+import { describeStack, requireOutputs, type DeployedStack, type StackOutputs } from './deployed-stack.ts';
+import { ensureSandboxAccount, type AccountCheck } from './sandbox-guard.ts';
+import { explainTargetError, TargetError } from './target-errors.ts';
+import { describeTarget, type RemoteTarget } from './target.ts';
+
+export interface RemoteLab {
+  target: RemoteTarget;
+  clients: RemoteClients;
+  stack: DeployedStack;
+  /** Present on aws: the account checked by the sandbox guard. */
+  account?: AccountCheck;
+  close(): void;
+}
+
+export interface ReadyRemoteLab extends RemoteLab {
+  outputs: StackOutputs;
+}
+
+export interface OpenOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Opens the lab; errors come back in their user-facing form. */
+export async function openRemoteLab(target: RemoteTarget, options: OpenOptions = {}): Promise<RemoteLab> {
+  const clients = createRemoteClients(target);
+  try {
+    const stack = await describeStack(clients.cloudFormation, target);
+    const account = target.guardAccount ? await ensureSandboxAccount(stack.account, clients.iam, options.env ?? process.env) : undefined;
+    return { target, clients, stack, account, close: () => clients.destroy() };
+  } catch (error) {
+    clients.destroy();
+    throw explainTargetError(error, target);
+  }
+}
+
+/** Opens the lab and insists its stack is complete, with outputs. */
+export async function openReadyRemoteLab(target: RemoteTarget, options: OpenOptions = {}): Promise<ReadyRemoteLab> {
+  const lab = await openRemoteLab(target, options);
+  try {
+    return { ...lab, outputs: requireOutputs(lab.stack, target) };
+  } catch (error) {
+    lab.close();
+    throw error;
+  }
+}
+
+/** One line for stderr: where the command acts (account included on aws). */
+export function describeRemoteLab(lab: RemoteLab): string {
+  const account = lab.account ? `, account ${lab.account.account}${lab.account.alias ? ` (${lab.account.alias})` : ''}` : '';
+  return `${describeTarget(lab.target)}${account}`;
+}
+
+export interface RunningExecution {
+  scenario: string;
+  executionArn: string;
+  name: string;
+}
+
+export async function runningExecutions(stepFunctions: SFNClient, outputs: StackOutputs): Promise<RunningExecution[]> {
+  const running: RunningExecution[] = [];
+  for (const [scenario, stateMachineArn] of Object.entries(outputs.stateMachines)) {
+    const page = await stepFunctions.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 10 }));
+    for (const execution of page.executions ?? []) {
+      if (execution.executionArn) running.push({ scenario, executionArn: execution.executionArn, name: execution.name ?? execution.executionArn });
+    }
+  }
+  return running;
+}
+
+/**
+ * Two runs on one lab would write into each other's plans and records, and a
+ * reset under a running execution would pull the zone from under it.
+ */
+export async function ensureNoRunningExecution(lab: ReadyRemoteLab, doing: string): Promise<void> {
+  const [first, ...more] = await runningExecutions(lab.clients.stepFunctions, lab.outputs);
+  if (!first) return;
+  const others = more.length ? ` (and ${more.length} more)` : '';
+  throw new TargetError(
+    `cannot ${doing}: execution ${first.name} of scenario ${first.scenario} is still running on this lab${others}; wait for it to end, or stop it: ${lab.target.commands.cli} stepfunctions stop-execution --execution-arn ${first.executionArn}`,
+  );
+}

@@ -1,0 +1,46 @@
+// The lab deletes DNS records and DynamoDB items on purpose. Before the CLI
+// changes anything in an AWS account it checks that the account is a sandbox:
+// not one whose alias says production, and one the user listed in
+// RACELAB_SANDBOX_ACCOUNTS when that variable is set.
+import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { errorName, isAccessDenied, isTargetUnusable, TargetError } from './target-errors.ts';
+
+export const SANDBOX_ACCOUNTS_VARIABLE = 'RACELAB_SANDBOX_ACCOUNTS';
+
+export interface AccountCheck {
+  account: string;
+  alias?: string;
+  /** Why the alias could not be read, if it could not (the check then rests on the allowlist alone). */
+  aliasUnreadable?: string;
+}
+
+export function sandboxAllowlist(env: NodeJS.ProcessEnv): string[] | undefined {
+  const value = env[SANDBOX_ACCOUNTS_VARIABLE]?.trim();
+  return value ? value.split(/[\s,]+/).filter(Boolean) : undefined;
+}
+
+/** Throws a TargetError if the account must not be touched. */
+export async function ensureSandboxAccount(account: string, iam: IAMClient, env: NodeJS.ProcessEnv = process.env): Promise<AccountCheck> {
+  const allowed = sandboxAllowlist(env);
+  if (allowed && !allowed.includes(account)) {
+    throw new TargetError(
+      `refusing to use AWS account ${account}: it is not in ${SANDBOX_ACCOUNTS_VARIABLE} (${allowed.join(', ')}); switch to a sandbox profile (AWS_PROFILE=<sandbox profile> npx racelab …) or add the account to ${SANDBOX_ACCOUNTS_VARIABLE} if it is a sandbox`,
+    );
+  }
+  let aliases: string[];
+  try {
+    aliases = (await iam.send(new ListAccountAliasesCommand({}))).AccountAliases ?? [];
+  } catch (error) {
+    // Credentials or network trouble is the user's to fix; a role without
+    // iam:ListAccountAliases is common in sandboxes and only weakens the check.
+    if (isTargetUnusable(error) && !isAccessDenied(error)) throw error;
+    return { account, aliasUnreadable: errorName(error) || 'unknown error' };
+  }
+  const production = aliases.find((alias) => /prod/i.test(alias));
+  if (production) {
+    throw new TargetError(
+      `refusing to use AWS account ${account} ("${production}"): its alias names a production account, and the lab deletes DNS records and data on purpose; switch to a sandbox profile: AWS_PROFILE=<sandbox profile> npx racelab …`,
+    );
+  }
+  return { account, alias: aliases[0] };
+}

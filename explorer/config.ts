@@ -1,0 +1,55 @@
+// What the explorer explores: every bound is explicit, printed, and part of
+// the counterexample, so a result can always be reproduced.
+import type { EnactorPolicy } from '../lambdas/core/enactor.ts';
+import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import { ENACTOR_IDS } from '../lambdas/task-input.ts';
+import { loadBalancerPool } from '../infra/scenario.ts';
+
+export const EXPLORER_ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'] as const;
+export const EXPLORER_ZONE = 'lab.internal';
+
+export interface ExplorerConfig {
+  /** Enactors racing, each running one full cycle (begin, apply every endpoint, clean up): 1..3. */
+  enactors: number;
+  /** Endpoints sharing the plan: 1..3. */
+  endpoints: number;
+  /** Plans in all: g1 is applied before exploring starts; the Planner writes the rest while the Enactors run. */
+  generations: number;
+  /** Attempts per endpoint (the Enactor's attemptsMax). */
+  retries: number;
+  /** Clean-up deletes plans more than this many generations older than the one applied. */
+  keepGenerations: number;
+  safeguards: Safeguard[];
+}
+
+export const DEFAULT_BOUNDS = { enactors: 3, endpoints: 3, generations: 4, retries: 2, keepGenerations: 1 } as const;
+
+export const BOUND_LIMITS = {
+  enactors: { min: 1, max: ENACTOR_IDS.length },
+  endpoints: { min: 1, max: EXPLORER_ENDPOINTS.length },
+  generations: { min: 2, max: 8 },
+  retries: { min: 1, max: 5 },
+  keepGenerations: { min: 1, max: 5 },
+} as const;
+
+export function endpointsOf(config: ExplorerConfig): string[] {
+  return EXPLORER_ENDPOINTS.slice(0, config.endpoints);
+}
+
+export function enactorIds(config: ExplorerConfig): string[] {
+  return ENACTOR_IDS.slice(0, config.enactors);
+}
+
+/** Two load balancers keep plans small; what matters to the race is generations, not weights. */
+export const EXPLORER_POOL = loadBalancerPool(2);
+export const EXPLORER_SEED = 2025;
+
+export function explorerPolicy(config: ExplorerConfig): EnactorPolicy {
+  // Backoff does not matter here: the explorer lets any actor run before any port call.
+  return { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffMs: 0, backoffMsMax: 0 };
+}
+
+export function describeConfig(config: ExplorerConfig): string {
+  const safeguards = config.safeguards.length ? config.safeguards.join(', ') : 'none';
+  return `${config.enactors} enactors × ${config.endpoints} endpoints × ${config.generations} generations, ${config.retries} attempt(s) per endpoint, keep ${config.keepGenerations}; safeguards: ${safeguards}`;
+}

@@ -1,0 +1,131 @@
+// A counterexample, made readable and replayable: as a run report (rendered by
+// the same timeline renderer as `racelab run`) and as a scenario file whose
+// steps happen in the counterexample's order, for the embedded target,
+// LocalStack and AWS.
+import type { RunEvent } from '../lambdas/core/events.ts';
+import { buildRunReport, type RunReport } from '../cli/run-report.ts';
+import type { Scenario } from '../infra/scenario.ts';
+import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
+import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
+import { PLANNER, type Execution } from './execution.ts';
+import { INVARIANTS } from './invariants.ts';
+import type { Counterexample } from './search.ts';
+import { replaySchedule } from './search.ts';
+
+/** Outcomes that end an Enactor step (the others are recorded within a step). */
+const STEP_ENDS = new Set(['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned']);
+
+/** The run's events with a probe event whenever what DNS answers changes, so the verdict can be computed. */
+export async function counterexampleEvents(config: ExplorerConfig, counterexample: Counterexample): Promise<{ events: RunEvent[]; execution: Execution }> {
+  const { execution } = await replaySchedule(config, []);
+  const events: RunEvent[] = [];
+  let last = '';
+  const probe = (at: number) => {
+    const addresses = Object.fromEntries(endpointsOf(config).map((endpoint) => [endpoint, execution.world.addresses(endpoint)]));
+    const summary = JSON.stringify(addresses);
+    if (summary === last) return;
+    last = summary;
+    const empty = Object.values(addresses).some((list) => list.length === 0);
+    events.push({ runId: 'explore', at, actor: 'probe', step: 'probe', outcome: empty ? 'empty' : 'answering', addresses });
+  };
+  probe(0);
+  for (const choice of counterexample.schedule) {
+    await execution.step(choice);
+    probe(execution.steps * 1000);
+  }
+  return { events: [...events, ...execution.events], execution };
+}
+
+export async function counterexampleReport(config: ExplorerConfig, counterexample: Counterexample): Promise<{ report: RunReport; execution: Execution }> {
+  const { events, execution } = await counterexampleEvents(config, counterexample);
+  const final = events.filter((event) => event.addresses).at(-1);
+  const outage = Object.values(final?.addresses ?? {}).some((list) => list.length === 0);
+  const report = buildRunReport(
+    { scenario: `explored: ${counterexample.invariant}`, target: 'explorer', runId: 'explore', seed: EXPLORER_SEED, safeguards: config.safeguards, expected: outage ? 'outage' : 'healthy' },
+    events,
+  );
+  return { report, execution };
+}
+
+/** The interleaving itself: each scheduling point, in order (times are step numbers). */
+export function renderSchedule(execution: Execution): string {
+  return execution.trace.map((step, i) => `${String(i + 1).padStart(4)}  ${step.actor.padEnd(8)} ${step.op}`).join('\n');
+}
+
+interface ProjectedStep {
+  actor: EnactorId | typeof PLANNER;
+  /** Where in the interleaving this step is decided: its first op (begin, clean-up) or its last (plan, apply). */
+  position: number;
+  spec: Scenario['timeline']['az-a'][number] | Scenario['timeline']['planner'][number];
+}
+
+/** Splits each actor's ops into its domain steps, using the events that end each step. */
+function projectSteps(config: ExplorerConfig, execution: Execution): ProjectedStep[] {
+  const steps: ProjectedStep[] = [];
+  execution.trace.forEach((step, index) => {
+    if (step.actor === PLANNER) steps.push({ actor: PLANNER, position: index, spec: { at: 0, do: 'plan', count: 1 } });
+  });
+  for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
+    const ops = execution.trace.map((step, index) => ({ step, index })).filter(({ step }) => step.actor === enactor);
+    const ends = execution.events.filter((event) => event.actor === enactor && STEP_ENDS.has(event.outcome)).map((event) => event.at / 1000);
+    const specs: ProjectedStep['spec'][] = [{ at: 0, do: 'begin' }, ...endpointsOf(config).map((endpoint) => ({ at: 0, do: 'apply' as const, endpoint })), { at: 0, do: 'cleanup' }];
+    let from = 0;
+    specs.forEach((spec, k) => {
+      const end = ends[k] ?? Infinity;
+      const own = ops.filter(({ index }) => index >= from && index < end);
+      from = end;
+      if (own.length === 0) return;
+      const decisive = spec.do === 'apply' ? own.at(-1)! : own[0]!;
+      steps.push({ actor: enactor, position: decisive.index, spec });
+    });
+  }
+  return steps.sort((a, b) => a.position - b.position);
+}
+
+const SECONDS_PER_STEP = 2;
+const RACE_STARTS_AT = 3;
+
+/**
+ * A scenario that plays the counterexample's steps in its order, one every
+ * two seconds after a steady state (g1 applied by az-c). Interleavings inside
+ * one step cannot be scripted; `racelab explore` replays the file to say
+ * whether the projection still shows the violation.
+ */
+export function counterexampleScenario(config: ExplorerConfig, counterexample: Counterexample, execution: Execution, expectOutcome: 'outage' | 'healthy'): Scenario {
+  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], 'az-a': [], 'az-b': [], 'az-c': [{ at: 1, do: 'run' }] };
+  let at = RACE_STARTS_AT;
+  for (const step of projectSteps(config, execution)) {
+    const list = timeline[step.actor] as { at: number }[];
+    const previous = list.at(-1) as { do?: string; count?: number; at: number } | undefined;
+    // Consecutive plan writes with nothing between them become one burst.
+    if (step.actor === PLANNER && previous?.do === 'plan' && previous.at === at - SECONDS_PER_STEP) {
+      previous.count = (previous.count ?? 1) + 1;
+      continue;
+    }
+    list.push({ ...step.spec, at });
+    at += SECONDS_PER_STEP;
+  }
+  const name = `explored-${counterexample.invariant}`;
+  return {
+    name,
+    title: `Explorer counterexample: ${INVARIANTS[counterexample.invariant]}`,
+    description: `Found by racelab explore (${config.enactors} enactors, ${config.endpoints} endpoints, ${config.generations} generations, ${config.retries} attempt(s), keep ${config.keepGenerations}; safeguards: ${config.safeguards.join(', ') || 'none'}): ${counterexample.detail}. Steps are played in the interleaving's order, ${SECONDS_PER_STEP} s apart.`,
+    endpoints: endpointsOf(config),
+    loadBalancers: 2,
+    seed: EXPLORER_SEED,
+    policy: { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffSeconds: 1, backoffSecondsMax: 1 },
+    faults: [],
+    probe: { everySeconds: 1, untilSeconds: at + 2, samples: 6 },
+    timeline,
+    expect: { outcome: expectOutcome, healthyWith: [] },
+    msPerSecond: 45,
+    counterexample: {
+      invariant: counterexample.invariant,
+      detail: counterexample.detail,
+      safeguards: config.safeguards,
+      bounds: { enactors: config.enactors, endpoints: config.endpoints, generations: config.generations, retries: config.retries, keepGenerations: config.keepGenerations },
+      schedule: counterexample.schedule,
+    },
+  };
+}
+

@@ -1,0 +1,339 @@
+// One controlled execution of the real Planner and Enactor code. Every call on
+// the plan store or the zone waits at a gate until the scheduler grants that
+// actor; the call then runs atomically on the shared world. So each such await
+// is a scheduling point, and a schedule (which actor goes next, step by step)
+// fixes the whole run. Sleeps and event records are not gates: any other actor
+// may already run before the next store or zone call, which covers every delay.
+import { createHash } from 'node:crypto';
+import { canonicalName, type RecordChange, type RecordSet } from '../lambdas/core/dns-records.ts';
+import { runEnactor, type EnactorContext } from '../lambdas/core/enactor.ts';
+import type { EventFields, RunEvent } from '../lambdas/core/events.ts';
+import { writePlans } from '../lambdas/core/planner.ts';
+import type { Plan } from '../lambdas/core/plan.ts';
+import type { Clock, DnsZone, PlanStore } from '../lambdas/core/ports.ts';
+import { SafeguardSet } from '../lambdas/core/safeguards.ts';
+import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
+import { EXPLORER_POOL, EXPLORER_SEED, EXPLORER_ZONE, endpointsOf, enactorIds, explorerPolicy, type ExplorerConfig } from './config.ts';
+import { World } from './world.ts';
+
+type ActorStatus = 'waiting' | 'running' | 'done' | 'failed';
+
+/** What a port call returned (or threw), kept so a fork can fast-forward the actor. */
+type Outcome = { value: unknown } | { error: unknown };
+
+interface Actor {
+  id: string;
+  status: ActorStatus;
+  /** The port call it waits to make, what that call touches, and the gate to open for it. */
+  pending?: { op: string; footprint: Footprint; open: () => void };
+  /** A digest of every result this actor received: with deterministic code, it fixes the actor's local state. */
+  history: string;
+  /** Every result it received, in order (shared, append-only, between an execution and its forks). */
+  outcomes: Outcome[];
+  error?: string;
+}
+
+/** What a port call reads and writes, as keys: zone names, plan rows, the plan list, the counter, fences. */
+export interface Footprint {
+  reads: readonly string[];
+  writes: readonly string[];
+}
+
+/** Two calls commute unless one writes what the other reads or writes. */
+export function independent(a: Footprint, b: Footprint): boolean {
+  const clash = (writes: readonly string[], other: Footprint) => writes.some((key) => other.reads.includes(key) || other.writes.includes(key));
+  return !clash(a.writes, b) && !clash(b.writes, a);
+}
+
+interface ActorPorts {
+  store: PlanStore;
+  dns: DnsZone;
+  clock: Clock;
+  record: (fields: EventFields) => Promise<void>;
+  /** Replaces the actor's history with a summary of its whole local state (at a step boundary). */
+  settle: (summary: unknown) => void;
+}
+
+type Program = (ports: ActorPorts) => Promise<unknown>;
+
+export interface TraceStep {
+  actor: string;
+  op: string;
+}
+
+/**
+ * The actors' clock stands still: what a plan holds (its createdAt) must not
+ * depend on when in the interleaving it was written, or two runs that reach
+ * the same state would look different to state hashing. (Event times are the
+ * step count; they are not part of the state.)
+ */
+const stillClock: Clock = { now: () => 0, sleep: async () => {} };
+
+export const PLANNER = 'planner';
+
+export class Execution {
+  readonly world: World;
+  readonly actors: Actor[] = [];
+  readonly trace: TraceStep[] = [];
+  readonly events: RunEvent[] = [];
+  private blocked: (() => void) | undefined;
+
+  private constructor(
+    readonly config: ExplorerConfig,
+    world: World,
+  ) {
+    this.world = world;
+  }
+
+  get steps(): number {
+    return this.trace.length;
+  }
+
+  /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
+  static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
+    const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
+    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', history: '', outcomes: [] });
+    // Let each actor run to its first gate: nothing touches the world before one.
+    await flush();
+    return execution;
+  }
+
+  /**
+   * An independent copy of this execution at this point: the world is cloned
+   * and each actor is re-run from its start, fed the results it already got
+   * (no gates, no world access) until it reaches the gate it waits at now.
+   */
+  async fork(): Promise<Execution> {
+    const copy = new Execution(this.config, this.world.clone());
+    copy.trace.push(...this.trace);
+    copy.events.push(...this.events);
+    const programsById = new Map(programs(this.config));
+    for (const actor of this.actors) {
+      if (actor.status === 'done' || actor.status === 'failed') {
+        copy.actors.push({ ...actor, pending: undefined });
+        continue;
+      }
+      copy.spawn(actor.id, programsById.get(actor.id)!, { status: 'running', history: '', outcomes: actor.outcomes }, actor.outcomes.length);
+    }
+    await flush();
+    copy.actors.forEach((actor, i) => {
+      if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
+      if (actor.history !== this.actors[i]!.history) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
+    });
+    return copy;
+  }
+
+  /** The world before the race: g1 applied to every endpoint. Start executions from clones of it. */
+  static steadyState(config: ExplorerConfig): Promise<World> {
+    return steadyState(config);
+  }
+
+  /** Replays a schedule from the start. */
+  static async replay(config: ExplorerConfig, schedule: readonly number[], initial?: World): Promise<Execution> {
+    const execution = await Execution.start(config, initial);
+    for (const choice of schedule) await execution.step(choice);
+    return execution;
+  }
+
+  /** The footprint of the call an actor waits to make. */
+  footprint(index: number): Footprint {
+    const pending = this.actors[index]?.pending;
+    if (!pending) throw new Error(`actor ${index} is not waiting at a gate`);
+    return pending.footprint;
+  }
+
+  enabled(): number[] {
+    const indexes: number[] = [];
+    this.actors.forEach((actor, i) => {
+      if (actor.status === 'waiting') indexes.push(i);
+    });
+    return indexes;
+  }
+
+  /** Opens one actor's gate and waits until it reaches its next gate or ends. */
+  async step(index: number): Promise<void> {
+    const actor = this.actors[index];
+    if (!actor?.pending) throw new Error(`schedule error: actor ${actor?.id ?? index} is not waiting at a gate`);
+    const { op, open } = actor.pending;
+    actor.pending = undefined;
+    actor.status = 'running';
+    this.trace.push({ actor: actor.id, op });
+    const blocked = new Promise<void>((resolve) => (this.blocked = resolve));
+    open();
+    await blocked;
+  }
+
+  /** The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes. */
+  stateKey(): string {
+    const key = `${this.world.fingerprint()}\n${this.actors.map((a) => `${a.status}:${a.history}`).join('|')}`;
+    return createHash('sha1').update(key).digest('base64');
+  }
+
+  /**
+   * Starts an actor's program. With `replayed` > 0 its first port calls are
+   * answered from `state.outcomes` (a fork fast-forwarding), the rest gate live.
+   */
+  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'history' | 'outcomes'>, replayed = 0): void {
+    const actor: Actor = { id, ...state, outcomes: [...state.outcomes] };
+    this.actors.push(actor);
+    let calls = 0;
+    let silent = replayed > 0;
+    /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
+    const gate = <T>(op: string, footprint: Footprint | undefined, run: () => Promise<T>): Promise<T> => {
+      const index = calls++;
+      if (index < replayed) {
+        // Fast-forward: the same digest steps as the live path, so the fork's state key is the original's.
+        const outcome = actor.outcomes[index]!;
+        if (index === replayed - 1) silent = false;
+        if ('error' in outcome) {
+          actor.history = digest(actor.history, op, `!${(outcome.error as Error).name}`);
+          return Promise.reject(outcome.error);
+        }
+        actor.history = digest(actor.history, op, outcome.value);
+        return Promise.resolve(outcome.value as T);
+      }
+      const opened = footprint
+        ? new Promise<void>((open) => {
+            actor.status = 'waiting';
+            actor.pending = { op, footprint, open };
+            this.blocked?.();
+          })
+        : Promise.resolve();
+      return opened.then(async () => {
+        try {
+          const result = await run();
+          actor.history = digest(actor.history, op, result);
+          actor.outcomes.push({ value: result });
+          return result;
+        } catch (error) {
+          actor.history = digest(actor.history, op, `!${(error as Error).name}`);
+          actor.outcomes.push({ error });
+          throw error;
+        }
+      });
+    };
+    const clock = stillClock;
+    const record = async (fields: EventFields) => {
+      // A fork's copied events already hold what the fast-forward would record again.
+      if (!silent) this.events.push({ runId: 'explore', at: this.steps * 1000, actor: id, ...fields });
+    };
+    const finish = (status: ActorStatus, error?: string) => {
+      actor.status = status;
+      actor.error = error;
+      this.blocked?.();
+    };
+    const settle = (summary: unknown) => {
+      actor.history = digest('', 'settled', summary);
+    };
+    void program({ store: gatedStore(this.world, gate), dns: gatedZone(this.world, gate), clock, record, settle }).then(
+      () => finish('done'),
+      (error: Error) => finish('failed', error.message),
+    );
+  }
+}
+
+/** A port call; no footprint means "not a scheduling point" (recorded all the same, for forks). */
+type Gate = <T>(op: string, footprint: Footprint | undefined, run: () => Promise<T>) => Promise<T>;
+
+const PLAN_LIST = 'plans';
+const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
+const writes = (...keys: string[]): Footprint => ({ reads: keys, writes: keys });
+
+/** The racing actors: the Planner writing the remaining generations, and each Enactor running one full cycle. */
+function programs(config: ExplorerConfig): [string, Program][] {
+  return [
+    [
+      PLANNER,
+      ({ store, clock, record }) =>
+        writePlans({ store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, config.generations - 1),
+    ],
+    ...enactorIds(config).map((id): [string, Program] => [
+      id,
+      ({ store, dns, clock, record, settle }) =>
+        runEnactor(enactorContext(config, id, store, dns, clock, record), (stepsDone, result) => settle([stepsDone, result])),
+    ]),
+  ];
+}
+
+function gatedStore(world: World, gate: Gate): PlanStore {
+  const store = world.store;
+  const row = (generation: number) => `plan:${generation}`;
+  return {
+    // Not a scheduling point: only the Planner touches the counter, so this call commutes with every other.
+    nextGeneration: () => gate('store.nextGeneration', undefined, () => store.nextGeneration()),
+    putPlan: (plan: Plan) => gate(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST), () => store.putPlan(plan)),
+    newestPlan: () => gate('store.newestPlan', reads(PLAN_LIST), () => store.newestPlan()),
+    getPlan: (generation: number) => gate(`store.getPlan g${generation}`, reads(row(generation)), () => store.getPlan(generation)),
+    listGenerations: () => gate('store.listGenerations', reads(PLAN_LIST), () => store.listGenerations()),
+    deletePlan: (generation: number) => gate(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST), () => store.deletePlan(generation)),
+    advanceFence: (endpoint: string, generation: number, enactor: string) =>
+      gate(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`), () => store.advanceFence(endpoint, generation, enactor)),
+  };
+}
+
+function gatedZone(world: World, gate: Gate): DnsZone {
+  const zone = new MemoryDnsZone(world.zone);
+  const key = (name: string) => `name:${canonicalName(name)}`;
+  return {
+    recordsAt: (name: string) => gate(`zone.read ${shortName(name)}`, reads(key(name)), () => zone.recordsAt(name)),
+    // A batch's outcome depends only on the names it touches (exact matches, CNAME conflicts are per name).
+    change: (changes: RecordChange[]) =>
+      gate(`zone.change ${describeBatch(changes)}`, writes(...new Set(changes.map((c) => key(c.record.name)))), () => zone.change(changes)),
+  };
+}
+
+export function enactorContext(
+  config: ExplorerConfig,
+  enactor: string,
+  store: PlanStore,
+  dns: DnsZone,
+  clock: Clock,
+  record: (fields: EventFields) => Promise<void>,
+): EnactorContext {
+  return { enactor, zone: EXPLORER_ZONE, store, dns, clock, record, safeguards: new SafeguardSet(config.safeguards), policy: explorerPolicy(config), faults: [] };
+}
+
+/** g1 written and applied to every endpoint by an Enactor running alone. */
+async function steadyState(config: ExplorerConfig): Promise<World> {
+  const world = new World();
+  const clock = stillClock;
+  const record = async () => {};
+  await writePlans({ store: world.store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, 1);
+  await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record));
+  return world;
+}
+
+/** Lets every pending microtask run (actors reach their first gate without touching the world). */
+async function flush(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+const SHORT_ZONE = `.${EXPLORER_ZONE}`;
+function shortName(name: string): string {
+  return name.endsWith(SHORT_ZONE) ? name.slice(0, -SHORT_ZONE.length) : name;
+}
+
+function describeRecord(record: RecordSet): string {
+  const value = record.type === 'CNAME' ? `→${shortName(record.values[0] ?? '')}` : '';
+  return `${shortName(record.name)} ${record.type}${value}`;
+}
+
+function describeBatch(changes: RecordChange[]): string {
+  const cname = changes.filter((c) => c.record.type === 'CNAME' && c.action !== 'DELETE' && !c.record.name.startsWith('_'));
+  const deletes = changes.filter((c) => c.action === 'DELETE' && c.record.type === 'A');
+  if (deletes.length && !cname.length) return `delete ${[...new Set(deletes.map((c) => shortName(c.record.name)))].join(', ')}`;
+  return cname.map((c) => describeRecord(c.record)).join(', ') || `${changes.length} change(s)`;
+}
+
+/** FNV-1a over the previous digest, the op and its result: a compact, order-sensitive history key. */
+function digest(previous: string, op: string, result: unknown): string {
+  const text = `${previous}\u0000${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
+  }
+  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
+}

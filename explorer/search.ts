@@ -1,0 +1,220 @@
+// Exhaustive search within bounds (depth-first, with state hashing) and seeded
+// random walks beyond them. A schedule is the list of actor indexes granted in
+// turn; replaying it reproduces a run exactly.
+import { seededRandom } from '../lambdas/core/random.ts';
+import type { ExplorerConfig } from './config.ts';
+import { Execution, independent } from './execution.ts';
+import { checkConvergence, checkStep, pointers, type InvariantName, type Violation } from './invariants.ts';
+import { World } from './world.ts';
+
+export interface Counterexample extends Violation {
+  schedule: number[];
+}
+
+export interface SearchStats {
+  schedules: number;
+  states: number;
+  steps: number;
+  elapsedMs: number;
+  /** False when a limit stopped the search before the bounded space was covered. */
+  complete: boolean;
+  firstViolationMs?: number;
+}
+
+export interface SearchResult {
+  config: ExplorerConfig;
+  stats: SearchStats;
+  /** The shortest counterexample found for each violated invariant. */
+  violations: Partial<Record<InvariantName, Counterexample>>;
+}
+
+export interface SearchLimits {
+  /** Stop after this many distinct states (the result says it is incomplete). */
+  statesMax?: number;
+  /** Stop at the first violation of any of these invariants. */
+  stopOn?: readonly InvariantName[];
+  onProgress?: (stats: SearchStats) => void;
+  /** When given, receives the key of every distinct state visited (for soundness tests). */
+  visitedStates?: Set<string>;
+  /** Polled between steps: true ends the search early (Ctrl-C), with what was found so far. */
+  shouldStop?: () => boolean;
+  /** Sleep sets on (default). Off only to check that they change the work, not the result. */
+  partialOrderReduction?: boolean;
+}
+
+class Collector {
+  readonly violations: Partial<Record<InvariantName, Counterexample>> = {};
+  firstViolationMs?: number;
+  constructor(private readonly started: number) {}
+
+  add(found: Violation[], schedule: readonly number[]): void {
+    for (const violation of found) {
+      const known = this.violations[violation.invariant];
+      if (!known || schedule.length < known.schedule.length) this.violations[violation.invariant] = { ...violation, schedule: [...schedule] };
+      this.firstViolationMs ??= performance.now() - this.started;
+    }
+  }
+
+  hits(invariants: readonly InvariantName[] | undefined): boolean {
+    return (invariants ?? []).some((name) => this.violations[name]);
+  }
+}
+
+/**
+ * Depth-first over every interleaving, pruning states already seen, with sleep
+ * sets (partial-order reduction): after exploring actor t from a state, a
+ * sibling branch does not try t first again while t's call is independent of
+ * what that branch did (same trace, other order). With state caching, a state
+ * revisited with a smaller sleep set explores what it skipped before. The
+ * branch being followed runs in place; siblings get a fork taken there.
+ */
+export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = {}): Promise<SearchResult> {
+  const started = performance.now();
+  const visited = new Map<string, number>();
+  const seen = limits.visitedStates;
+  const collector = new Collector(started);
+  const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: true };
+  const root = await Execution.start(config);
+  const pending: { execution: Execution; path: number[]; next?: number; sleep: number }[] = [{ execution: root, path: [], sleep: 0 }];
+  let lastProgress = started;
+
+  search: while (pending.length) {
+    const item = pending.pop()!;
+    const execution = item.execution;
+    let { path, next, sleep } = item;
+    stats.schedules++;
+    for (;;) {
+      if (next !== undefined) {
+        const before = pointers(execution.world, config);
+        await execution.step(next);
+        path = [...path, next];
+        stats.steps++;
+        // Transition invariants first: a known state may be reached by a new, offending step.
+        collector.add(checkStep(execution.world, config, before, { transition: true }), path);
+      }
+      const enabled = execution.enabled();
+      const enabledMask = enabled.reduce((mask, i) => mask | (1 << i), 0);
+      const key = execution.stateKey();
+      const slept = visited.get(key);
+      let explore: number;
+      if (slept === undefined) {
+        visited.set(key, sleep);
+        seen?.add(key);
+        stats.states++;
+        collector.add(checkStep(execution.world, config, undefined, { transition: false }), path);
+        if (enabled.length === 0) collector.add(await checkConvergence(execution.world, config), path);
+        explore = enabledMask & ~sleep;
+      } else {
+        explore = enabledMask & slept & ~sleep;
+        visited.set(key, slept & sleep);
+      }
+      if (collector.hits(limits.stopOn) || (limits.statesMax !== undefined && stats.states >= limits.statesMax) || limits.shouldStop?.()) {
+        stats.complete = false;
+        break search;
+      }
+      const choices = enabled.filter((i) => explore & (1 << i));
+      if (choices.length === 0) break;
+      // Child i sleeps on everything asleep or explored before it here that commutes with its own step.
+      let asleep = limits.partialOrderReduction === false ? 0 : sleep;
+      const children = choices.map((choice) => {
+        const footprint = execution.footprint(choice);
+        let childSleep = 0;
+        for (const other of enabled) {
+          if (asleep & (1 << other) && independent(execution.footprint(other), footprint)) childSleep |= 1 << other;
+        }
+        if (limits.partialOrderReduction !== false) asleep |= 1 << choice;
+        return { choice, sleep: childSleep };
+      });
+      for (const child of children.slice(1).reverse()) pending.push({ execution: await execution.fork(), path, next: child.choice, sleep: child.sleep });
+      next = children[0]!.choice;
+      sleep = children[0]!.sleep;
+      if (limits.onProgress && performance.now() - lastProgress > 1000) {
+        lastProgress = performance.now();
+        limits.onProgress({ ...stats, elapsedMs: lastProgress - started });
+      }
+    }
+  }
+  stats.elapsedMs = performance.now() - started;
+  stats.firstViolationMs = collector.firstViolationMs;
+  return { config, stats, violations: collector.violations };
+}
+
+/** Random walks: each picks uniformly among the actors able to go, from a seed. */
+export async function randomWalks(config: ExplorerConfig, walks: number, seed: number, limits: SearchLimits = {}): Promise<SearchResult> {
+  const started = performance.now();
+  const random = seededRandom(seed);
+  const initial = await Execution.steadyState(config);
+  const collector = new Collector(started);
+  const visited = limits.visitedStates ?? new Set<string>();
+  const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: false };
+  let lastProgress = started;
+  for (let walk = 0; walk < walks; walk++) {
+    const execution = await Execution.start(config, initial);
+    const schedule: number[] = [];
+    stats.schedules++;
+    for (;;) {
+      const enabled = execution.enabled();
+      if (enabled.length === 0) {
+        collector.add(await checkConvergence(execution.world, config), schedule);
+        break;
+      }
+      const before = pointers(execution.world, config);
+      const choice = enabled[Math.floor(random() * enabled.length)]!;
+      await execution.step(choice);
+      schedule.push(choice);
+      stats.steps++;
+      const key = execution.stateKey();
+      if (!visited.has(key)) {
+        visited.add(key);
+        stats.states++;
+      }
+      collector.add(checkStep(execution.world, config, before), schedule);
+    }
+    if (collector.hits(limits.stopOn) || limits.shouldStop?.()) break;
+    if (limits.onProgress && performance.now() - lastProgress > 1000) {
+      lastProgress = performance.now();
+      limits.onProgress({ ...stats, elapsedMs: lastProgress - started });
+    }
+  }
+  stats.elapsedMs = performance.now() - started;
+  stats.firstViolationMs = collector.firstViolationMs;
+  return { config, stats, violations: collector.violations };
+}
+
+/** Replays a schedule, checking every step; returns the violations it reaches. */
+export async function replaySchedule(config: ExplorerConfig, schedule: readonly number[], initial?: World): Promise<{ execution: Execution; violations: Counterexample[] }> {
+  const execution = await Execution.start(config, initial);
+  const violations: Counterexample[] = [];
+  for (let i = 0; i < schedule.length; i++) {
+    const before = pointers(execution.world, config);
+    const choice = schedule[i]!;
+    if (!execution.enabled().includes(choice)) break;
+    await execution.step(choice);
+    for (const found of checkStep(execution.world, config, before)) violations.push({ ...found, schedule: schedule.slice(0, i + 1) });
+  }
+  if (execution.enabled().length === 0) for (const found of await checkConvergence(execution.world, config)) violations.push({ ...found, schedule: [...schedule] });
+  return { execution, violations };
+}
+
+/**
+ * Makes a counterexample shorter: drops each step in turn (that actor's op
+ * comes later instead) and keeps the drop if the invariant still breaks.
+ */
+export async function shrink(config: ExplorerConfig, counterexample: Counterexample): Promise<Counterexample> {
+  let best = counterexample;
+  let improved = true;
+  while (improved) {
+    improved = false;
+    for (let i = best.schedule.length - 1; i >= 0; i--) {
+      const candidate = [...best.schedule.slice(0, i), ...best.schedule.slice(i + 1)];
+      const { violations } = await replaySchedule(config, candidate);
+      const same = violations.find((v) => v.invariant === best.invariant);
+      if (same && same.schedule.length < best.schedule.length) {
+        best = same;
+        improved = true;
+        break;
+      }
+    }
+  }
+  return best;
+}

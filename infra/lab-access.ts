@@ -1,0 +1,35 @@
+// Least privilege, in one place: exactly the API calls each function's code
+// makes, read from the adapters (lambdas/adapters/*). When an adapter starts
+// making a new call, add the action here and the infra test shows the change.
+
+/** Planner → plans table: DynamoDbPlanStore.nextGeneration (UpdateItem on the counter item) and putPlan (PutItem). */
+export const PLANNER_PLAN_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem'] as const;
+
+/**
+ * Enactor → plans table: newestPlan and listGenerations (Query), getPlan (GetItem),
+ * advanceFence (UpdateItem on the fence items), deletePlan (DeleteItem). It never
+ * writes a plan, so no PutItem.
+ */
+export const ENACTOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/** Every actor → run-events table: DynamoDbEventLog.append (PutItem). Reading runs back is the CLI's job. */
+export const EVENT_WRITER_ACTIONS = ['dynamodb:PutItem'] as const;
+
+/** Enactor → the lab's hosted zone: Route53DnsZone.recordsAt (List) and change (Change); no GetChange (it never waits for INSYNC). */
+export const ENACTOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;
+
+/** readConfig needs every name even where the code never touches the resource: name it, grant nothing. */
+export const NO_ACCESS = [] as const;
+
+/** The Probe's ENIs in the VPC. EC2 offers no resource-level scope for the Describe calls; the set is AWSLambdaVPCAccessExecutionRole's, minus logs. */
+export const VPC_ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
+
+export type DynamoDbAction = `dynamodb:${string}`;
+export type Route53Action = `route53:${string}`;

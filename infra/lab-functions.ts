@@ -1,0 +1,69 @@
+// The five lab functions and what each may touch. Every function gets every
+// name readConfig requires; grants follow the code (lab-access.ts).
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
+import { ENACTOR_PLAN_ACTIONS, ENACTOR_ZONE_ACTIONS, EVENT_WRITER_ACTIONS, NO_ACCESS, PLANNER_PLAN_ACTIONS } from './lab-access.ts';
+import { LabFunction } from './lab-function.ts';
+import type { LabTables } from './lab-tables.ts';
+import { enactorFunction, type FunctionKey } from './scenario-definition.ts';
+
+export interface LabFunctionsProps {
+  tables: LabTables;
+  zone: route53.IHostedZone;
+  vpc: ec2.IVpc;
+}
+
+/** Construct ids, so template logical ids read as the function they are. */
+const FUNCTION_IDS: Record<FunctionKey, string> = {
+  planner: 'Planner',
+  'enactor-az-a': 'EnactorAzA',
+  'enactor-az-b': 'EnactorAzB',
+  'enactor-az-c': 'EnactorAzC',
+  probe: 'Probe',
+};
+
+export class LabFunctions extends Construct {
+  readonly byKey: Record<FunctionKey, LabFunction>;
+
+  constructor(scope: Construct, id: string, { tables, zone, vpc }: LabFunctionsProps) {
+    super(scope, id);
+    const planner = new LabFunction(this, FUNCTION_IDS.planner, { handler: 'planner', description: 'writes generations of the DNS plan' })
+      .bindTable('plansTable', tables.plans, PLANNER_PLAN_ACTIONS)
+      .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)
+      .bindZone(zone, NO_ACCESS);
+
+    // One Enactor per AZ, as in the postmortem: the same code, three functions,
+    // so each has its own concurrency, errors metric and log group.
+    const enactors = Object.fromEntries(
+      ENACTOR_IDS.map((enactor) => {
+        const key = enactorFunction(enactor);
+        const fn = new LabFunction(this, FUNCTION_IDS[key], { handler: 'enactor', description: `DNS Enactor ${enactor}: applies plans to the lab zone` })
+          .bindTable('plansTable', tables.plans, ENACTOR_PLAN_ACTIONS)
+          .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)
+          .bindZone(zone, ENACTOR_ZONE_ACTIONS);
+        return [key, fn];
+      }),
+    ) as Record<`enactor-${EnactorId}`, LabFunction>;
+
+    // In the VPC: only the VPC resolver answers from the private hosted zone.
+    const probe = new LabFunction(this, FUNCTION_IDS.probe, { handler: 'probe', description: 'resolves each endpoint through the VPC resolver', vpc })
+      .bindTable('plansTable', tables.plans, NO_ACCESS)
+      .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)
+      .bindZone(zone, NO_ACCESS);
+
+    this.byKey = { planner, ...enactors, probe };
+  }
+
+  enactors(): Record<EnactorId, lambda.IFunction> {
+    const byEnactor: Partial<Record<EnactorId, lambda.IFunction>> = {};
+    for (const enactor of ENACTOR_IDS) byEnactor[enactor] = this.byKey[enactorFunction(enactor)].function;
+    return byEnactor as Record<EnactorId, lambda.IFunction>;
+  }
+
+  arns(): Record<FunctionKey, string> {
+    return Object.fromEntries(Object.entries(this.byKey).map(([key, fn]) => [key, fn.functionArn])) as Record<FunctionKey, string>;
+  }
+}

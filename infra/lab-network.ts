@@ -1,0 +1,47 @@
+// The lab's VPC: isolated subnets only, so no NAT gateway and no internet path
+// (the biggest fixed cost a sandbox VPC usually carries). It exists for two
+// reasons: the private hosted zone must be associated with a VPC, and the Probe
+// must resolve names through that VPC's resolver to see the real DNS answer.
+// The Probe's one outbound need, writing run events, goes through a DynamoDB
+// gateway endpoint (free) whose policy allows nothing else.
+import { Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EVENT_WRITER_ACTIONS } from './lab-access.ts';
+
+/** Two AZs: Lambda's advice for a VPC function, and all the Probe needs; the stack picks them (lab-stack.ts). */
+export const LAB_AVAILABILITY_ZONES = 2;
+
+export interface LabNetworkProps {
+  /** The only table code in the VPC may reach. */
+  eventsTable: dynamodb.ITable;
+}
+
+export class LabNetwork extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
+
+  constructor(scope: Construct, id: string, props: LabNetworkProps) {
+    super(scope, id);
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: LAB_AVAILABILITY_ZONES,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      // Nothing uses the default security group; restricting it would add a
+      // custom-resource Lambda (and its role) to a stack meant to stay small.
+      restrictDefaultSecurityGroup: false,
+    });
+    this.dynamoDbEndpoint = this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    this.dynamoDbEndpoint.addToPolicy(
+      new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: [...EVENT_WRITER_ACTIONS], resources: [props.eventsTable.tableArn] }),
+    );
+
+    Validations.of(this.vpc.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-VPC7',
+      reason:
+        'No flow logs, on purpose: the VPC has no internet or NAT gateway and carries only the Probe\'s DNS queries (to the VPC resolver, which flow logs do not record) and its run-event writes through the DynamoDB gateway endpoint, whose policy allows only PutItem on the events table; the run-events table is the lab\'s audit trail. Flow logs would add a role, a log group and ingestion cost for nothing to investigate.',
+    });
+  }
+}

@@ -1,0 +1,107 @@
+// Account safety, after aws-nuke: the lab deploys only to an account that was
+// named as a disposable sandbox, and pins that account in the stack's `env` so
+// the CDK CLI itself refuses credentials for any other account. LocalStack's
+// fixed account is allowed for target=localstack, or when cdklocal's
+// credentials say LocalStack.
+import { LOCALSTACK_ACCOUNT } from './stack-outputs.ts';
+import { ContextError } from './context-error.ts';
+
+export const SANDBOX_CONTEXT = {
+  /** Comma-separated 12-digit account ids that may be deployed to. */
+  allowlist: 'sandboxAccounts',
+  /** Which allowlisted account, when there are several. */
+  account: 'account',
+  /** "aws" (default) or "localstack". */
+  target: 'target',
+  region: 'region',
+} as const;
+
+export const SANDBOX_ENV = {
+  allowlist: 'RACELAB_SANDBOX_ACCOUNTS',
+  /** Set by the CDK CLI: the account and region of the credentials it found. */
+  credentialsAccount: 'CDK_DEFAULT_ACCOUNT',
+  region: 'CDK_DEFAULT_REGION',
+} as const;
+
+export const DEFAULT_REGION = 'us-east-1';
+export const TARGETS = ['aws', 'localstack'] as const;
+export type DeployTarget = (typeof TARGETS)[number];
+
+export interface SandboxTarget {
+  target: DeployTarget;
+  account: string;
+  region: string;
+}
+
+export interface SandboxInputs {
+  /** Reads a context value (app.node.tryGetContext). */
+  context: (key: string) => unknown;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export class SandboxRefusal extends ContextError {
+  override readonly name = 'SandboxRefusal';
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const EXAMPLE_ACCOUNT = '111122223333';
+
+/** The account and region to pin, or a SandboxRefusal saying in one sentence what to pass. */
+export function resolveSandboxTarget({ context, env }: SandboxInputs): SandboxTarget {
+  const credentials = env[SANDBOX_ENV.credentialsAccount];
+  const target = readTarget(context(SANDBOX_CONTEXT.target), credentials);
+  const region = text(context(SANDBOX_CONTEXT.region)) ?? env[SANDBOX_ENV.region] ?? DEFAULT_REGION;
+  const account = target === 'localstack' ? LOCALSTACK_ACCOUNT : pickSandboxAccount(context, env);
+  // The CLI would refuse a mismatch too, but later and in its own words; say why here.
+  if (credentials && credentials !== account) {
+    const command = target === 'localstack' ? `npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack` : `AWS_PROFILE=sandbox npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${account}`;
+    throw refusal(`your AWS credentials are for account ${credentials} but the lab is pinned to ${target === 'localstack' ? 'LocalStack account' : 'sandbox account'} ${account}; use that account's credentials (e.g. \`${command}\`)`);
+  }
+  return { target, account, region };
+}
+
+function pickSandboxAccount(context: SandboxInputs['context'], env: SandboxInputs['env']): string {
+  const listed = text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist];
+  // Commas or spaces, as the CLI's own check reads the same variable (cli/targets/sandbox-guard.ts).
+  const allowlist = (listed ?? '').split(/[\s,]+/).filter(Boolean);
+  if (allowlist.length === 0) {
+    throw refusal(
+      `no sandbox account is allowlisted; name your disposable sandbox account with context ${SANDBOX_CONTEXT.allowlist} (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`, or env ${SANDBOX_ENV.allowlist}), or target LocalStack with \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\``,
+    );
+  }
+  const malformed = allowlist.find((entry) => !ACCOUNT_ID.test(entry));
+  if (malformed !== undefined) {
+    throw refusal(`"${malformed}" in ${SANDBOX_CONTEXT.allowlist} is not a 12-digit AWS account id (e.g. \`-c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`)`);
+  }
+  const chosen = text(context(SANDBOX_CONTEXT.account));
+  if (chosen === undefined) {
+    if (allowlist.length === 1) return allowlist[0]!;
+    throw refusal(
+      `${allowlist.length} sandbox accounts are allowlisted (${allowlist.join(', ')}); pick one with context ${SANDBOX_CONTEXT.account} (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${allowlist.join(',')} -c ${SANDBOX_CONTEXT.account}=${allowlist[0]}\`)`,
+    );
+  }
+  if (!allowlist.includes(chosen)) {
+    throw refusal(
+      `account ${chosen} is not in the sandbox allowlist (${allowlist.join(', ')}); add it to context ${SANDBOX_CONTEXT.allowlist} only if it is a disposable sandbox (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${[...allowlist, chosen].join(',')} -c ${SANDBOX_CONTEXT.account}=${chosen}\`)`,
+    );
+  }
+  return chosen;
+}
+
+function readTarget(value: unknown, credentialsAccount: string | undefined): DeployTarget {
+  // LocalStack's account is never a real one: credentials for it mean cdklocal,
+  // whose `cdklocal bootstrap` and `cdklocal destroy` pass no context.
+  const target = text(value) ?? (credentialsAccount === LOCALSTACK_ACCOUNT ? 'localstack' : 'aws');
+  if ((TARGETS as readonly string[]).includes(target)) return target as DeployTarget;
+  throw refusal(`context ${SANDBOX_CONTEXT.target} must be ${TARGETS.join(' or ')}, not "${target}" (e.g. \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\`)`);
+}
+
+/** Context values arrive as strings from -c, or as JSON values from cdk.json. */
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return Array.isArray(value) ? value.map(String).join(',') : String(value);
+}
+
+function refusal(reason: string): SandboxRefusal {
+  return new SandboxRefusal(`Refusing to synthesize the dns-race-lab stack: ${reason}.`);
+}

@@ -1,0 +1,146 @@
+// Least privilege, proved on the synthesized template: no policy anywhere
+// grants a "*" action; each function's role holds exactly the permissions its
+// code paths need (lambdas/adapters/*: see infra/lab-access.ts) on exactly the
+// lab's tables, zone and own log group; the state machines may invoke only
+// the lab functions; and "*" resources appear only where AWS offers no scope.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenarioDefinition } from '../../infra/scenario-state-machine.ts';
+import type { FunctionKey } from '../../infra/scenario-definition.ts';
+import { parseScenario, type Scenario } from '../../infra/scenario.ts';
+import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnTemplate, type SynthesizedLab } from './lab-app-fixture.ts';
+
+let lab: SynthesizedLab;
+let scenarios: Scenario[];
+
+beforeAll(async () => {
+  scenarios = await allScenarios();
+  lab = synthesizeLab({ scenarios });
+});
+
+const FUNCTION_IDS: Record<FunctionKey, string> = { planner: 'Planner', 'enactor-az-a': 'EnactorAzA', 'enactor-az-b': 'EnactorAzB', 'enactor-az-c': 'EnactorAzC', probe: 'Probe' };
+
+interface Statement {
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Principal?: unknown;
+}
+
+/** Every policy statement in the template, wherever it sits (role, policy, endpoint, ...). */
+function allStatements(value: unknown, where = ''): { where: string; statement: Statement }[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => allStatements(item, `${where}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const object = value as Record<string, unknown>;
+  const own = Array.isArray(object.Statement) ? (object.Statement as Statement[]).map((statement) => ({ where, statement })) : [];
+  return [...own, ...Object.entries(object).flatMap(([key, child]) => (key === 'Statement' ? [] : allStatements(child, `${where}/${key}`)))];
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Logical ids → readable names, so expectations read like the design. */
+function readable(resource: string): string {
+  return resource
+    .replace(/^<TablesPlans[0-9A-F]{8}\.Arn>$/, 'plans table')
+    .replace(/^<TablesEvents[0-9A-F]{8}\.Arn>$/, 'events table')
+    .replace(/^arn:<AWS::Partition>:route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
+    .replace(/^<Functions(\w+?)Logs[0-9A-F]{8}\.Arn>$/, 'log group of $1')
+    .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1');
+}
+
+/** A role's grants as "action on resource" lines, from its policies in the template. */
+function grantsOf(json: CfnTemplate, roleId: string): string[] {
+  return resourcesOfType(json, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement)
+    .flatMap((statement) => {
+      expect(statement.Effect).toBe('Allow');
+      return list(statement.Action).flatMap((action) => list(statement.Resource).map((resource) => `${action} on ${readable(templateText(resource))}`));
+    })
+    .sort();
+}
+
+function roleOfFunction(json: CfnTemplate, prefix: string): string {
+  const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`Functions${prefix}Function`))!;
+  return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+const ownLogs = (fn: string) => [`logs:CreateLogStream on log group of ${fn}`, `logs:PutLogEvents on log group of ${fn}`];
+const EVENT_WRITES = ['dynamodb:PutItem on events table'];
+
+describe('IAM in the dns-race-lab stack', () => {
+  it('grants no "*" action anywhere, and uses no NotAction or NotResource', () => {
+    const statements = allStatements(lab.json.Resources);
+    expect(statements.length).toBeGreaterThan(10);
+    for (const { where, statement } of statements) {
+      for (const action of list(statement.Action)) expect.soft(action, where).not.toContain('*');
+      expect.soft(statement.NotAction, where).toBeUndefined();
+      expect.soft(statement.NotResource, where).toBeUndefined();
+    }
+  });
+
+  it('lets the Planner only write plans (generation counter and new plans) and append run events', () => {
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Planner'))).toEqual(
+      [...ownLogs('Planner'), 'dynamodb:PutItem on plans table', 'dynamodb:UpdateItem on plans table', ...EVENT_WRITES].sort(),
+    );
+  });
+
+  it.each(['EnactorAzA', 'EnactorAzB', 'EnactorAzC'])('lets %s read, fence and delete plans, change records only in the lab zone, and append run events', (enactor) => {
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, enactor))).toEqual(
+      [
+        ...ownLogs(enactor),
+        'dynamodb:Query on plans table',
+        'dynamodb:GetItem on plans table',
+        'dynamodb:UpdateItem on plans table',
+        'dynamodb:DeleteItem on plans table',
+        ...EVENT_WRITES,
+        'route53:ChangeResourceRecordSets on lab zone',
+        'route53:ListResourceRecordSets on lab zone',
+      ].sort(),
+    );
+  });
+
+  it('lets the Probe only append run events (plus the ENI calls Lambda needs to place it in the VPC)', () => {
+    const eni = ['CreateNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses'];
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Probe'))).toEqual([...ownLogs('Probe'), ...EVENT_WRITES, ...eni.map((action) => `ec2:${action} on *`)].sort());
+  });
+
+  it('lets each state machine invoke only the lab functions its scenario calls, by unqualified ARN', () => {
+    for (const [name, machine] of lab.stack.stateMachines) {
+      const invokes = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('lambda:'));
+      const called = scenarioDefinition(scenarios.find((scenario) => scenario.name === name)!).functions;
+      expect(called.length).toBeGreaterThan(0);
+      expect(invokes).toEqual(called.map((key) => `lambda:InvokeFunction on function ${FUNCTION_IDS[key]}`).sort());
+    }
+  });
+
+  it('leaves out the functions a scenario never calls', () => {
+    const withoutAzC = parseScenario({ ...JSON.parse(JSON.stringify(scenarios[0]!)), name: 'without-az-c', timeline: { ...scenarios[0]!.timeline, 'az-c': [] } }, 'test');
+    const small = synthesizeLab({ scenarios: [withoutAzC] });
+    const machine = small.stack.stateMachines.get('without-az-c')!.stateMachine;
+    const invokes = grantsOf(small.json, small.stack.getLogicalId(machine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('lambda:'));
+    expect(invokes).not.toContain('lambda:InvokeFunction on function EnactorAzC');
+    expect(invokes).toContain('lambda:InvokeFunction on function EnactorAzA');
+  });
+
+  it('uses "*" resources only for calls AWS cannot scope: Lambda ENIs, log delivery and X-Ray', () => {
+    const unscoped = new Set(
+      resourcesOfType(lab.json, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) => list(statement.Resource).includes('*')).flatMap((statement) => list(statement.Action)),
+      ),
+    );
+    const allowed = /^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:DescribeSubnets|ec2:(Assign|Unassign)PrivateIpAddresses|logs:\w*(LogDelivery|LogDeliveries|ResourcePolic(y|ies)|DescribeLogGroups)|xray:\w+)$/;
+    for (const action of unscoped) expect.soft(action).toMatch(allowed);
+  });
+
+  it('lets only Lambda assume the function roles and only Step Functions the state machine roles', () => {
+    const principals = resourcesOfType(lab.json, 'AWS::IAM::Role').map(([id, role]) => {
+      const [statement, ...more] = (role.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+      expect(more).toEqual([]);
+      return `${id.startsWith('Functions') ? 'function' : 'state machine'} role: ${JSON.stringify(statement!.Principal)}`;
+    });
+    expect(new Set(principals)).toEqual(new Set(['function role: {"Service":"lambda.amazonaws.com"}', 'state machine role: {"Service":"states.amazonaws.com"}']));
+    expect(resourcesOfType(lab.json, 'AWS::IAM::Role').filter(([, role]) => role.Properties!.ManagedPolicyArns)).toEqual([]);
+  });
+});

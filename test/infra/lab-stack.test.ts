@@ -1,0 +1,190 @@
+// What the stack deploys: five Lambdas on Node 22/arm64 (four from the
+// Planner/Enactor code paths, the Probe in the VPC), a private hosted zone
+// associated with a VPC that has no NAT gateway, on-demand tables that are
+// deleted with the stack, one-day logs, the tags, the dashboard, and exactly
+// the outputs the CLI reads (infra/stack-outputs.ts).
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
+import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
+import { DEFAULT_ZONE_NAME } from '../../infra/lab-app.ts';
+import { LAB_TAGS } from '../../infra/lab-stack.ts';
+import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
+import { METRIC_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE } from '../../lambdas/metrics.ts';
+import { allScenarios, buildTestLabApp, resourcesOfType, SANDBOX_ACCOUNT, synthesizeLab, templateText, type SynthesizedLab } from './lab-app-fixture.ts';
+
+let lab: SynthesizedLab;
+
+beforeAll(async () => {
+  lab = synthesizeLab({ scenarios: await allScenarios() });
+});
+
+const ref = (logicalId: string) => ({ Ref: logicalId });
+
+describe('the dns-race-lab stack', () => {
+  it('is named as the CLI expects and pinned to the allowlisted account', () => {
+    expect(lab.stack.stackName).toBe(DEFAULT_STACK_NAME);
+    expect(lab.stack.account).toBe(SANDBOX_ACCOUNT);
+    expect(lab.stack.region).toBe('us-east-1');
+  });
+
+  it('deploys five Lambda functions, all nodejs22.x on arm64 with a 60 s timeout', () => {
+    lab.template.resourceCountIs('AWS::Lambda::Function', 5);
+    for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 60, Handler: 'index.handler' });
+    }
+  });
+
+  it('names the functions Planner, Enactor az-a/b/c and Probe', () => {
+    const ids = resourcesOfType(lab.json, 'AWS::Lambda::Function').map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
+    expect(ids.sort()).toEqual(['FunctionsEnactorAzA', 'FunctionsEnactorAzB', 'FunctionsEnactorAzC', 'FunctionsPlanner', 'FunctionsProbe']);
+  });
+
+  it('gives every function every configuration variable readConfig requires, and switches EMF metrics on', () => {
+    const zoneId = lab.stack.getLogicalId(lab.stack.zone.node.defaultChild as never);
+    for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({
+        [CONFIG_VARIABLES.plansTable]: { Ref: expect.stringMatching(/^TablesPlans/) },
+        [CONFIG_VARIABLES.eventsTable]: { Ref: expect.stringMatching(/^TablesEvents/) },
+        [CONFIG_VARIABLES.hostedZoneId]: ref(zoneId),
+        [CONFIG_VARIABLES.zoneName]: DEFAULT_ZONE_NAME,
+        [CONFIG_VARIABLES.metrics]: 'emf',
+      });
+      // Unset on AWS: the Probe must ask the VPC resolver, not a test DNS server.
+      expect(variables).not.toHaveProperty(CONFIG_VARIABLES.dnsServer);
+    }
+  });
+
+  it('runs only the Probe in the VPC, in its isolated subnets', () => {
+    const inVpc = resourcesOfType(lab.json, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties?.VpcConfig);
+    expect(inVpc.map(([id]) => id)).toEqual([expect.stringMatching(/^FunctionsProbe/)]);
+    const subnets = resourcesOfType(lab.json, 'AWS::EC2::Subnet').map(([id]) => ref(id));
+    expect((inVpc[0]![1].Properties!.VpcConfig as { SubnetIds: unknown[] }).SubnetIds).toEqual(subnets);
+  });
+
+  it('has a VPC with isolated subnets only: no NAT gateway, no internet gateway, no public IPs', () => {
+    lab.template.resourceCountIs('AWS::EC2::VPC', 1);
+    lab.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    lab.template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    lab.template.resourceCountIs('AWS::EC2::EIP', 0);
+    lab.template.resourceCountIs('AWS::EC2::Subnet', 2);
+    lab.template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    lab.template.resourceCountIs('AWS::EC2::Route', 0);
+  });
+
+  it('places the subnets in the account\'s first two AZs, chosen by CloudFormation (no lookup at synth)', () => {
+    const zones = resourcesOfType(lab.json, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties!.AvailabilityZone);
+    expect(zones).toEqual([0, 1].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
+  });
+
+  it('places them in the AZs named by context availabilityZones, and refuses names of another region', async () => {
+    const scenarios = await allScenarios();
+    const named = synthesizeLab({ scenarios, context: { region: 'ap-northeast-1', availabilityZones: 'ap-northeast-1a,ap-northeast-1c' } });
+    expect(resourcesOfType(named.json, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties!.AvailabilityZone)).toEqual(['ap-northeast-1a', 'ap-northeast-1c']);
+    expect(() => buildTestLabApp({ scenarios, context: { availabilityZones: 'eu-west-1a,eu-west-1b' } })).toThrow(
+      /^Refusing to synthesize the dns-race-lab stack: context availabilityZones must name 2 different AZs of us-east-1, not "eu-west-1a,eu-west-1b" \(e\.g\. `npx cdk deploy -c availabilityZones=us-east-1a,us-east-1c`\)\.$/,
+    );
+  });
+
+  it('lets the VPC reach DynamoDB only through a gateway endpoint that allows only run-event writes', () => {
+    lab.template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    lab.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] }),
+      PolicyDocument: {
+        Statement: [{ Action: 'dynamodb:PutItem', Effect: 'Allow', Principal: { AWS: '*' }, Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TablesEvents'), 'Arn'] } }],
+        Version: '2012-10-17',
+      },
+    });
+  });
+
+  it('has one private hosted zone, named from context, associated with the lab VPC and deleted with the stack', () => {
+    const vpcId = resourcesOfType(lab.json, 'AWS::EC2::VPC')[0]![0];
+    lab.template.resourceCountIs('AWS::Route53::HostedZone', 1);
+    lab.template.hasResource('AWS::Route53::HostedZone', {
+      Properties: Match.objectLike({ Name: `${DEFAULT_ZONE_NAME}.`, VPCs: [{ VPCId: ref(vpcId), VPCRegion: 'us-east-1' }] }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('takes the zone name from context zoneName', async () => {
+    const custom = synthesizeLab({ scenarios: await allScenarios(), context: { zoneName: 'race.example' } });
+    custom.template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'race.example.' });
+  });
+
+  it('keys the tables as lambdas/adapters/tables.ts says, on demand, with TTL on run events, deleted with the stack', () => {
+    lab.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    const keySchema = (keys: typeof PLANS_TABLE_KEYS | typeof EVENTS_TABLE_KEYS) => ({
+      KeySchema: [
+        { AttributeName: keys.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: keys.sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: keys.partitionKey.name, AttributeType: keys.partitionKey.type },
+        { AttributeName: keys.sortKey.name, AttributeType: keys.sortKey.type },
+      ],
+    });
+    lab.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ ...keySchema(PLANS_TABLE_KEYS), BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: Match.absent() }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+    lab.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        ...keySchema(EVENTS_TABLE_KEYS),
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: EVENTS_TTL_ATTRIBUTE, Enabled: true },
+      }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  it('keeps logs one day: a log group per function and per state machine, each deleted with the stack', () => {
+    const groups = resourcesOfType(lab.json, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(5 + lab.stack.stateMachines.size);
+    for (const [, group] of groups) {
+      expect(group.Properties?.RetentionInDays).toBe(1);
+      expect(group.DeletionPolicy).toBe('Delete');
+    }
+    for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
+      expect(fn.Properties?.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs[0-9A-F]{8}$/) } });
+    }
+  });
+
+  it('leaves nothing behind: no resource is retained on delete', () => {
+    for (const [id, resource] of Object.entries(lab.json.Resources)) {
+      expect.soft(resource.DeletionPolicy ?? 'Delete', id).toBe('Delete');
+      expect.soft(resource.UpdateReplacePolicy ?? 'Delete', id).toBe('Delete');
+    }
+  });
+
+  it('tags every taggable resource project=dns-race-lab and purpose=sandbox-lab', () => {
+    const tagged = Object.entries(lab.json.Resources).filter(([, resource]) => resource.Properties && ('Tags' in resource.Properties || 'HostedZoneTags' in resource.Properties));
+    expect(tagged.length).toBeGreaterThan(10);
+    for (const [id, resource] of tagged) {
+      const tags = (resource.Properties!.Tags ?? resource.Properties!.HostedZoneTags) as { Key: string; Value: string }[];
+      for (const [key, value] of Object.entries(LAB_TAGS)) expect.soft(tags, id).toContainEqual({ Key: key, Value: value });
+    }
+    expect(lab.stack.tags.tagValues()).toMatchObject(LAB_TAGS);
+  });
+
+  it('has a dashboard with addresses per endpoint, applied generation and each Enactor\'s Lambda errors', () => {
+    lab.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    lab.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: DEFAULT_STACK_NAME });
+    const [, dashboard] = resourcesOfType(lab.json, 'AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.parse(templateText(dashboard.Properties!.DashboardBody)) as { widgets: { properties: { metrics: unknown[][] } }[] };
+    const [addresses, generations, errors] = body.widgets.map((widget) => JSON.stringify(widget.properties.metrics));
+    expect(addresses).toContain(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION}} MetricName=\\"${METRIC_NAMES.addresses}\\"', 'Minimum', 1)`);
+    expect(generations).toContain(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION}} MetricName=\\"${METRIC_NAMES.appliedGeneration}\\"', 'Maximum', 1)`);
+    const enactorFunctions = resourcesOfType(lab.json, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => id.startsWith('FunctionsEnactor'));
+    for (const id of enactorFunctions) expect(errors).toContain(`["AWS/Lambda","Errors","FunctionName","<${id}>"`);
+  });
+
+  it('exports exactly the outputs the CLI reads, StateMachines as a JSON object', () => {
+    expect(Object.keys(lab.json.Outputs).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
+    expect(lab.json.Outputs[STACK_OUTPUTS.zoneName]!.Value).toBe(DEFAULT_ZONE_NAME);
+    expect(lab.json.Outputs[STACK_OUTPUTS.vpcId]!.Value).toEqual(ref(resourcesOfType(lab.json, 'AWS::EC2::VPC')[0]![0]));
+  });
+});

@@ -1,0 +1,89 @@
+// The deployed race is the tested race: one state machine per scenario file,
+// whose DefinitionString is the ASL builder's output byte for byte and, once
+// CloudFormation applies DefinitionSubstitutions, calls each lab function by
+// its ARN; logging ALL and X-Ray tracing on; the StateMachines output maps
+// every scenario name to its state machine.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenarioNames } from '../../cli/scenario-files.ts';
+import { buildScenarioDefinition, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substituteFunctionArns, type FunctionKey } from '../../infra/scenario-definition.ts';
+import type { Scenario } from '../../infra/scenario.ts';
+import { STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
+import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnResource, type SynthesizedLab } from './lab-app-fixture.ts';
+
+let lab: SynthesizedLab;
+let scenarios: Scenario[];
+
+beforeAll(async () => {
+  scenarios = await allScenarios();
+  lab = synthesizeLab({ scenarios });
+});
+
+function machineOf(scenario: Scenario): CfnResource {
+  const construct = lab.stack.stateMachines.get(scenario.name)!.stateMachine;
+  return lab.json.Resources[lab.stack.getLogicalId(construct.node.defaultChild as never)]!;
+}
+
+/** What CloudFormation does with DefinitionSubstitutions, with each ARN rendered as `<LogicalId.Arn>`. */
+function deployedDefinition(machine: CfnResource): unknown {
+  let definition = templateText(machine.Properties!.DefinitionString);
+  for (const [name, value] of Object.entries(machine.Properties!.DefinitionSubstitutions as Record<string, unknown>)) {
+    definition = definition.split(`\${${name}}`).join(templateText(value));
+  }
+  return JSON.parse(definition);
+}
+
+function functionArnsAsRendered(): Record<FunctionKey, string> {
+  const arns = {} as Record<FunctionKey, string>;
+  for (const key of FUNCTION_KEYS) arns[key] = `<${lab.stack.getLogicalId(lab.stack.functions.byKey[key].function.node.defaultChild as never)}.Arn>`;
+  return arns;
+}
+
+describe('scenario state machines', () => {
+  it('are one per scenario file', async () => {
+    const names = await scenarioNames();
+    expect(names.length).toBeGreaterThan(0);
+    expect([...lab.stack.stateMachines.keys()].sort()).toEqual(names);
+    lab.template.resourceCountIs('AWS::StepFunctions::StateMachine', names.length);
+  });
+
+  it('deploy the ASL builder\'s output verbatim as the DefinitionString', () => {
+    for (const scenario of scenarios) {
+      expect(templateText(machineOf(scenario).Properties!.DefinitionString)).toBe(JSON.stringify(buildScenarioDefinition(scenario)));
+    }
+  });
+
+  it('after substitution, equal the builder\'s definition with each placeholder replaced by that function\'s ARN', () => {
+    const arns = functionArnsAsRendered();
+    for (const scenario of scenarios) {
+      const deployed = deployedDefinition(machineOf(scenario));
+      expect(deployed).toEqual(substituteFunctionArns(buildScenarioDefinition(scenario), arns));
+      expect(JSON.stringify(deployed)).not.toMatch(/\$\{\w+\}/);
+    }
+  });
+
+  it('substitute only the placeholders the builder defines', () => {
+    const known = new Set(Object.values(FUNCTION_PLACEHOLDERS));
+    for (const scenario of scenarios) {
+      for (const name of Object.keys(machineOf(scenario).Properties!.DefinitionSubstitutions as object)) expect(known).toContain(name);
+    }
+  });
+
+  it('log ALL events with execution data to a one-day log group and trace with X-Ray', () => {
+    for (const [, machine] of resourcesOfType(lab.json, 'AWS::StepFunctions::StateMachine')) {
+      expect(machine.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      });
+      expect(machine.DeletionPolicy).toBe('Delete');
+      const [logGroupId] = (machine.Properties!.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string] } } }[] }).Destinations[0]!
+        .CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      expect(lab.json.Resources[logGroupId]!.Properties).toMatchObject({ RetentionInDays: 1, LogGroupName: expect.stringMatching(/^\/aws\/vendedlogs\/states\//) });
+    }
+  });
+
+  it('are listed in the StateMachines output as a JSON object: scenario name → state machine ARN', () => {
+    const output = JSON.parse(templateText(lab.json.Outputs[STACK_OUTPUTS.stateMachines]!.Value)) as Record<string, string>;
+    expect(output).toEqual(Object.fromEntries(scenarios.map((scenario) => [scenario.name, `<${lab.stack.getLogicalId(lab.stack.stateMachines.get(scenario.name)!.stateMachine.node.defaultChild as never)}>`])));
+  });
+});
