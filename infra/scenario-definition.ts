@@ -35,6 +35,7 @@ export interface AslDefinition {
 
 const FROM_EXECUTION = {
   'runId.$': '$$.Execution.Input.runId',
+  'startedAt.$': '$$.Execution.Input.schedule.t0',
   'safeguards.$': '$$.Execution.Input.safeguards',
   'settings.$': '$$.Execution.Input.settings',
 };

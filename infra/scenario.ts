@@ -45,12 +45,19 @@ export const scenarioSchema = z
     }),
     faults: z
       .array(
-        z.strictObject({
-          kind: z.enum(FAULT_KINDS),
-          enactor: z.enum(ENACTOR_IDS),
-          endpoint: z.string(),
-          times: z.number().int().min(1).max(20),
-        }),
+        z
+          .strictObject({
+            kind: z.enum(FAULT_KINDS),
+            enactor: z.enum(ENACTOR_IDS),
+            endpoint: z.string(),
+            /** Spoil this many attempts (per apply step)... */
+            times: z.number().int().min(1).max(20).optional(),
+            /** ...or every attempt made before this scenario second. */
+            untilSecond: z.number().int().min(0).max(3600).optional(),
+          })
+          .refine((fault) => (fault.times === undefined) !== (fault.untilSecond === undefined), {
+            message: 'give exactly one of "times" (attempts to spoil) or "untilSecond" (spoil attempts until this scenario second)',
+          }),
       )
       .default([]),
     probe: z.strictObject({

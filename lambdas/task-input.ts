@@ -18,7 +18,13 @@ export const labSettingsSchema = z.object({
     backoffMsMax: z.number().min(0),
   }),
   faults: z.array(
-    z.object({ kind: z.enum(FAULT_KINDS), enactor: z.string(), endpoint: z.string(), times: z.number().int().min(1) }),
+    z.object({
+      kind: z.enum(FAULT_KINDS),
+      enactor: z.string(),
+      endpoint: z.string(),
+      times: z.number().int().min(1).optional(),
+      untilSecond: z.number().int().min(0).optional(),
+    }),
   ),
   probeSamples: z.number().int().min(1),
 });
@@ -29,6 +35,8 @@ export const executionInputSchema = z.object({
   runId: z.string().min(1),
   safeguards: z.array(z.enum(SAFEGUARDS)),
   settings: labSettingsSchema,
+  /** When scenario second 0 is (the schedule's t0), for faults pinned to the schedule. */
+  startedAt: z.string().optional(),
   /** t<seconds> → ISO time: when each scheduled step may start (Wait states read it). */
   schedule: z.record(z.string(), z.string()).optional(),
 });

@@ -3,9 +3,7 @@
 // Task bound to its handler. Time is scaled through the execution input's
 // schedule (and the handlers' clock), not by rewriting the definition.
 import './node-compat.ts';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { Clock } from '../lambdas/core/ports.ts';
 import { ScaledClock } from '../lambdas/adapters/clocks.ts';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
@@ -28,37 +26,17 @@ export interface EmbeddedRunOptions {
 }
 
 /**
- * How far a run slipped from its script. Large values mean the machine was too
- * busy for the scripted order to hold: the race may not have played out as written.
+ * How far a run slipped from its script: the most any step started after its
+ * scheduled second, counting only steps whose actor was idle by then (a step
+ * that waits for its actor's previous step is late by design). Timers fire
+ * late when the machine is too busy, and then the scripted order may not hold.
  */
 export interface ScheduleTiming {
-  /** The most any step started after its scheduled second, counting only steps whose actor was idle by then. */
   lateSecondsMax: number;
-  /** The longest any step spent working (its duration less its own backoff sleeps), in scenario seconds. */
-  busySecondsMax: number;
 }
 
-/** Above these (scenario seconds) the run warns that the script may not have held. */
-export const SLIP_WARNING = { lateSeconds: 0.5, busySeconds: 1 } as const;
-
-export function slipped(timing: ScheduleTiming): boolean {
-  return timing.lateSecondsMax > SLIP_WARNING.lateSeconds || timing.busySecondsMax > SLIP_WARNING.busySeconds;
-}
-
-/** Backoff sleeps of the step running in this async context, so its busy time excludes them. */
-const stepSleeps = new AsyncLocalStorage<{ sleptMs: number }>();
-
-function sleepTrackingClock(clock: ScaledClock): Clock {
-  return {
-    now: () => clock.now(),
-    sleep: async (ms) => {
-      const step = stepSleeps.getStore();
-      const started = Date.now();
-      await clock.sleep(ms);
-      if (step) step.sleptMs += Date.now() - started;
-    },
-  };
-}
+/** Above this (scenario seconds) the run warns that the script may not have held. */
+export const SLIP_WARNING_SECONDS = 0.5;
 
 type Handler = (input: unknown) => Promise<unknown>;
 const START_LEAD_MS = 80;
@@ -110,9 +88,15 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   const msPerSecond = options.msPerSecond ?? scenario.msPerSecond;
   const definition = substituteFunctionArns(buildScenarioDefinition(scenario), EMBEDDED_ARNS);
   const machine = validatedMachine(definition);
+  // The first call of each handler compiles its code paths; do that before the
+  // schedule starts (read-only calls: begin finds no plan yet, the probe only resolves).
+  const rehearsal = { ...executionInput(scenario, { runId: `${options.runId}-warm-up`, safeguards: options.safeguards, startAt: new Date(), msPerSecond }) };
+  const warmDeps = lab.deps();
+  await enactorHandler(warmDeps)({ ...rehearsal, enactor: 'az-a', step: 'begin' });
+  await probeHandler(warmDeps)({ ...rehearsal, label: 'warm-up' });
   // Scenario second 0 a little ahead, so the first steps are not late.
   const startAt = new Date(Date.now() + START_LEAD_MS);
-  const deps = lab.deps(sleepTrackingClock(new ScaledClock(msPerSecond, startAt.getTime())));
+  const deps = lab.deps(new ScaledClock(msPerSecond, startAt.getTime()));
   const handlers = handlersFor(deps);
   const byArn = new Map(FUNCTION_KEYS.map((key) => [EMBEDDED_ARNS[key], handlers[key]]));
 
@@ -120,20 +104,16 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   const scheduled = scheduledTasks(definition);
   const idleSince = new Map<string, number>();
   let lateMsMax = 0;
-  let busyMsMax = 0;
   for (const [name, state] of allStates(definition.States)) {
     if (state.Type !== 'Task') continue;
     const handler = byArn.get(state.Resource as string);
     if (!handler) throw new Error(`state "${name}" calls ${String(state.Resource)}, which no handler serves`);
     const plan = scheduled.get(name);
     taskResourceLocalHandlers[name] = (async (input: unknown) => {
-      const started = Date.now();
-      if (plan) lateMsMax = Math.max(lateMsMax, started - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
-      const sleeps = { sleptMs: 0 };
+      if (plan) lateMsMax = Math.max(lateMsMax, Date.now() - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
       try {
-        return await stepSleeps.run(sleeps, () => handler(input));
+        return await handler(input);
       } finally {
-        busyMsMax = Math.max(busyMsMax, Date.now() - started - sleeps.sleptMs);
         if (plan) idleSince.set(plan.actor, Date.now());
       }
     }) as LocalHandler;
@@ -143,9 +123,6 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   await deps.events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} at ${msPerSecond} ms per scenario second` });
   const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt, msPerSecond });
   await machine.run(input as never, { overrides: { taskResourceLocalHandlers } }).result;
-  if (options.timing) {
-    options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
-    options.timing.busySecondsMax = Math.round((busyMsMax / msPerSecond) * 10) / 10;
-  }
+  if (options.timing) options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
   return deps.events.list(options.runId);
 }

@@ -34,6 +34,8 @@ export interface EnactorContext {
   safeguards: SafeguardSet;
   policy: EnactorPolicy;
   faults: readonly Fault[];
+  /** When scenario second 0 was, in the clock's time (faults pinned to the schedule need it). */
+  runStartedAt?: number;
 }
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */
@@ -130,7 +132,7 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
 
   const changes = applyBatch(ctx, plan, endpoint, state, previous);
   try {
-    await injectFaults(ctx.faults, { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone }, ctx.dns);
+    await injectFaults(ctx.faults, { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone, now: ctx.clock.now(), runStartedAt: ctx.runStartedAt }, ctx.dns);
     await ctx.dns.change(changes);
   } catch (error) {
     if (!(error instanceof ChangeRejected || error instanceof Throttled)) throw error;

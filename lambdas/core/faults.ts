@@ -15,7 +15,17 @@ export interface Fault {
   enactor: string;
   endpoint: string;
   /** How many attempts the fault spoils, counted per apply step. */
-  times: number;
+  times?: number;
+  /**
+   * Or: every attempt made before this scenario second. A delay pinned to the
+   * schedule holds however long each attempt takes on a busy machine.
+   */
+  untilSecond?: number;
+}
+
+function spoils(fault: Fault, at: { attempt: number; now: number; runStartedAt?: number }): boolean {
+  if (fault.untilSecond !== undefined) return at.runStartedAt !== undefined && at.now < at.runStartedAt + fault.untilSecond * 1000;
+  return at.attempt <= (fault.times ?? 0);
 }
 
 /** The enactor id a competing lock writer uses. */
@@ -29,12 +39,12 @@ export const CONTENDER = 'contender';
  */
 export async function injectFaults(
   faults: readonly Fault[],
-  at: { enactor: string; endpoint: string; attempt: number; zone: string },
+  at: { enactor: string; endpoint: string; attempt: number; zone: string; now: number; runStartedAt?: number },
   dns: DnsZone,
 ): Promise<void> {
   for (const fault of faults) {
-    if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || at.attempt > fault.times) continue;
-    if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt} of ${fault.times})`);
+    if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !spoils(fault, at)) continue;
+    if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`);
     const contenderLock: RecordChange = {
       action: 'UPSERT',
       record: lockRecord(at.endpoint, { enactor: CONTENDER, generation: at.attempt }, at.zone),

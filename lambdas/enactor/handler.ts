@@ -21,6 +21,7 @@ export function enactorHandler(deps: LabDeps) {
       safeguards: new SafeguardSet(input.safeguards),
       policy: input.settings.policy,
       faults: input.settings.faults,
+      runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
     };
     return runStep(ctx, input);
   };
