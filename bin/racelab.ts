@@ -13,7 +13,7 @@ import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.
 import { scenariosCommand } from '../cli/commands/scenarios.ts';
 import { upCommand } from '../cli/commands/up.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
-import { checkCommand, exploreCommand, MATRIX_BOUNDS } from '../cli/commands/explore.ts';
+import { checkCommand, exploreCommand, PROOF_BOUNDS } from '../cli/commands/explore.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS } from '../explorer/config.ts';
 import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariants.ts';
 
@@ -91,7 +91,7 @@ program
   .description('serve the embedded DynamoDB, Route 53 and DNS endpoints on loopback until Ctrl-C')
   .option('--dynamodb-port <port>', 'port for the DynamoDB API (default: a free one)')
   .option('--route53-port <port>', 'port for the Route 53 API (default: a free one)')
-  .option('--dns-port <port>', 'UDP port for the DNS server (default: a free one)')
+  .option('--dns-port <port>', 'port for the DNS server, UDP and TCP (default: a free one)')
   .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
   .addOption(new Option('-s, --safeguard <name>', 'with --scenario: switch a safeguard on (repeatable)').default([]).argParser(collect))
   .option('--seed <n>', "with --scenario: seed for the Planner's weights")
@@ -201,7 +201,7 @@ boundOptions(
     .command('explore')
     .description('explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found'),
 )
-  .option('--matrix', `baseline, each safeguard alone and each pair, as a table (default bounds ${MATRIX_BOUNDS.enactors} enactors × ${MATRIX_BOUNDS.endpoints} endpoints)`)
+  .option('--matrix', `baseline, each safeguard alone and each pair, as a table (default bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints)`)
   .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json)')
   .addHelpText(
     'after',
@@ -236,7 +236,8 @@ boundOptions(
     'after',
     `
 Runs the bounded exploration against lambdas/core as it stands now and answers
-PASS or FAIL, with the counterexample on FAIL.
+PASS or FAIL, with the counterexample on FAIL. Default bounds: ${PROOF_BOUNDS.enactors} enactors ×
+${PROOF_BOUNDS.endpoints} endpoints (proofs take seconds); raise them with the options above.
 
 Invariants:
 ${invariantHelp}

@@ -17,6 +17,7 @@ const OUTCOME_STYLE: Record<string, Parameters<Paint>[0]> = {
   deleted: 'red',
   stuck: 'red',
   'gave-up': 'red',
+  failed: 'red',
   empty: 'red',
   answering: 'green',
 };

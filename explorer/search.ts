@@ -4,7 +4,7 @@
 import { seededRandom } from '../lambdas/core/random.ts';
 import type { ExplorerConfig } from './config.ts';
 import { Execution, independent } from './execution.ts';
-import { checkConvergence, checkStep, pointers, type InvariantName, type Violation } from './invariants.ts';
+import { checkConvergence, checkStep, INVARIANT_NAMES, pointers, type InvariantName, type Violation } from './invariants.ts';
 import { World } from './world.ts';
 
 export interface Counterexample extends Violation {
@@ -38,6 +38,8 @@ export interface SearchLimits {
   visitedStates?: Set<string>;
   /** Polled between steps: true ends the search early (Ctrl-C), with what was found so far. */
   shouldStop?: () => boolean;
+  /** Random walks only: stop after this long. */
+  timeLimitMs?: number;
   /** Sleep sets on (default). Off only to check that they change the work, not the result. */
   partialOrderReduction?: boolean;
 }
@@ -171,6 +173,8 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
       collector.add(checkStep(execution.world, config, before), schedule);
     }
     if (collector.hits(limits.stopOn) || limits.shouldStop?.()) break;
+    if (INVARIANT_NAMES.every((name) => collector.violations[name])) break;
+    if (limits.timeLimitMs !== undefined && performance.now() - started > limits.timeLimitMs) break;
     if (limits.onProgress && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
       limits.onProgress({ ...stats, elapsedMs: lastProgress - started });
@@ -179,6 +183,40 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
   stats.elapsedMs = performance.now() - started;
   stats.firstViolationMs = collector.firstViolationMs;
   return { config, stats, violations: collector.violations };
+}
+
+export interface ExplorationResult {
+  config: ExplorerConfig;
+  /** The seeded random pre-pass: finds counterexamples fast. */
+  prepass: SearchStats;
+  /** The exhaustive search, when something was left to prove. */
+  exhaustive?: SearchStats;
+  violations: Partial<Record<InvariantName, Counterexample>>;
+  /** True when every invariant that holds was proved for every interleaving within the bounds. */
+  complete: boolean;
+}
+
+export const PREPASS = { walks: 5000, timeLimitMs: 2000 } as const;
+
+/**
+ * Random walks first (counterexamples come fast), then the exhaustive search
+ * to prove whatever they did not break. An invariant reported as holding is
+ * always backed by the exhaustive search.
+ */
+export async function explore(config: ExplorerConfig, seed: number, limits: SearchLimits = {}): Promise<ExplorationResult> {
+  const quick = await randomWalks(config, PREPASS.walks, seed, { ...limits, timeLimitMs: PREPASS.timeLimitMs, stopOn: undefined });
+  const violations = { ...quick.violations };
+  const open = INVARIANT_NAMES.filter((name) => !violations[name]);
+  const required = limits.stopOn?.filter((name) => open.includes(name));
+  if (open.length === 0 || (limits.stopOn && limits.stopOn.some((name) => violations[name]))) {
+    return { config, prepass: quick.stats, violations, complete: open.length === 0 };
+  }
+  const full = await exhaustive(config, { ...limits, stopOn: required });
+  for (const [name, found] of Object.entries(full.violations) as [InvariantName, Counterexample][]) {
+    const known = violations[name];
+    if (!known || found.schedule.length < known.schedule.length) violations[name] = found;
+  }
+  return { config, prepass: quick.stats, exhaustive: full.stats, violations, complete: full.stats.complete };
 }
 
 /** Replays a schedule, checking every step; returns the violations it reaches. */

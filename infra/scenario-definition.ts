@@ -50,8 +50,10 @@ const LAMBDA_RETRY = [
   },
 ];
 
-const TIMEOUT_SECONDS = 900;
+/** Time for the last steps' work (retries, clean-up) after the last scheduled second. */
+const TIMEOUT_MARGIN_SECONDS = 600;
 const FINAL_PROBE = 'Final probe';
+const RUN_COMPLETE = 'Run complete';
 
 export function buildScenarioDefinition(scenario: Scenario): AslDefinition {
   const branches = [
@@ -59,13 +61,15 @@ export function buildScenarioDefinition(scenario: Scenario): AslDefinition {
     ...ENACTOR_IDS.filter((id) => scenario.timeline[id].length).map((id) => actorBranch(id, scenario.timeline[id])),
     probeBranch(scenario.probe.everySeconds, scenario.probe.untilSeconds),
   ];
+  const lastSecond = Math.max(scenario.probe.untilSeconds, ...Object.values(scenario.timeline).flatMap((steps) => steps.map((step) => step.at)));
   return {
     Comment: `dns-race-lab scenario ${scenario.name}: ${scenario.title}`,
     StartAt: 'Race',
-    TimeoutSeconds: TIMEOUT_SECONDS,
+    TimeoutSeconds: lastSecond + TIMEOUT_MARGIN_SECONDS,
     States: {
       Race: { Type: 'Parallel', Branches: branches, ResultPath: null, Next: FINAL_PROBE },
-      [FINAL_PROBE]: probeTask('final', { End: true }),
+      [FINAL_PROBE]: probeTask('final', RUN_COMPLETE),
+      [RUN_COMPLETE]: { Type: 'Succeed' },
     },
   };
 }
@@ -87,8 +91,17 @@ function task(key: FunctionKey, parameters: Record<string, unknown>, next: strin
   };
 }
 
-function probeTask(label: string, ending: { Next: string } | { End: true }): State {
-  return { Type: 'Task', Resource: resource('probe'), Parameters: { ...FROM_EXECUTION, label }, ResultPath: '$.last', Retry: LAMBDA_RETRY, ...ending };
+function probeTask(label: string, next: string): State {
+  // A failed probe is recorded (a `failed` event) and skipped; the run goes on.
+  return {
+    Type: 'Task',
+    Resource: resource('probe'),
+    Parameters: { ...FROM_EXECUTION, label },
+    ResultPath: '$.last',
+    Retry: LAMBDA_RETRY,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.last', Next: next }],
+    Next: next,
+  };
 }
 
 /** Whether a step continues the cycle its actor began (and is skipped when the cycle stopped). */
@@ -157,8 +170,9 @@ function probeBranch(everySeconds: number, untilSeconds: number): { StartAt: str
   times.forEach((t, i) => {
     const next = times[i + 1];
     states[`probe wait to t+${t}s`] = waitUntil(t, `probe t+${t}s`);
-    states[`probe t+${t}s`] = probeTask(`t+${t}s`, next === undefined ? { End: true } : { Next: `probe wait to t+${next}s` });
+    states[`probe t+${t}s`] = probeTask(`t+${t}s`, next === undefined ? 'probe done' : `probe wait to t+${next}s`);
   });
+  states['probe done'] = { Type: 'Succeed' };
   return { StartAt: 'probe wait to t+0s', States: states };
 }
 

@@ -3,7 +3,7 @@
 // process-wide singleton per actor: embedded runs share one process.
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventLog } from './core/events.ts';
+import { makeRecorder, type EventLog } from './core/events.ts';
 import type { Clock, DnsZone, PlanStore, Resolver } from './core/ports.ts';
 import { systemClock } from './adapters/clocks.ts';
 import { DnsResolver } from './adapters/dns-resolver.ts';
@@ -35,6 +35,27 @@ export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, c
     clock,
     resolver: new DnsResolver(config.dnsServer),
     zone: config.zoneName,
+  };
+}
+
+/**
+ * Records a `failed` event when a handler throws, then rethrows: the state
+ * machine catches the error and goes on, so without this event the timeline
+ * would show nothing of it.
+ */
+export function reportingFailures<R>(deps: LabDeps, actor: string, step: string, handler: (event: unknown) => Promise<R>): (event: unknown) => Promise<R> {
+  return async (event) => {
+    try {
+      return await handler(event);
+    } catch (error) {
+      const fields = (event ?? {}) as { runId?: unknown; enactor?: unknown; step?: unknown };
+      if (typeof fields.runId === 'string') {
+        const who = typeof fields.enactor === 'string' ? fields.enactor : actor;
+        const what = typeof fields.step === 'string' ? fields.step : step;
+        await makeRecorder(deps.events, deps.clock, fields.runId, who)({ step: what, outcome: 'failed', detail: (error as Error).message }).catch(() => undefined);
+      }
+      throw error;
+    }
   };
 }
 

@@ -4,13 +4,14 @@
 import './node-compat.ts';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
+import { fenceKey } from '../lambdas/adapters/dynamodb-plan-store.ts';
 import type { LambdaConfig } from '../lambdas/config.ts';
 import { startDnsServer } from './dns/server.ts';
 import { Route53Model } from './route53/zone-model.ts';
@@ -21,6 +22,7 @@ export const EMBEDDED_REGION = 'us-east-1';
 /** The embedded endpoints accept any credentials; the SDK still needs some to sign with. */
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'racelab', secretAccessKey: 'racelab' };
 const EMBEDDED_VPC = { VPCId: 'vpc-0e1ab0000000000e1', VPCRegion: EMBEDDED_REGION } as const;
+const WARM_UP = 'warm-up';
 
 export interface EmbeddedLabOptions {
   zone?: string;
@@ -86,6 +88,8 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
     const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
     const deps = (clock: Clock = systemClock) => depsFromConfig(config, { dynamodb: documents, route53 }, clock);
     await warmUp(deps(), zone);
+    // Leave nothing behind for a user who scans the table: the warm-up's fence item goes again.
+    await documents.send(new DeleteCommand({ TableName: tables.plans, Key: fenceKey(WARM_UP) }));
     return {
       zone,
       hostedZoneId,
@@ -95,6 +99,8 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
       config,
       environment: {
         AWS_REGION: EMBEDDED_REGION,
+        // AWS CLI v1 reads only this one.
+        AWS_DEFAULT_REGION: EMBEDDED_REGION,
         AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
@@ -126,7 +132,7 @@ async function warmUp(deps: LabDeps, zone: string): Promise<void> {
   await deps.store.getPlan(0);
   await deps.store.listGenerations();
   await deps.store.deletePlan(0);
-  await deps.store.advanceFence('warm-up', 0, 'warm-up');
+  await deps.store.advanceFence(WARM_UP, 0, WARM_UP);
   await deps.dns.recordsAt(name);
   await deps.dns.change([{ action: 'CREATE', record: { ...record, values: [...record.values] } }]);
   await deps.dns.change([{ action: 'DELETE', record: { ...record, values: [...record.values] } }]);

@@ -6,7 +6,7 @@ import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, type ExplorerConfig } from '../../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../../explorer/invariants.ts';
-import { exhaustive, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult } from '../../explorer/search.ts';
+import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult, type SearchStats } from '../../explorer/search.ts';
 import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { parseInteger, parseSafeguards } from '../options.ts';
@@ -59,25 +59,58 @@ function progress(label: string): SearchLimits['onProgress'] {
   return (stats) => process.stderr.write(`\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`);
 }
 
-async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<SearchResult> {
+/** What one exploration found, whichever way it searched. */
+interface Found {
+  config: ExplorerConfig;
+  violations: SearchResult['violations'];
+  /** Every invariant reported as holding was proved for every interleaving within the bounds. */
+  complete: boolean;
+  /** States and time, summed over the searches made. */
+  states: number;
+  elapsedMs: number;
+  lines: string[];
+}
+
+function statsLine(label: string, stats: SearchStats): string {
+  const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
+  const first = stats.firstViolationMs === undefined ? '' : `; first counterexample after ${(stats.firstViolationMs / 1000).toFixed(2)} s`;
+  return `${label}: ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s)${first}`;
+}
+
+async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<Found> {
   const walks = parseInteger('--random', options.random, { min: 1, max: 10_000_000 });
   const seed = parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   const statesMax = parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 });
-  const result = walks !== undefined ? await randomWalks(config, walks, seed, limits) : await exhaustive(config, { ...limits, statesMax });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  return result;
-}
-
-function searchLine(result: SearchResult, options: ExploreOptions): string {
-  const { stats } = result;
-  const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
-  const how = options.random ? `random walks: ${options.random} from seed ${options.seed ?? 1}` : 'exhaustive: depth-first, state hashing, sleep sets';
-  const complete = options.random ? 'random walks prove nothing when they find nothing' : stats.complete ? 'every interleaving within the bounds' : 'INCOMPLETE (stopped early)';
-  return `${how}\nexplored ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s); ${complete}`;
+  try {
+    if (walks !== undefined) {
+      const result = await randomWalks(config, walks, seed, limits);
+      return {
+        config,
+        violations: result.violations,
+        complete: false,
+        states: result.stats.states,
+        elapsedMs: result.stats.elapsedMs,
+        lines: [statsLine(`random walks (${walks} from seed ${seed}; they prove nothing when they find nothing)`, result.stats)],
+      };
+    }
+    const result = await explore(config, seed, { ...limits, statesMax });
+    const lines = [statsLine(`random pre-pass (seed ${seed})`, result.prepass)];
+    if (result.exhaustive) {
+      const coverage = result.exhaustive.complete ? 'every interleaving within the bounds' : 'INCOMPLETE: stopped early, so "holds" is not proved';
+      lines.push(`${statsLine('exhaustive (depth-first, state hashing, sleep sets)', result.exhaustive)}; ${coverage}`);
+    } else {
+      lines.push('exhaustive: not needed, the pre-pass violated every invariant it was asked about');
+    }
+    const states = result.prepass.states + (result.exhaustive?.states ?? 0);
+    const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
+    return { config, violations: result.violations, complete: result.complete, states, elapsedMs, lines };
+  } finally {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  }
 }
 
 /** The worst violation found, made as short as the shrinker can. */
-async function worstCounterexample(result: SearchResult): Promise<Counterexample | undefined> {
+async function worstCounterexample(result: Found): Promise<Counterexample | undefined> {
   const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
   return worst && shrink(result.config, worst);
 }
@@ -88,7 +121,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   const config = parseExplorerConfig(options, safeguards);
   const paint = styler(process.stdout);
   const interrupt = interruptible();
-  let result: SearchResult;
+  let result: Found;
   try {
     result = await search(config, options, { ...interrupt.limits, onProgress: progress('exploring') });
   } finally {
@@ -103,33 +136,39 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     await writeFile(out, `${JSON.stringify(scenario, null, 2)}\n`);
     replay = await replayOnEmbedded(scenario, config.safeguards);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ config, stats: result.stats, invariants: invariantTable(result), counterexample: { ...counterexample, trace: execution.trace, file: out, replay } }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: { ...counterexample, trace: execution.trace, file: out, replay } }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${header(config, result, options)}\n\n`);
+      process.stdout.write(`${header(config, result)}\n\n`);
       process.stdout.write(`${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`);
       process.stdout.write(`${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n\n`);
       process.stdout.write(`wrote ${out}\n  replay: racelab run --from ${out}\n`);
       process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${replay.outcome === replay.expected ? 'reproduces the counterexample' : `does NOT reproduce: the counterexample ends in ${replay.expected}; the interleaving needs a gap inside one step, which a scenario cannot script`})\n`);
     }
   } else if (options.json) {
-    process.stdout.write(`${JSON.stringify({ config, stats: result.stats, invariants: invariantTable(result) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${header(config, result, options)}\n`);
+    process.stdout.write(`${header(config, result)}\n`);
   }
   // Exit 1 when an invariant is violated: scripts can use explore as a check.
   return counterexample ? EXIT.unexpected : EXIT.ok;
 }
 
-function invariantTable(result: SearchResult) {
-  return INVARIANT_NAMES.map((name) => ({ invariant: name, meaning: INVARIANTS[name], holds: !result.violations[name], counterexampleSteps: result.violations[name]?.schedule.length ?? null }));
+function invariantTable(result: Found) {
+  return INVARIANT_NAMES.map((name) => ({
+    invariant: name,
+    meaning: INVARIANTS[name],
+    // "holds" only when the exhaustive search covered the bounds; otherwise "not found".
+    verdict: result.violations[name] ? 'violated' : result.complete ? 'holds' : 'not found',
+    counterexampleSteps: result.violations[name]?.schedule.length ?? null,
+  }));
 }
 
-function header(config: ExplorerConfig, result: SearchResult, options: ExploreOptions): string {
+function header(config: ExplorerConfig, result: Found): string {
   const paint = styler(process.stdout);
-  const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), searchLine(result, options), 'invariants:'];
+  const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), ...result.lines, 'invariants:'];
   for (const row of invariantTable(result)) {
-    const mark = row.holds ? paint('green', '✓ holds   ') : paint('red', '✗ violated');
-    const tail = row.holds ? '' : ` (counterexample: ${row.counterexampleSteps} steps)`;
+    const mark = row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
+    const tail = row.verdict === 'violated' ? ` (counterexample: ${row.counterexampleSteps} steps)` : '';
     lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
   }
   return lines.join('\n');
@@ -145,6 +184,10 @@ async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenar
   }
 }
 
+function withProofBounds(options: ExploreOptions): ExploreOptions {
+  return { ...options, enactors: options.enactors ?? String(PROOF_BOUNDS.enactors), endpoints: options.endpoints ?? String(PROOF_BOUNDS.endpoints) };
+}
+
 /** Baseline, each safeguard alone, and each pair. */
 export function matrixRows(): Safeguard[][] {
   const rows: Safeguard[][] = [[], ...SAFEGUARDS.map((name) => [name])];
@@ -152,13 +195,14 @@ export function matrixRows(): Safeguard[][] {
   return rows;
 }
 
-export const MATRIX_BOUNDS = { enactors: 2, endpoints: 2, generations: 4 } as const;
+/** Bounds whose proofs finish in seconds on 2 cores: the defaults of --matrix and check. */
+export const PROOF_BOUNDS = { enactors: 2, endpoints: 2 } as const;
 
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);
-  const base = parseExplorerConfig({ ...options, enactors: options.enactors ?? String(MATRIX_BOUNDS.enactors), endpoints: options.endpoints ?? String(MATRIX_BOUNDS.endpoints) }, []);
+  const base = parseExplorerConfig(withProofBounds(options), []);
   const interrupt = interruptible();
-  const rows: { safeguards: Safeguard[]; result: SearchResult }[] = [];
+  const rows: { safeguards: Safeguard[]; result: Found }[] = [];
   try {
     for (const safeguards of matrixRows()) {
       const result = await search({ ...base, safeguards }, options, { ...interrupt.limits, onProgress: progress(safeguards.join('+') || 'baseline') });
@@ -169,11 +213,12 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
     interrupt.dispose();
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ bounds: { ...base, safeguards: undefined }, rows: rows.map((r) => ({ safeguards: r.safeguards, stats: r.result.stats, invariants: invariantTable(r.result) })) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ bounds: { ...base, safeguards: undefined }, rows: rows.map((r) => ({ safeguards: r.safeguards, complete: r.result.complete, states: r.result.states, elapsedMs: Math.round(r.result.elapsedMs), search: r.result.lines, invariants: invariantTable(r.result) })) }, null, 2)}\n`);
     return EXIT.ok;
   }
   process.stdout.write(`${paint('bold', `racelab explore --matrix · ${describeConfig(base).replace(/; safeguards: none$/, '')}`)}\n`);
-  process.stdout.write(`each cell: ✓ the invariant holds for every interleaving within the bounds, or ✗ with the shortest counterexample found (steps)\n\n`);
+  process.stdout.write(`each cell: ✓ the invariant holds for every interleaving within the bounds, or ✗ with the shortest counterexample found (steps)\n`);
+  process.stdout.write(`(a seeded random pre-pass looks for counterexamples first; the exhaustive search proves the rest)\n\n`);
   const widths = [40, ...INVARIANT_NAMES.map((name) => Math.max(name.length, 7))];
   process.stdout.write(`${'safeguards'.padEnd(widths[0]!)} ${INVARIANT_NAMES.map((name, i) => name.padEnd(widths[i + 1]!)).join(' ')} ${'states'.padStart(9)} ${'time'.padStart(7)}\n`);
   for (const { safeguards, result } of rows) {
@@ -182,8 +227,8 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
       const text = found ? `✗ ${found.schedule.length}` : '✓';
       return paint(found ? 'red' : 'green', text.padEnd(widths[i + 1]!));
     });
-    const complete = result.stats.complete ? '' : ' (incomplete)';
-    process.stdout.write(`${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.stats.states.toLocaleString('en').padStart(9)} ${`${(result.stats.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`);
+    const complete = result.complete ? '' : ' (incomplete: ✓ not proved)';
+    process.stdout.write(`${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.states.toLocaleString('en').padStart(9)} ${`${(result.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`);
   }
   return EXIT.ok;
 }
@@ -196,9 +241,9 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
 export async function checkCommand(options: ExploreOptions & { invariant: string[] }): Promise<number> {
   const safeguards = parseSafeguards(options.safeguard);
   const required = parseInvariants(options.invariant);
-  const config = parseExplorerConfig(options, safeguards);
+  const config = parseExplorerConfig(withProofBounds(options), safeguards);
   const interrupt = interruptible();
-  let result: SearchResult;
+  let result: Found;
   try {
     result = await search(config, options, { ...interrupt.limits, stopOn: required, onProgress: progress('checking') });
   } finally {
@@ -206,13 +251,13 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   }
   const failed = required.map((name) => result.violations[name]).find(Boolean);
   const paint = styler(process.stdout);
-  const verdict = failed ? paint('red', 'FAIL') : result.stats.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
+  const verdict = failed ? paint('red', 'FAIL') : result.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
   if (options.json) {
     const counterexample = failed ? await shrink(config, failed) : undefined;
     const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
-    process.stdout.write(`${JSON.stringify({ pass: !failed && result.stats.complete, required, config, stats: result.stats, counterexample: counterexample && { ...counterexample, trace } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${searchLine(result, options)}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`);
+    process.stdout.write(`${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${result.lines.join('\n')}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`);
     if (failed) {
       const counterexample = await shrink(config, failed);
       const { report, execution } = await counterexampleReport(config, counterexample);
@@ -220,7 +265,7 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
     }
   }
   if (failed) return EXIT.unexpected;
-  return result.stats.complete ? EXIT.ok : EXIT.unexpected;
+  return result.complete ? EXIT.ok : EXIT.unexpected;
 }
 
 function parseInvariants(names: readonly string[]): InvariantName[] {

@@ -2,6 +2,7 @@
 // dig and any SDK can look at (or drive) the lab by hand.
 import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { parseInteger } from '../options.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
 import { parseRunRequest, printReport, runOnLab } from './run.ts';
 
 export interface UpOptions {
@@ -20,15 +21,19 @@ const PORT_RANGE = { min: 0, max: 65535 };
 export async function upCommand(options: UpOptions): Promise<number> {
   // Validate everything before any port is opened.
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
-  const lab = await startEmbeddedLab({
-    ports: {
-      dynamodb: parseInteger('--dynamodb-port', options.dynamodbPort, PORT_RANGE),
-      route53: parseInteger('--route53-port', options.route53Port, PORT_RANGE),
-      dns: parseInteger('--dns-port', options.dnsPort, PORT_RANGE),
-    },
+  const ports = {
+    dynamodb: parseInteger('--dynamodb-port', options.dynamodbPort, PORT_RANGE),
+    route53: parseInteger('--route53-port', options.route53Port, PORT_RANGE),
+    dns: parseInteger('--dns-port', options.dnsPort, PORT_RANGE),
+  };
+  const lab = await startEmbeddedLab({ ports }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new UsageError(`a port is already in use (${error.message.replace(/^listen EADDRINUSE: address already in use /, '')}): pick free ones with --dynamodb-port, --route53-port and --dns-port, or leave them out to get free ports`);
   });
   const [dnsHost, dnsPort] = lab.endpoints.dns.split(':');
-  if (request) printReport(await runOnLab(lab, request, options), options.json);
+  const report = request ? await runOnLab(lab, request, options) : undefined;
+  if (report) printReport(report, options.json);
+  const digName = `${request?.scenario.endpoints[0] ?? 'dynamodb.us-east-1'}.${lab.zone}`;
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ endpoints: lab.endpoints, hostedZoneId: lab.hostedZoneId, zone: lab.zone, tables: lab.tables, environment: lab.environment })}\n`);
   } else {
@@ -46,7 +51,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
         'Try:',
         `  aws route53 list-resource-record-sets --hosted-zone-id ${lab.hostedZoneId}`,
         `  aws dynamodb scan --table-name ${lab.tables.plans}`,
-        `  dig @${dnsHost} -p ${dnsPort} dynamodb.us-east-1.${lab.zone}`,
+        `  dig @${dnsHost} -p ${dnsPort} ${digName}`,
         '',
       ].join('\n'),
     );
@@ -57,5 +62,6 @@ export async function upCommand(options: UpOptions): Promise<number> {
   });
   await lab.close();
   if (!options.json) process.stdout.write('stopped\n');
-  return 0;
+  // With --scenario, the exit code says whether the run went as the scenario expects, as for `run`.
+  return report && !report.asExpected ? EXIT.unexpected : EXIT.ok;
 }

@@ -37,9 +37,13 @@ export function planTableItemKind(pk: string): PlanTableItemKind {
   return 'other';
 }
 
+/** The key of an endpoint's fence item. */
+export function fenceKey(endpoint: string): { pk: string; sk: number } {
+  return { pk: `${PLAN_TABLE_LAYOUT.fencePrefix}${endpoint}`, sk: 0 };
+}
+
 const PLAN_PARTITION = PLAN_TABLE_LAYOUT.planPartition;
 const COUNTER_KEY = PLAN_TABLE_LAYOUT.counterKey;
-const FENCE_PREFIX = PLAN_TABLE_LAYOUT.fencePrefix;
 
 export class DynamoDbPlanStore implements PlanStore {
   private readonly client: DynamoDBDocumentClient;
@@ -119,7 +123,7 @@ export class DynamoDbPlanStore implements PlanStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `${FENCE_PREFIX}${endpoint}`, sk: 0 },
+          Key: fenceKey(endpoint),
           UpdateExpression: 'SET generation = :g, enactor = :e',
           // Monotonic: equal is allowed so an Enactor can retry its own generation.
           ConditionExpression: 'attribute_not_exists(generation) OR generation <= :g',

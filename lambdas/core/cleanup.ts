@@ -35,10 +35,11 @@ async function deletePlan(ctx: EnactorContext, plan: Plan): Promise<boolean> {
       return false;
     }
     // never-empty guards DNS changes only: the DNS records stay, the row still goes.
-    await ctx.record({ step: 'cleanup', outcome: 'refused', generation: plan.generation, detail: 'deleting its records would empty an endpoint' });
+    await ctx.record({ step: 'cleanup', outcome: 'refused', generation: plan.generation, detail: 'DNS records kept: deleting them would empty an endpoint' });
   }
   await ctx.store.deletePlan(plan.generation);
-  await ctx.record({ step: 'cleanup', outcome: 'deleted', generation: plan.generation });
+  const detail = outcome === 'active' ? 'plan row only (its DNS records were kept)' : undefined;
+  await ctx.record({ step: 'cleanup', outcome: 'deleted', generation: plan.generation, detail });
   return true;
 }
 

@@ -4,12 +4,12 @@ import { applyEndpoint, begin, runEnactor, type EnactorContext, type StepResult 
 import { cleanUp } from '../core/cleanup.ts';
 import { makeRecorder } from '../core/events.ts';
 import { SafeguardSet } from '../core/safeguards.ts';
-import { lambdaEntry, type LabDeps } from '../deps.ts';
+import { lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
 import { withMetrics } from '../metrics.ts';
 import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';
 
 export function enactorHandler(deps: LabDeps) {
-  return async (event: unknown): Promise<StepResult> => {
+  return reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
     const input = parseTaskInput(enactorInputSchema, event, 'enactor');
     const ctx: EnactorContext = {
       enactor: input.enactor,
@@ -24,7 +24,7 @@ export function enactorHandler(deps: LabDeps) {
       runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
     };
     return runStep(ctx, input);
-  };
+  });
 }
 
 function runStep(ctx: EnactorContext, input: EnactorInput): Promise<StepResult> {

@@ -230,6 +230,26 @@ const routes: Route[] = [
     },
   },
   {
+    // ListHostedZones: the AWS CLI's `route53 list-hosted-zones`. Marker is a zone id.
+    method: 'GET',
+    path: /^\/hostedzone$/,
+    handle(model, { query }) {
+      const all = model.listHostedZonesByName({ maxItems: Number.MAX_SAFE_INTEGER }).hostedZones;
+      const marker = optionalParam(query, 'marker');
+      const from = marker === undefined ? 0 : Math.max(0, all.findIndex((zone) => zone.id === marker.replace(/^\/hostedzone\//, '')));
+      const maxItems = integerParam(query, 'maxitems') ?? 100;
+      const page = all.slice(from, from + maxItems);
+      const next = all[from + maxItems];
+      return ok('ListHostedZonesResponse', {
+        HostedZones: { HostedZone: page.map(hostedZoneXml) },
+        Marker: marker,
+        IsTruncated: next !== undefined,
+        NextMarker: next?.id,
+        MaxItems: maxItems,
+      });
+    },
+  },
+  {
     method: 'GET',
     path: /^\/hostedzonesbyname$/,
     handle(model, { query }) {

@@ -21,7 +21,7 @@ async function racelab(...args: string[]): Promise<{ code: number; stdout: strin
 
 describe('racelab CLI', () => {
   it('run --json reports the outage for the baseline and exits 0 because that is what the scenario expects', async () => {
-    const { code, stdout } = await racelab('run', 'oct-2025', '--json');
+    const { code, stdout } = await racelab('run', 'oct-2025', '--json', '--ms-per-second', '100');
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ scenario: 'oct-2025', target: 'local', outcome: 'outage', expected: 'outage', asExpected: true, automation: { stuck: true } });
     expect(report.endpoints.find((e: { endpoint: string }) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ addresses: [], repaired: false });
@@ -30,7 +30,7 @@ describe('racelab CLI', () => {
   });
 
   it('run with a closing safeguard prints a healthy timeline and exits 0', async () => {
-    const { code, stdout } = await racelab('run', '--safeguard', 'write-time-check');
+    const { code, stdout } = await racelab('run', '--safeguard', 'write-time-check', '--ms-per-second', '100');
     expect(stdout).toContain('safeguards: write-time-check');
     expect(stdout).toMatch(/verdict: HEALTHY, as expected/);
     expect(code).toBe(0);

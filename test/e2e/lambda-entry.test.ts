@@ -37,8 +37,10 @@ describe('Lambda entry points configured by environment variables', () => {
     expect(events.map((e) => `${e.actor}:${e.step}:${e.outcome}`)).toContain('az-b:apply:applied');
   });
 
-  it('rejects a malformed event with one sentence naming the fields', async () => {
+  it('rejects a malformed event with one sentence naming the fields, and records the failure in the run', async () => {
     const { handler: enactor } = await import('../../lambdas/enactor/handler.ts');
-    await expect(enactor({ runId: 'x', enactor: 'az-z', step: 'apply' })).rejects.toThrow(/enactor input is invalid: .*enactor/);
+    await expect(enactor({ runId: 'bad-input', enactor: 'az-z', step: 'apply' })).rejects.toThrow(/enactor input is invalid: .*enactor/);
+    const events = await lab.deps().events.list('bad-input');
+    expect(events).toEqual([expect.objectContaining({ actor: 'az-z', step: 'apply', outcome: 'failed', detail: expect.stringContaining('enactor input is invalid') })]);
   });
 });

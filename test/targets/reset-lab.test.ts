@@ -32,7 +32,8 @@ async function recordSets(client: Route53Client, hostedZoneId: string): Promise<
 
 describe('reset on a deployed lab', () => {
   it('deletes every plan, fence and the generation counter, and every record set but the apex SOA and NS', async () => {
-    await runScenarioEmbedded(fixture.lab, await loadScenario('oct-2025'), { runId: 'r-before-reset', safeguards: [] });
+    // write-time-check so the run leaves fence items as well as plans and records.
+    await runScenarioEmbedded(fixture.lab, await loadScenario('oct-2025'), { runId: 'r-before-reset', safeguards: ['write-time-check'] });
     const { dynamodb, route53 } = remote.clients;
     expect((await recordSets(route53, remote.outputs.hostedZoneId)).length).toBeGreaterThan(10);
 
@@ -61,12 +62,12 @@ describe('reset on a deployed lab', () => {
     expect(summary.recordSets).toBe(250);
     expect(await recordSets(remote.clients.route53, remote.outputs.hostedZoneId)).toHaveLength(2);
     expect(await events.list('r-kept')).toHaveLength(1);
-    expect(describeReset(summary)).toBe('deleted 0 plans, 1 fence, no generation counter and 250 record sets (the zone keeps its SOA and NS)');
+    expect(describeReset(summary)).toBe('deleted 0 plans, 0 fences, no generation counter and 250 record sets (the zone keeps its SOA and NS)');
   });
 
   it('on a lab already at steady state deletes nothing and succeeds, twice', async () => {
-    // The embedded lab's warm-up leaves one fence behind (a fresh deploy leaves none).
-    expect(await resetLab(remote.clients, remote.outputs)).toEqual({ items: { plan: 0, fence: 1, counter: 0, other: 0 }, recordSets: 0 });
+    // Like a fresh deploy, a fresh embedded lab holds nothing (its warm-up cleans up after itself).
+    expect(await resetLab(remote.clients, remote.outputs)).toEqual({ items: { plan: 0, fence: 0, counter: 0, other: 0 }, recordSets: 0 });
     expect(await resetLab(remote.clients, remote.outputs)).toEqual({ items: { plan: 0, fence: 0, counter: 0, other: 0 }, recordSets: 0 });
   });
 
