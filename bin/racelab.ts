@@ -262,6 +262,8 @@ program
   });
 
 try {
+  // A bare `racelab` is a request for help, not a mistake.
+  if (process.argv.length <= 2) program.help();
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

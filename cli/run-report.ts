@@ -16,7 +16,7 @@ export interface RunReport {
   automation: { stuck: boolean; stuckSteps: { actor: string; atSeconds: number; endpoint?: string; detail?: string }[] };
   startedAt: string;
   /** Embedded runs: how far the run slipped from its script (see ScheduleTiming in local/run-embedded.ts). */
-  timing?: { lateSecondsMax: number };
+  timing?: { lateSecondsMax: number; busySecondsMax: number };
   events: (RunEvent & { atSeconds: number })[];
 }
 

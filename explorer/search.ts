@@ -44,6 +44,16 @@ export interface SearchLimits {
   partialOrderReduction?: boolean;
 }
 
+/** Calls onProgress at most once a second. */
+function progressTicker(started: number, stats: SearchStats, onProgress: SearchLimits['onProgress']): () => void {
+  let last = started;
+  return () => {
+    if (!onProgress || performance.now() - last < 1000) return;
+    last = performance.now();
+    onProgress({ ...stats, elapsedMs: last - started });
+  };
+}
+
 class Collector {
   readonly violations: Partial<Record<InvariantName, Counterexample>> = {};
   firstViolationMs?: number;
@@ -78,7 +88,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: true };
   const root = await Execution.start(config);
   const pending: { execution: Execution; path: number[]; next?: number; sleep: number }[] = [{ execution: root, path: [], sleep: 0 }];
-  let lastProgress = started;
+  const tick = progressTicker(started, stats, limits.onProgress);
 
   search: while (pending.length) {
     const item = pending.pop()!;
@@ -130,10 +140,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
       for (const child of children.slice(1).reverse()) pending.push({ execution: await execution.fork(), path, next: child.choice, sleep: child.sleep });
       next = children[0]!.choice;
       sleep = children[0]!.sleep;
-      if (limits.onProgress && performance.now() - lastProgress > 1000) {
-        lastProgress = performance.now();
-        limits.onProgress({ ...stats, elapsedMs: lastProgress - started });
-      }
+      tick();
     }
   }
   stats.elapsedMs = performance.now() - started;
@@ -149,7 +156,7 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
   const collector = new Collector(started);
   const visited = limits.visitedStates ?? new Set<string>();
   const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: false };
-  let lastProgress = started;
+  const tick = progressTicker(started, stats, limits.onProgress);
   for (let walk = 0; walk < walks; walk++) {
     const execution = await Execution.start(config, initial);
     const schedule: number[] = [];
@@ -175,10 +182,7 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
     if (collector.hits(limits.stopOn) || limits.shouldStop?.()) break;
     if (INVARIANT_NAMES.every((name) => collector.violations[name])) break;
     if (limits.timeLimitMs !== undefined && performance.now() - started > limits.timeLimitMs) break;
-    if (limits.onProgress && performance.now() - lastProgress > 1000) {
-      lastProgress = performance.now();
-      limits.onProgress({ ...stats, elapsedMs: lastProgress - started });
-    }
+    tick();
   }
   stats.elapsedMs = performance.now() - started;
   stats.firstViolationMs = collector.firstViolationMs;

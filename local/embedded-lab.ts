@@ -8,7 +8,7 @@ import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
-import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
+import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
 import { fenceKey } from '../lambdas/adapters/dynamodb-plan-store.ts';
@@ -146,18 +146,7 @@ async function createTables(client: DynamoDBClient, tables: TableNames): Promise
     [tables.events, EVENTS_TABLE_KEYS],
   ] as const) {
     await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: keys.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: keys.sortKey.name, KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: keys.partitionKey.name, AttributeType: keys.partitionKey.type },
-          { AttributeName: keys.sortKey.name, AttributeType: keys.sortKey.type },
-        ],
-      }),
+      new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) }),
     );
   }
   await client

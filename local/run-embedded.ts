@@ -26,17 +26,25 @@ export interface EmbeddedRunOptions {
 }
 
 /**
- * How far a run slipped from its script: the most any step started after its
- * scheduled second, counting only steps whose actor was idle by then (a step
- * that waits for its actor's previous step is late by design). Timers fire
- * late when the machine is too busy, and then the scripted order may not hold.
+ * How far a run slipped from its script, in scenario seconds. The scripted
+ * order assumes steps start on time and short steps stay short; on a machine
+ * too busy for that, the race may not play out as written.
  */
 export interface ScheduleTiming {
+  /** The most any step started after its scheduled second, counting only steps whose actor was idle by then. */
   lateSecondsMax: number;
+  /** The longest a plan or begin step took: steps that never sleep and should take well under a second. */
+  busySecondsMax: number;
 }
 
-/** Above this (scenario seconds) the run warns that the script may not have held. */
-export const SLIP_WARNING_SECONDS = 0.5;
+/** Above these the run warns that the script may not have held. */
+export const SLIP_WARNING = { lateSeconds: 0.5, busySeconds: 2 } as const;
+
+export function slipped(timing: ScheduleTiming): boolean {
+  return timing.lateSecondsMax > SLIP_WARNING.lateSeconds || timing.busySecondsMax > SLIP_WARNING.busySeconds;
+}
+
+
 
 type Handler = (input: unknown) => Promise<unknown>;
 const START_LEAD_MS = 80;
@@ -104,16 +112,22 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   const scheduled = scheduledTasks(definition);
   const idleSince = new Map<string, number>();
   let lateMsMax = 0;
+  let busyMsMax = 0;
   for (const [name, state] of allStates(definition.States)) {
     if (state.Type !== 'Task') continue;
     const handler = byArn.get(state.Resource as string);
     if (!handler) throw new Error(`state "${name}" calls ${String(state.Resource)}, which no handler serves`);
     const plan = scheduled.get(name);
+    // Planner tasks carry a count; Enactor begin steps never sleep. Both should be short.
+    const parameters = (state.Parameters ?? {}) as { step?: string; count?: number };
+    const short = parameters.count !== undefined || parameters.step === 'begin';
     taskResourceLocalHandlers[name] = (async (input: unknown) => {
-      if (plan) lateMsMax = Math.max(lateMsMax, Date.now() - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
+      const started = Date.now();
+      if (plan) lateMsMax = Math.max(lateMsMax, started - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
       try {
         return await handler(input);
       } finally {
+        if (short) busyMsMax = Math.max(busyMsMax, Date.now() - started);
         if (plan) idleSince.set(plan.actor, Date.now());
       }
     }) as LocalHandler;
@@ -123,6 +137,9 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   await deps.events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} at ${msPerSecond} ms per scenario second` });
   const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt, msPerSecond });
   await machine.run(input as never, { overrides: { taskResourceLocalHandlers } }).result;
-  if (options.timing) options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
+  if (options.timing) {
+    options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
+    options.timing.busySecondsMax = Math.round((busyMsMax / msPerSecond) * 10) / 10;
+  }
   return deps.events.list(options.runId);
 }

@@ -5,7 +5,7 @@ import type { RunEvent } from '../../lambdas/core/events.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards.ts';
 import { expectedOutcome, type Scenario } from '../../infra/scenario.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { runScenarioEmbedded, SLIP_WARNING_SECONDS, type ScheduleTiming } from '../../local/run-embedded.ts';
+import { runScenarioEmbedded, slipped, type ScheduleTiming } from '../../local/run-embedded.ts';
 import { buildRunReport, type RunReport } from '../run-report.ts';
 import { renderTimeline } from '../render-timeline.ts';
 import { loadScenario } from '../scenario-files.ts';
@@ -78,12 +78,12 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   };
   process.once('SIGINT', onInterrupt);
   try {
-    const timing: ScheduleTiming = { lateSecondsMax: 0 };
+    const timing: ScheduleTiming = { lateSecondsMax: 0, busySecondsMax: 0 };
     const result = report(await runScenarioEmbedded(lab, scenario, { runId, safeguards, seed, msPerSecond: request.msPerSecond, timing }));
-    if (timing.lateSecondsMax > SLIP_WARNING_SECONDS) {
+    if (slipped(timing)) {
       const slower = Math.min(1000, (request.msPerSecond ?? scenario.msPerSecond) * 3);
       process.stderr.write(
-        `racelab: warning: this machine was busy: a step started ${timing.lateSecondsMax.toFixed(1)} scenario seconds late, so the race may not have played out as scripted; rerun with --ms-per-second ${slower} (slower, same race)\n`,
+        `racelab: warning: this machine was busy (a step started ${timing.lateSecondsMax.toFixed(1)} s late; a short step took ${timing.busySecondsMax.toFixed(1)} s; scenario seconds), so the race may not have played out as scripted; rerun with --ms-per-second ${slower} (slower, same race)\n`,
       );
     }
     return { ...result, timing };

@@ -15,6 +15,22 @@ export const EVENTS_TABLE_KEYS = {
 export const EVENTS_TTL_ATTRIBUTE = 'expiresAt';
 export const EVENTS_TTL_SECONDS = 7 * 24 * 3600;
 
+type TableKeys = typeof PLANS_TABLE_KEYS | typeof EVENTS_TABLE_KEYS;
+
+/** A table's keys as CreateTable (and CloudFormation) spell them. */
+export function keySchemaOf(keys: TableKeys) {
+  return {
+    KeySchema: [
+      { AttributeName: keys.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: keys.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: keys.partitionKey.name, AttributeType: keys.partitionKey.type },
+      { AttributeName: keys.sortKey.name, AttributeType: keys.sortKey.type },
+    ],
+  };
+}
+
 export interface TableNames {
   plans: string;
   events: string;

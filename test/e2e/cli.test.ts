@@ -1,23 +1,12 @@
 // The racelab command as a user runs it: exit codes, --json, and clear errors
 // (naming the field or option, no stack trace) for bad input.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { racelab as run } from '../support/racelab-cli.ts';
 
-const exec = promisify(execFile);
-
-async function racelab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'bin/racelab.ts', ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const racelab = (...args: string[]) => run(args);
 
 describe('racelab CLI', () => {
   it('run --json reports the outage for the baseline and exits 0 because that is what the scenario expects', async () => {

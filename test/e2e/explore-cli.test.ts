@@ -1,24 +1,13 @@
 // racelab explore / check / run --from as a user runs them: the baseline fails
 // with a counterexample, a closing safeguard passes, and the counterexample
 // file replays the outage on the embedded target.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { racelab as run } from '../support/racelab-cli.ts';
 
-const exec = promisify(execFile);
-
-async function racelab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'bin/racelab.ts', ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const racelab = (...args: string[]) => run(args);
 
 describe('racelab explore, check and run --from', () => {
   it('check fails the baseline with the counterexample, and passes write-time-check', async () => {

@@ -5,7 +5,7 @@
 // the outputs the CLI reads (infra/stack-outputs.ts).
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
+import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
 import { DEFAULT_ZONE_NAME } from '../../infra/lab-app.ts';
 import { LAB_TAGS } from '../../infra/lab-stack.ts';
@@ -115,16 +115,7 @@ describe('the dns-race-lab stack', () => {
 
   it('keys the tables as lambdas/adapters/tables.ts says, on demand, with TTL on run events, deleted with the stack', () => {
     lab.template.resourceCountIs('AWS::DynamoDB::Table', 2);
-    const keySchema = (keys: typeof PLANS_TABLE_KEYS | typeof EVENTS_TABLE_KEYS) => ({
-      KeySchema: [
-        { AttributeName: keys.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: keys.sortKey.name, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: keys.partitionKey.name, AttributeType: keys.partitionKey.type },
-        { AttributeName: keys.sortKey.name, AttributeType: keys.sortKey.type },
-      ],
-    });
+    const keySchema = keySchemaOf;
     lab.template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({ ...keySchema(PLANS_TABLE_KEYS), BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: Match.absent() }),
       DeletionPolicy: 'Delete',

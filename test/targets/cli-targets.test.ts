@@ -4,22 +4,9 @@
 // run warns about moto's Route 53 and, with LocalStack down, says how to
 // start it (exit 2, no stack trace), and the doctor on the local target finds
 // every rule honoured (exit 0).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { racelab } from '../support/racelab-cli.ts';
 import { ROUTE53_CONFORMANCE_CASES } from '../../local/route53/conformance-cases.ts';
-
-const exec = promisify(execFile);
-
-async function racelab(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'bin/racelab.ts', ...args], { timeout: 60_000, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('racelab target commands', () => {
   it('reset and teardown on the local target explain that there is nothing to do, and exit 0', async () => {
