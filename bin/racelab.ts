@@ -93,6 +93,7 @@ program
   .option('--route53-port <port>', 'port for the Route 53 API (default: a free one)')
   .option('--dns-port <port>', 'port for the DNS server, UDP and TCP (default: a free one)')
   .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
+  .option('--ms-per-second <ms>', 'with --scenario: real milliseconds per scenario second; raise it on a busy machine')
   .addOption(new Option('-s, --safeguard <name>', 'with --scenario: switch a safeguard on (repeatable)').default([]).argParser(collect))
   .option('--seed <n>', "with --scenario: seed for the Planner's weights")
   .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)')
@@ -181,10 +182,10 @@ Examples:
     process.exitCode = await doctorCommand(options);
   });
 
-const boundOptions = (command: Command): Command =>
+const boundOptions = (command: Command, defaults: { enactors: number; endpoints: number } = DEFAULT_BOUNDS): Command =>
   command
-    .option('--enactors <n>', `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${DEFAULT_BOUNDS.enactors})`)
-    .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${DEFAULT_BOUNDS.endpoints})`)
+    .option('--enactors <n>', `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${defaults.enactors})`)
+    .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${defaults.endpoints})`)
     .option('--generations <n>', `plans in all; g1 is applied before the race, the Planner writes the rest during it (default ${DEFAULT_BOUNDS.generations})`)
     .option('--retries <n>', `attempts per endpoint (default ${DEFAULT_BOUNDS.retries})`)
     .option('--keep <n>', `clean-up keeps plans up to this many generations older than the one applied (default ${DEFAULT_BOUNDS.keepGenerations})`)
@@ -213,11 +214,13 @@ state hashing, sleep sets); --random samples beyond them.
 Invariants:
 ${invariantHelp}
 
-Exit codes: 0 every invariant holds, 1 a counterexample was found, 2 bad input.
+Exit codes: 0 every invariant proved to hold within the bounds, 1 a counterexample
+was found or nothing was proved (search stopped early, or --random), 2 bad input.
+--matrix only reports: it exits 0 (uses bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints unless given).
 
 Examples:
   racelab explore                                   # the outage, found from scratch
-  racelab explore --safeguard write-time-check      # every interleaving: holds
+  racelab explore --safeguard write-time-check --enactors 2 --endpoints 2   # holds (seconds; 3×3 takes many minutes)
   racelab explore --matrix
   racelab explore --seed 1234 --random 100000 --generations 6
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
@@ -230,6 +233,7 @@ boundOptions(
   program
     .command('check')
     .description("training: does the Enactor in this working tree (your patch) keep every endpoint answering in every interleaving?"),
+  PROOF_BOUNDS,
 )
   .addOption(new Option('--invariant <name>', 'also require this invariant (repeatable); answers is always required').default([]).argParser(collect))
   .addHelpText(

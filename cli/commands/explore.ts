@@ -117,7 +117,11 @@ async function worstCounterexample(result: Found): Promise<Counterexample | unde
 
 export async function exploreCommand(options: ExploreOptions): Promise<number> {
   const safeguards = parseSafeguards(options.safeguard);
-  if (options.matrix) return matrixCommand(options);
+  if (options.matrix) {
+    // The matrix chooses the safeguards itself and writes no counterexample.
+    if (safeguards.length || options.out) throw new UsageError('--matrix runs the baseline, each safeguard and each pair itself: drop --safeguard and --out');
+    return matrixCommand(options);
+  }
   const config = parseExplorerConfig(options, safeguards);
   const paint = styler(process.stdout);
   const interrupt = interruptible();
@@ -149,8 +153,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   } else {
     process.stdout.write(`${header(config, result)}\n`);
   }
-  // Exit 1 when an invariant is violated: scripts can use explore as a check.
-  return counterexample ? EXIT.unexpected : EXIT.ok;
+  // Exit 0 only when every invariant was proved: scripts can use explore as a check.
+  return counterexample || !result.complete ? EXIT.unexpected : EXIT.ok;
 }
 
 function invariantTable(result: Found) {
@@ -168,7 +172,7 @@ function header(config: ExplorerConfig, result: Found): string {
   const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), ...result.lines, 'invariants:'];
   for (const row of invariantTable(result)) {
     const mark = row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
-    const tail = row.verdict === 'violated' ? ` (counterexample: ${row.counterexampleSteps} steps)` : '';
+    const tail = row.verdict === 'violated' ? ` (first found: ${row.counterexampleSteps} steps, before shrinking)` : '';
     lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
   }
   return lines.join('\n');

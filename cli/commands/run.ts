@@ -99,7 +99,11 @@ export function printReport(report: RunReport, json: boolean | undefined): void 
 export async function runCommand(scenarioName: string | undefined, options: RunCommandOptions): Promise<number> {
   const request = await parseRunRequest(scenarioName, options);
   const target = parseTargetName(options.target);
-  if (isRemoteTarget(target)) return runRemoteCommand(target, request, options, newRunId());
+  if (isRemoteTarget(target)) {
+    // Deployed targets run in real seconds; the scale is the embedded target's alone.
+    if (request.msPerSecond !== undefined) throw new UsageError(`--ms-per-second is for the local target only: ${target} runs in real seconds`);
+    return runRemoteCommand(target, request, options, newRunId());
+  }
   rejectRemoteOptionsForLocal(options);
   const lab = await startEmbeddedLab();
   try {

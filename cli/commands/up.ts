@@ -10,6 +10,7 @@ export interface UpOptions {
   scenario?: string;
   safeguard: string[];
   seed?: string;
+  msPerSecond?: string;
   dynamodbPort?: string;
   route53Port?: string;
   dnsPort?: string;

@@ -36,7 +36,7 @@ export function makePlan(generation: number, settings: PlannerSettings, createdA
   };
 }
 
-/** Writes `count` new generations, each newest + 1; returns the generations written. */
+/** Writes `count` new generations, each taken from the store's counter; returns the generations written. */
 export async function writePlans(ctx: PlannerContext, settings: PlannerSettings, count: number): Promise<number[]> {
   const written: number[] = [];
   for (let i = 0; i < count; i++) {
