@@ -1,7 +1,7 @@
 // The DNS tree of the postmortem: each endpoint is a CNAME to the active
 // plan's subtree of weighted A records; a TXT lock and a rollback CNAME sit
 // beside it. Names here are the only place that knows the layout.
-import { canonicalName, txtText, txtValue, type RecordSet } from './dns-records.ts';
+import { canonicalName, txtValue, type RecordSet } from './dns-records.ts';
 import type { Plan } from './plan.ts';
 
 export const RECORD_TTL_SECONDS = 5;
@@ -67,10 +67,4 @@ export function lockRecord(endpoint: string, holder: LockHolder, zone: string): 
     ttl: RECORD_TTL_SECONDS,
     values: [txtValue(`enactor=${holder.enactor} generation=${holder.generation}`)],
   };
-}
-
-export function parseLock(record: RecordSet): LockHolder | undefined {
-  const text = record.values[0] === undefined ? '' : txtText(record.values[0]);
-  const match = /^enactor=(\S+) generation=(\d+)$/.exec(text);
-  return match ? { enactor: match[1]!, generation: Number(match[2]) } : undefined;
 }
