@@ -49,9 +49,3 @@ export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
 export function txtValue(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
-
-/** The text inside a quoted TXT value (inverse of txtValue). */
-export function txtText(value: string): string {
-  const inner = value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
-  return inner.replace(/\\(["\\])/g, '$1');
-}
