@@ -44,8 +44,6 @@ export function slipped(timing: ScheduleTiming): boolean {
   return timing.lateSecondsMax > SLIP_WARNING.lateSeconds || timing.busySecondsMax > SLIP_WARNING.busySeconds;
 }
 
-
-
 type Handler = (input: unknown) => Promise<unknown>;
 const START_LEAD_MS = 80;
 type Overrides = NonNullable<NonNullable<Parameters<StateMachine['run']>[1]>['overrides']>;
@@ -98,7 +96,7 @@ export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, 
   const machine = validatedMachine(definition);
   // The first call of each handler compiles its code paths; do that before the
   // schedule starts (read-only calls: begin finds no plan yet, the probe only resolves).
-  const rehearsal = { ...executionInput(scenario, { runId: `${options.runId}-warm-up`, safeguards: options.safeguards, startAt: new Date(), msPerSecond }) };
+  const rehearsal = executionInput(scenario, { runId: `${options.runId}-warm-up`, safeguards: options.safeguards, startAt: new Date(), msPerSecond });
   const warmDeps = lab.deps();
   await enactorHandler(warmDeps)({ ...rehearsal, enactor: 'az-a', step: 'begin' });
   await probeHandler(warmDeps)({ ...rehearsal, label: 'warm-up' });
