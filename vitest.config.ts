@@ -1,12 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
-    // One file at a time: the scripted races run on real (scaled) time, and a
-    // CPU-heavy file beside them (explorer, CDK synth) would stretch their steps.
-    fileParallelism: false,
+    // Files run in parallel, on every core (at least two): the scripted races run in virtual
+    // time, so a busy machine (or a CPU-heavy file beside them) slows them but cannot change them.
+    maxWorkers: Math.max(2, availableParallelism()),
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -8,7 +8,7 @@
 // takes longer than the rest of the synth. test/infra/template-validation.test.ts
 // runs the same app through it (RACELAB_CFN_VALIDATE=1, see docs/deploy.md).
 import { App } from 'aws-cdk-lib';
-import { loadScenario, scenarioNames } from '../cli/scenario-files.ts';
+import { loadScenario, scenarioNames } from '../scenario/files.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { ContextError } from '../infra/context-error.ts';
 import { buildLabApp } from '../infra/lab-app.ts';

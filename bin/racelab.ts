@@ -3,18 +3,13 @@
 import '../local/node-compat.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { SAFEGUARDS, SAFEGUARD_SUMMARY } from '../lambdas/core/safeguards.ts';
-import { DEFAULT_SCENARIO, runCommand } from '../cli/commands/run.ts';
-import { doctorCommand } from '../cli/commands/doctor.ts';
-import { resetCommand } from '../cli/commands/reset.ts';
-import { teardownCommand } from '../cli/commands/teardown.ts';
 import { SANDBOX_ACCOUNTS_VARIABLE } from '../cli/targets/sandbox-guard.ts';
 import { TARGETS } from '../cli/targets/target.ts';
 import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
-import { scenariosCommand } from '../cli/commands/scenarios.ts';
-import { upCommand } from '../cli/commands/up.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
-import { checkCommand, exploreCommand, PROOF_BOUNDS } from '../cli/commands/explore.ts';
-import { BOUND_LIMITS, DEFAULT_BOUNDS } from '../explorer/config.ts';
+import { DEFAULT_SCENARIO } from '../scenario/files.ts';
+import { ScenarioError } from '../scenario/schema.ts';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, PROOF_BOUNDS } from '../explorer/config.ts';
 import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariants.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -39,64 +34,85 @@ not listed in ${SANDBOX_ACCOUNTS_VARIABLE} (comma-separated) when that variable 
 
 const safeguardHelp = SAFEGUARDS.map((name) => `  ${name.padEnd(22)} ${SAFEGUARD_SUMMARY[name]}`).join('\n');
 
+/** The embedded target's simulation options, on `run` and `up --scenario`. */
+const simulationOptions = (command: Command, prefix = 'local only'): Command =>
+  command
+    .option('--latency <seconds>', `${prefix}: virtual seconds each call to the lab's endpoints takes, one number or MIN-MAX (default: the scenario's, 0.02-0.2 for oct-2025)`)
+    .option('--cold-start <seconds>', `${prefix}: the most a function's first invocation adds, in virtual seconds (default: the scenario's)`)
+    .option('--latency-seed <n>', `${prefix}: seed for the latencies and cold starts (default: the --seed value)`)
+    .option('--pace <ms>', `${prefix}: replay the timeline at this many real milliseconds per scenario second (1000: real time), for watching`)
+    // Retired; parsed only to say what replaced it.
+    .addOption(new Option('--ms-per-second <ms>').hideHelp());
+
+const localTimeHelp = `
+Time on the local target is virtual: the run takes as long as the machine
+needs, and the same scenario, seed, safeguards and latency give the same events
+(and the same eventsDigest in --json) on any machine, under any load.`;
+
+// Each command's module loads when that command runs: a start that loads every
+// command (the AWS SDK clients, the embedded lab, the explorer) costs a second.
 const program = new Command()
   .name('racelab')
   .description('Recreate the 20 October 2025 us-east-1 DynamoDB DNS race, break it and fix it.')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-program
+simulationOptions(program
   .command('run')
   .description('run a scenario on a target (the embedded lab by default) and print its timeline and verdict')
   .argument('[scenario]', 'scenario name (see `racelab scenarios`) or path to a scenario .json file', DEFAULT_SCENARIO)
   .addOption(new Option('-s, --safeguard <name>', 'switch a safeguard on (repeat, or comma-separate, for several)').default([]).argParser(collect))
   .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
   .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
-  .option('--ms-per-second <ms>', "local only: real milliseconds per scenario second (default: the scenario's); raise it on a busy machine")
-  .option('--json', 'print the run as JSON (outcome, per-endpoint verdict, events; on aws/localstack also the execution) instead of a timeline')
+  .option('--json', 'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack the execution) instead of a timeline')
   .addOption(targetOption())
   .addOption(stackOption())
-  .addOption(regionOption())
+  .addOption(regionOption()))
   .addHelpText(
     'after',
     `
 Safeguards:
 ${safeguardHelp}
 ${targetHelp}
+${localTimeHelp}
 
 On aws and localstack the run starts the scenario's Step Functions execution
 (in real time: a scenario second is a second), follows it (progress on stderr;
 Ctrl-C stops the execution), then reads the run-events table and prints the
 same timeline and verdict as the embedded lab. Run \`racelab reset\` between runs.
 
-Exit codes: 0 the outcome matches the scenario's expectation for these safeguards,
-            1 it does not (or the execution failed), 2 bad input or a target that
-            is not ready (no credentials, stack not deployed, LocalStack down),
-            130 interrupted.
+The verdict also checks the story: the key events the scenario says the race
+goes through with these safeguards (see \`racelab scenarios\`), in order.
+
+Exit codes: 0 the outcome matches the scenario's expectation for these safeguards
+            and its story played out, 1 it does not (or the execution failed),
+            2 bad input or a target that is not ready (no credentials, stack not
+            deployed, LocalStack down), 130 interrupted.
 
 Examples:
   racelab run                                  # the outage, as it happened
   racelab run oct-2025 --safeguard write-time-check
-  racelab run --safeguard self-heal --json | jq '.endpoints'
+  racelab run --safeguard self-heal --json | jq '.story'
+  racelab run --latency 0-3 --cold-start 5 --latency-seed 7   # same story, slower network
+  racelab run --pace 250                       # watch it unfold, 4 scenario seconds a second
   racelab run oct-2025 --target aws            # after: npx cdk deploy -c sandboxAccounts=<account>
   AWS_PROFILE=sandbox racelab run --target aws --region eu-west-1 --safeguard protect-active
   racelab run oct-2025 --target localstack     # after: npx cdklocal deploy`,
   )
   .action(async (scenario: string, options) => {
-    process.exitCode = await runCommand(scenario, options);
+    process.exitCode = await (await import('../cli/commands/run.ts')).runCommand(scenario, options);
   });
 
-program
+simulationOptions(program
   .command('up')
   .description('serve the embedded DynamoDB, Route 53 and DNS endpoints on loopback until Ctrl-C')
   .option('--dynamodb-port <port>', 'port for the DynamoDB API (default: a free one)')
   .option('--route53-port <port>', 'port for the Route 53 API (default: a free one)')
   .option('--dns-port <port>', 'port for the DNS server, UDP and TCP (default: a free one)')
   .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
-  .option('--ms-per-second <ms>', 'with --scenario: real milliseconds per scenario second; raise it on a busy machine')
   .addOption(new Option('-s, --safeguard <name>', 'with --scenario: switch a safeguard on (repeatable)').default([]).argParser(collect))
   .option('--seed <n>', "with --scenario: seed for the Planner's weights")
-  .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)')
+  .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)'), 'with --scenario')
   .addHelpText(
     'after',
     `
@@ -105,7 +121,7 @@ Examples:
   racelab up --scenario oct-2025     # run the race, then: dig @127.0.0.1 -p PORT dynamodb.us-east-1.lab.internal`,
   )
   .action(async (options) => {
-    process.exitCode = await upCommand(options);
+    process.exitCode = await (await import('../cli/commands/up.ts')).upCommand(options);
   });
 
 program
@@ -128,7 +144,7 @@ Examples:
   racelab reset --target localstack && racelab run oct-2025 --target localstack`,
   )
   .action(async (options) => {
-    process.exitCode = await resetCommand(options);
+    process.exitCode = await (await import('../cli/commands/reset.ts')).resetCommand(options);
   });
 
 program
@@ -152,7 +168,7 @@ Examples:
   racelab teardown --target localstack --yes`,
   )
   .action(async (options) => {
-    process.exitCode = await teardownCommand(options);
+    process.exitCode = await (await import('../cli/commands/teardown.ts')).teardownCommand(options);
   });
 
 program
@@ -179,7 +195,7 @@ Examples:
   racelab doctor --target aws --json | jq '.cases[] | select(.honoured | not)'`,
   )
   .action(async (options) => {
-    process.exitCode = await doctorCommand(options);
+    process.exitCode = await (await import('../cli/commands/doctor.ts')).doctorCommand(options);
   });
 
 const boundOptions = (command: Command, defaults: { enactors: number; endpoints: number } = DEFAULT_BOUNDS): Command =>
@@ -226,7 +242,7 @@ Examples:
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
   )
   .action(async (options) => {
-    process.exitCode = await exploreCommand(options);
+    process.exitCode = await (await import('../cli/commands/explore.ts')).exploreCommand(options);
   });
 
 boundOptions(
@@ -254,7 +270,7 @@ Examples:
   racelab check --invariant converges --enactors 2 --endpoints 2`,
   )
   .action(async (options) => {
-    process.exitCode = await checkCommand(options);
+    process.exitCode = await (await import('../cli/commands/explore.ts')).checkCommand(options);
   });
 
 program
@@ -262,7 +278,7 @@ program
   .description('list the scenarios and what each is expected to show')
   .option('--json', 'print as JSON')
   .action(async (options) => {
-    process.exitCode = await scenariosCommand(options);
+    process.exitCode = await (await import('../cli/commands/scenarios.ts')).scenariosCommand(options);
   });
 
 try {
@@ -273,7 +289,7 @@ try {
   if (error instanceof CommanderError) {
     // Commander has printed its message already; help and version are not errors.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else if (error instanceof UsageError) {
+  } else if (error instanceof UsageError || error instanceof ScenarioError) {
     process.stderr.write(`racelab: ${error.message}\n`);
     process.exitCode = EXIT.usage;
   } else {

@@ -20,3 +20,31 @@ export function parseInteger(option: string, value: string | undefined, range: {
   }
   return parsed;
 }
+
+/** A number of seconds from `range.min` to `range.max`, fractions allowed. */
+export function parseSeconds(option: string, value: string | undefined, range: { min: number; max: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || parsed < range.min || parsed > range.max) {
+    throw new UsageError(`${option} must be a number of seconds from ${range.min} to ${range.max} (got "${value}")`);
+  }
+  return parsed;
+}
+
+/** "MIN-MAX" or one number (then min = max), in seconds. */
+export function parseSecondsRange(option: string, value: string | undefined, range: { min: number; max: number }): { min: number; max: number } | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split('-');
+  const hint = `${option} must be seconds per call, one number or MIN-MAX, from ${range.min} to ${range.max}, e.g. 0.05-0.3 (got "${value}")`;
+  if (parts.length > 2) throw new UsageError(hint);
+  const [min, max] = parts.map((part) => {
+    try {
+      return parseSeconds(option, part, range)!;
+    } catch {
+      throw new UsageError(hint);
+    }
+  });
+  const upper = max ?? min!;
+  if (upper < min!) throw new UsageError(`${option}: MIN must not be above MAX (got "${value}")`);
+  return { min: min!, max: upper };
+}

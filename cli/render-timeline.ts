@@ -1,5 +1,6 @@
 // Renders a run report as a terminal timeline and verdict. It reads only the
 // report (built from the run-events table), so every target renders alike.
+import type { RunEvent } from '../lambdas/core/events.ts';
 import type { RunReport } from './run-report.ts';
 import { plain } from './style.ts';
 
@@ -28,37 +29,69 @@ function addressSummary(addresses: Record<string, string[]>): string {
     .join('  ');
 }
 
-export function renderTimeline(report: RunReport, paint: Paint = plain): string {
-  const lines: string[] = [];
-  const safeguards = report.safeguards.length ? report.safeguards.join(', ') : 'none';
-  lines.push(paint('bold', `dns-race-lab · ${report.scenario} · ${report.target} · safeguards: ${safeguards} · seed ${report.seed} · run ${report.runId}`));
-  lines.push('');
-  lines.push(paint('dim', `${'time'.padStart(7)}  ${'actor'.padEnd(8)} ${'step'.padEnd(8)} ${'gen'.padEnd(4)} ${'endpoint'.padEnd(24)} ${'outcome'.padEnd(10)} detail`));
+/** One event as a timeline row; `atSeconds` after scenario second 0. */
+export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plain): string {
+  const time = `+${atSeconds.toFixed(1)}s`.padStart(7);
+  const generation = event.generation === undefined ? '' : `g${event.generation}`;
+  const detail = event.addresses ? `addresses: ${addressSummary(event.addresses)}` : (event.detail ?? '');
+  const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', event.outcome.padEnd(10));
+  return `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ${detail}`.trimEnd();
+}
+
+/**
+ * Probes run every second; a probe row is worth showing only when what DNS
+ * answers changes (or it is the last row). Returns a filter with that memory.
+ */
+export function probeChangeFilter(): (event: RunEvent, isLast?: boolean) => boolean {
   let lastProbe = '';
-  report.events.forEach((event, i) => {
-    const isLast = i === report.events.length - 1;
-    if (event.addresses) {
-      // Probes run every second; print one only when what DNS answers changes.
-      const summary = addressSummary(event.addresses);
-      if (summary === lastProbe && !isLast) return;
-      lastProbe = summary;
-    }
-    const time = `+${event.atSeconds.toFixed(1)}s`.padStart(7);
-    const generation = event.generation === undefined ? '' : `g${event.generation}`;
-    const detail = event.addresses ? `addresses: ${addressSummary(event.addresses)}` : (event.detail ?? '');
-    const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', event.outcome.padEnd(10));
-    lines.push(`${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ${detail}`.trimEnd());
-  });
-  lines.push('');
-  lines.push(...renderVerdict(report, paint));
-  return lines.join('\n');
+  return (event, isLast = false) => {
+    if (!event.addresses) return true;
+    const summary = addressSummary(event.addresses);
+    if (summary === lastProbe && !isLast) return false;
+    lastProbe = summary;
+    return true;
+  };
+}
+
+export interface TimelineParts {
+  header: string[];
+  /** The event rows, each with its time (for a paced replay). */
+  rows: { atSeconds: number; text: string }[];
+  verdict: string[];
+}
+
+export function timelineParts(report: RunReport, paint: Paint = plain): TimelineParts {
+  const safeguards = report.safeguards.length ? report.safeguards.join(', ') : 'none';
+  const header = [
+    paint('bold', `dns-race-lab · ${report.scenario} · ${report.target} · safeguards: ${safeguards} · seed ${report.seed} · run ${report.runId}`),
+    '',
+    paint('dim', `${'time'.padStart(7)}  ${'actor'.padEnd(8)} ${'step'.padEnd(8)} ${'gen'.padEnd(4)} ${'endpoint'.padEnd(24)} ${'outcome'.padEnd(10)} detail`),
+  ];
+  const shown = probeChangeFilter();
+  const rows = report.events
+    .filter((event, i) => shown(event, i === report.events.length - 1))
+    .map((event) => ({ atSeconds: event.atSeconds, text: eventRow(event, event.atSeconds, paint) }));
+  return { header, rows, verdict: ['', ...renderVerdict(report, paint)] };
+}
+
+export function renderTimeline(report: RunReport, paint: Paint = plain): string {
+  const parts = timelineParts(report, paint);
+  return [...parts.header, ...parts.rows.map((row) => row.text), ...parts.verdict].join('\n');
 }
 
 export function renderVerdict(report: RunReport, paint: Paint = plain): string[] {
   const lines: string[] = [];
   const outcome = report.outcome === 'outage' ? paint('red', 'OUTAGE') : paint('green', 'HEALTHY');
-  const expectation = report.asExpected ? paint('green', `as expected (${report.expected})`) : paint('red', `NOT as expected: expected ${report.expected}`);
-  lines.push(`${paint('bold', 'verdict:')} ${outcome}, ${expectation}`);
+  const expectation = report.outcome === report.expected ? paint('green', `as expected (${report.expected})`) : paint('red', `NOT as expected: expected ${report.expected}`);
+  const story = report.story === null ? '' : report.story.played ? '; the story played out' : paint('red', '; the story did NOT play out');
+  lines.push(`${paint('bold', 'verdict:')} ${outcome}, ${expectation}${story}`);
+  if (report.story) {
+    lines.push('  story:');
+    for (const line of report.story.events) {
+      const when = line.atSeconds === undefined ? '    —  ' : `+${line.atSeconds.toFixed(1)}s`.padStart(7);
+      lines.push(line.seen ? `    ${paint('green', '✓')} ${when}  ${line.says}` : `    ${paint('red', '✗')} ${when}  ${line.says} ${paint('red', '(not seen)')}`);
+    }
+  }
   for (const endpoint of report.endpoints) {
     const state = endpoint.addresses.length ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}` : paint('red', 'answers nothing');
     const history =

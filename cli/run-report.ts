@@ -1,7 +1,27 @@
 // The result of one run, as `run --json` prints it and as the timeline renders it.
+import { createHash } from 'node:crypto';
 import { byTime, type RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
 import { computeVerdict, type Outcome } from '../lambdas/core/verdict.ts';
+import type { LatencySettings } from '../local/simulation/latency.ts';
+import { expectedOutcome, expectedStory } from '../scenario/expectations.ts';
+import type { Scenario, StoryLine } from '../scenario/schema.ts';
+import { checkStory } from '../scenario/story.ts';
+
+/** The validated inputs of a run, whatever the target. */
+export interface RunRequest {
+  scenario: Scenario;
+  safeguards: Safeguard[];
+  seed: number;
+  /** Embedded target only: overrides of the scenario's latency. */
+  latency: Partial<LatencySettings>;
+}
+
+export interface StoryReport {
+  /** Every line of the story was seen, in order. */
+  played: boolean;
+  events: { says: string; seen: boolean; atSeconds?: number }[];
+}
 
 export interface RunReport {
   scenario: string;
@@ -11,26 +31,58 @@ export interface RunReport {
   safeguards: Safeguard[];
   outcome: Outcome;
   expected: Outcome;
+  /** The outcome is the expected one and, where the scenario tells a story for these safeguards, the story played out. */
   asExpected: boolean;
+  /** The scenario's story for these safeguards and whether it played out; null when it tells none (a combination, say). */
+  story: StoryReport | null;
+  /**
+   * SHA-256 of the event log: each event's time in ms after scenario second 0,
+   * actor, step, outcome, generation, endpoint, previous generation, detail and
+   * addresses. On the embedded target the same inputs give the same digest.
+   */
+  eventsDigest: string;
   endpoints: { endpoint: string; addresses: string[]; firstEmptyAtSeconds: number | null; repaired: boolean }[];
   automation: { stuck: boolean; stuckSteps: { actor: string; atSeconds: number; endpoint?: string; detail?: string }[] };
   startedAt: string;
-  /** Embedded runs: how far the run slipped from its script (see ScheduleTiming in local/run-embedded.ts). */
-  timing?: { lateSecondsMax: number; busySecondsMax: number };
   events: (RunEvent & { atSeconds: number })[];
 }
 
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
+/** The digest of an event log (see RunReport.eventsDigest). */
+export function eventsDigest(events: readonly RunEvent[]): string {
+  const ordered = [...events].sort(byTime);
+  const origin = ordered[0]?.at ?? 0;
+  const canonical = ordered.map((event) => [
+    event.at - origin,
+    event.actor,
+    event.step,
+    event.outcome,
+    event.generation ?? null,
+    event.endpoint ?? null,
+    event.over ?? null,
+    event.detail ?? null,
+    event.addresses ? Object.entries(event.addresses).sort(([a], [b]) => a.localeCompare(b)) : null,
+  ]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
 export function buildRunReport(
-  run: { scenario: string; target: string; runId: string; seed: number; safeguards: Safeguard[]; expected: Outcome },
+  run: { scenario: string; target: string; runId: string; seed: number; safeguards: Safeguard[]; expected: Outcome; story?: readonly StoryLine[] },
   events: readonly RunEvent[],
 ): RunReport {
+  const { story: lines, ...identity } = run;
   const verdict = computeVerdict(events);
+  const checked = lines ? checkStory(events, lines) : undefined;
+  const story = checked
+    ? { played: checked.played, events: checked.lines.map(({ atMs, ...line }) => (atMs === undefined ? line : { ...line, atSeconds: seconds(atMs) })) }
+    : null;
   return {
-    ...run,
+    ...identity,
     outcome: verdict.outcome,
-    asExpected: verdict.outcome === run.expected,
+    asExpected: verdict.outcome === run.expected && (story?.played ?? true),
+    story,
+    eventsDigest: eventsDigest(events),
     endpoints: verdict.endpoints.map((e) => ({
       endpoint: e.endpoint,
       addresses: e.addresses,
@@ -44,4 +96,13 @@ export function buildRunReport(
     startedAt: new Date(verdict.startedAt).toISOString(),
     events: [...events].sort(byTime).map((event) => ({ ...event, atSeconds: seconds(event.at - verdict.startedAt) })),
   };
+}
+
+/** The report of a run of `request` with these events: expectation and story from the scenario. */
+export function reportOf(request: RunRequest, run: { target: string; runId: string }, events: readonly RunEvent[]): RunReport {
+  const { scenario, safeguards, seed } = request;
+  return buildRunReport(
+    { scenario: scenario.name, ...run, seed, safeguards, expected: expectedOutcome(scenario, safeguards), story: expectedStory(scenario, safeguards) },
+    events,
+  );
 }

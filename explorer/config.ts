@@ -3,7 +3,7 @@
 import type { EnactorPolicy } from '../lambdas/core/enactor.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
 import { ENACTOR_IDS } from '../lambdas/task-input.ts';
-import { loadBalancerPool } from '../infra/scenario.ts';
+import { loadBalancerPool } from '../scenario/schedule.ts';
 
 export const EXPLORER_ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'] as const;
 export const EXPLORER_ZONE = 'lab.internal';
@@ -53,3 +53,6 @@ export function describeConfig(config: ExplorerConfig): string {
   const safeguards = config.safeguards.length ? config.safeguards.join(', ') : 'none';
   return `${config.enactors} enactors × ${config.endpoints} endpoints × ${config.generations} generations, ${config.retries} attempt(s) per endpoint, keep ${config.keepGenerations}; safeguards: ${safeguards}`;
 }
+
+/** Bounds whose proofs finish in seconds on 2 cores: the defaults of --matrix and check. */
+export const PROOF_BOUNDS = { enactors: 2, endpoints: 2 } as const;

@@ -4,7 +4,7 @@
 // LocalStack and AWS.
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { buildRunReport, type RunReport } from '../cli/run-report.ts';
-import type { Scenario } from '../infra/scenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
 import { PLANNER, type Execution } from './execution.ts';
@@ -92,7 +92,7 @@ const RACE_STARTS_AT = 3;
  * whether the projection still shows the violation.
  */
 export function counterexampleScenario(config: ExplorerConfig, counterexample: Counterexample, execution: Execution, expectOutcome: 'outage' | 'healthy'): Scenario {
-  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], 'az-a': [], 'az-b': [], 'az-c': [{ at: 1, do: 'run' }] };
+  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], 'az-a': [], 'az-b': [], 'az-c': [{ at: 1, do: 'run' }], probe: [] };
   let at = RACE_STARTS_AT;
   for (const step of projectSteps(config, execution)) {
     const list = timeline[step.actor] as { at: number }[];
@@ -117,8 +117,10 @@ export function counterexampleScenario(config: ExplorerConfig, counterexample: C
     faults: [],
     probe: { everySeconds: 1, untilSeconds: at + 2, samples: 6 },
     timeline,
-    expect: { outcome: expectOutcome, healthyWith: [] },
-    msPerSecond: 45,
+    gates: { pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 },
+    expect: { outcome: expectOutcome, story: [], safeguards: {} },
+    // Calls take no virtual time: each step happens at its second, in the interleaving's order.
+    latency: { callSeconds: { min: 0, max: 0 }, coldStartSeconds: 0 },
     counterexample: {
       invariant: counterexample.invariant,
       detail: counterexample.detail,

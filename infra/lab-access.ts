@@ -12,8 +12,17 @@ export const PLANNER_PLAN_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem'] 
  */
 export const ENACTOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
-/** Every actor → run-events table: DynamoDbEventLog.append (PutItem). Reading runs back is the CLI's job. */
+/** Planner and Probe → run-events table: DynamoDbEventLog.append (PutItem). Reading runs back is the CLI's job. */
 export const EVENT_WRITER_ACTIONS = ['dynamodb:PutItem'] as const;
+
+/**
+ * Enactor → run-events table: append (PutItem), and list (Query) for a fault
+ * that holds the Enactor until another actor's event (faults.ts, `until`).
+ */
+export const ENACTOR_EVENT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:Query'] as const;
+
+/** Each scenario state machine → run-events table: a gate's aws-sdk:dynamodb:query integration (scenario-definition.ts). */
+export const GATE_EVENT_ACTIONS = ['dynamodb:Query'] as const;
 
 /** Enactor → the lab's hosted zone: Route53DnsZone.recordsAt (List) and change (Change); no GetChange (it never waits for INSYNC). */
 export const ENACTOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;

@@ -8,7 +8,7 @@ import { ContextError } from './context-error.ts';
 import { DnsRaceLabStack } from './lab-stack.ts';
 import { LAB_AVAILABILITY_ZONES } from './lab-network.ts';
 import { resolveSandboxTarget, type SandboxTarget } from './sandbox-guard.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_STACK_NAME } from './stack-outputs.ts';
 
 export const ZONE_NAME_CONTEXT = 'zoneName';

@@ -17,6 +17,7 @@ import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { CONFIG_VARIABLES, type MetricsMode } from '../lambdas/config.ts';
 import { VPC_ENI_ACTIONS, type DynamoDbAction, type Route53Action } from './lab-access.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from './scenario-definition.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,8 +60,9 @@ export class LabFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      // The Enactor retries a throttled apply with backoff inside one step (up to attemptsMax × backoffSecondsMax).
-      timeout: Duration.seconds(60),
+      // The Enactor retries a throttled apply with backoff inside one step, and a fault may hold
+      // it there until another actor's event (up to gates.timeoutSeconds): one long invocation.
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       // More memory buys more CPU: a faster cold start keeps steps close to their scheduled second.
       memorySize: 256,
       role: this.role,

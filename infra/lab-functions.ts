@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
-import { ENACTOR_PLAN_ACTIONS, ENACTOR_ZONE_ACTIONS, EVENT_WRITER_ACTIONS, NO_ACCESS, PLANNER_PLAN_ACTIONS } from './lab-access.ts';
+import { ENACTOR_EVENT_ACTIONS, ENACTOR_PLAN_ACTIONS, ENACTOR_ZONE_ACTIONS, EVENT_WRITER_ACTIONS, NO_ACCESS, PLANNER_PLAN_ACTIONS } from './lab-access.ts';
 import { LabFunction } from './lab-function.ts';
 import type { LabTables } from './lab-tables.ts';
 import { enactorFunction, type FunctionKey } from './scenario-definition.ts';
@@ -42,7 +42,7 @@ export class LabFunctions extends Construct {
         const key = enactorFunction(enactor);
         const fn = new LabFunction(this, FUNCTION_IDS[key], { handler: 'enactor', description: `DNS Enactor ${enactor}: applies plans to the lab zone` })
           .bindTable('plansTable', tables.plans, ENACTOR_PLAN_ACTIONS)
-          .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)
+          .bindTable('eventsTable', tables.events, ENACTOR_EVENT_ACTIONS)
           .bindZone(zone, ENACTOR_ZONE_ACTIONS);
         return [key, fn];
       }),

@@ -8,7 +8,7 @@ import { LabDashboard } from './lab-dashboard.ts';
 import { LabFunctions } from './lab-functions.ts';
 import { LAB_AVAILABILITY_ZONES, LabNetwork } from './lab-network.ts';
 import { LabTables } from './lab-tables.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { ScenarioStateMachine } from './scenario-state-machine.ts';
 import { STACK_OUTPUTS } from './stack-outputs.ts';
 
@@ -56,7 +56,7 @@ export class DnsRaceLabStack extends Stack {
     this.functions = new LabFunctions(this, 'Functions', { tables: this.tables, zone: this.zone, vpc: this.network.vpc });
 
     const arns = this.functions.arns();
-    this.stateMachines = new Map(props.scenarios.map((scenario) => [scenario.name, new ScenarioStateMachine(this, `Scenario-${scenario.name}`, { scenario, functionArns: arns })]));
+    this.stateMachines = new Map(props.scenarios.map((scenario) => [scenario.name, new ScenarioStateMachine(this, `Scenario-${scenario.name}`, { scenario, functionArns: arns, eventsTable: this.tables.events })]));
 
     new LabDashboard(this, 'Dashboard', { enactors: this.functions.enactors() });
 

@@ -1,13 +1,19 @@
 // The scenario state machine, in Amazon States Language, built by ONE pure
-// function. The CDK stack deploys this output (function ARNs substituted via
-// DefinitionSubstitutions) and the embedded target runs it with
-// aws-local-stepfunctions. Each actor is a Parallel branch of Wait + Task
-// steps; delays sit BETWEEN an Enactor's steps, which is where the race needs
-// them. Waits are absolute (TimestampPath into the execution input's schedule)
-// so one actor's slow step does not shift the others: the race keeps its order
-// on every target, and the embedded target scales time through the schedule.
-import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
-import { scheduleKey, type Actor, type EnactorStepSpec, type PlannerStep, type Scenario, type Step } from './scenario.ts';
+// function, together with a table of its Tasks. The CDK stack deploys the
+// definition (ARNs and the events table substituted via
+// DefinitionSubstitutions); the embedded target runs it with
+// aws-local-stepfunctions and binds each Task to its handler through the table.
+//
+// Shape: a warm-up branch invokes every function once before scenario second
+// 0; then each actor is a Parallel branch of Wait + Task steps. Waits are
+// absolute (TimestampPath into the execution input's schedule) and only pace
+// the story. Where the story needs one step after another actor's, the step
+// has a gate: a bounded poll of the run-events table (a direct DynamoDB Query
+// integration, no Lambda), so the order holds by cause on every target.
+import { describePattern, EXACT_PATTERN_FIELDS, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
+import { WARM_UP_INPUT, type EnactorId } from '../lambdas/task-input.ts';
+import { lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
+import { ACTORS, type Actor, type EnactorStepSpec, type PlannerStep, type ProbeStep, type Scenario, type Step } from '../scenario/schema.ts';
 
 export const FUNCTION_KEYS = ['planner', 'enactor-az-a', 'enactor-az-b', 'enactor-az-c', 'probe'] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
@@ -20,17 +26,52 @@ export const FUNCTION_PLACEHOLDERS: Record<FunctionKey, string> = {
   'enactor-az-c': 'EnactorAzCFunctionArn',
   probe: 'ProbeFunctionArn',
 };
+/** The DefinitionSubstitutions placeholder of the run-events table's name, which gates query. */
+export const EVENTS_TABLE_PLACEHOLDER = 'EventsTableName';
+
+/** What the placeholders stand for in one deployment (or on the embedded target). */
+export interface DefinitionValues {
+  functionArns: Record<FunctionKey, string>;
+  eventsTable: string;
+}
+
+/**
+ * Every lab function's timeout, in the CDK stack and on each Lambda Task (so
+ * the embedded target times a Task out as AWS would). Long, because an
+ * Enactor held by a fault waits inside one invocation for the event that ends it.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = 900;
+
+/** The Step Functions integration a gate uses to read the run-events table. */
+export const GATE_QUERY_RESOURCE = 'arn:aws:states:::aws-sdk:dynamodb:query';
 
 export function enactorFunction(enactor: EnactorId): FunctionKey {
   return `enactor-${enactor}`;
 }
 
 type State = Record<string, unknown>;
+interface Branch {
+  StartAt: string;
+  States: Record<string, State>;
+}
 export interface AslDefinition {
   Comment: string;
   StartAt: string;
   TimeoutSeconds: number;
   States: Record<string, State>;
+}
+
+/** What each Task state does: the embedded runner binds handlers by this, never by reading the ASL back. */
+export type TaskEntry =
+  | { kind: 'warm-up'; function: FunctionKey }
+  | { kind: 'step'; function: FunctionKey; actor: Actor; at: number }
+  | { kind: 'probe'; function: 'probe'; at?: number }
+  | { kind: 'gate'; actor: Actor; pattern: EventPattern };
+
+export interface ScenarioDefinition {
+  definition: AslDefinition;
+  /** Task state name → what it does. */
+  tasks: Record<string, TaskEntry>;
 }
 
 const FROM_EXECUTION = {
@@ -49,59 +90,97 @@ const LAMBDA_RETRY = [
     BackoffRate: 2,
   },
 ];
+/**
+ * A gate's read retries what DynamoDB throws when it is busy; anything else
+ * fails the run. An aws-sdk integration names an error by the SDK's service
+ * name and the exception ("DynamoDb.…"); the optimized integration spells it
+ * "DynamoDB.…", so both are listed.
+ */
+const BUSY_DYNAMODB_ERRORS = ['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerErrorException', 'ThrottlingException'];
+const GATE_RETRY = [
+  {
+    ErrorEquals: ['DynamoDb', 'DynamoDB'].flatMap((service) => BUSY_DYNAMODB_ERRORS.map((error) => `${service}.${error}`)),
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+  },
+];
 
-/** Time for the last steps' work (retries, clean-up) after the last scheduled second. */
+/** Time after the last scheduled second for the last steps' work (retries, clean-up), beyond what gates may wait. */
 const TIMEOUT_MARGIN_SECONDS = 600;
+const WARM_UP = 'Warm up';
+const RACE = 'Race';
 const FINAL_PROBE = 'Final probe';
 const RUN_COMPLETE = 'Run complete';
+export const GATE_TIMEOUT_ERROR = 'racelab.GateTimeout';
 
-export function buildScenarioDefinition(scenario: Scenario): AslDefinition {
+export function buildScenarioDefinition(scenario: Scenario): ScenarioDefinition {
+  const tasks: Record<string, TaskEntry> = {};
   const branches = [
-    ...(scenario.timeline.planner.length ? [actorBranch('planner', scenario.timeline.planner)] : []),
-    ...ENACTOR_IDS.filter((id) => scenario.timeline[id].length).map((id) => actorBranch(id, scenario.timeline[id])),
-    probeBranch(scenario.probe.everySeconds, scenario.probe.untilSeconds),
+    ...ACTORS.filter((actor) => scenario.timeline[actor].length).map((actor) => actorBranch(scenario, actor, scenario.timeline[actor], tasks)),
+    periodicProbeBranch(scenario.probe, tasks),
   ];
-  const lastSecond = Math.max(scenario.probe.untilSeconds, ...Object.values(scenario.timeline).flatMap((steps) => steps.map((step) => step.at)));
+  const warmUp = warmUpBranches(tasks);
+  const gates = ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).filter((step) => step.after)).length;
+  const heldFaults = scenario.faults.filter((fault) => fault.until).length;
+  tasks[FINAL_PROBE] = { kind: 'probe', function: 'probe' };
   return {
-    Comment: `dns-race-lab scenario ${scenario.name}: ${scenario.title}`,
-    StartAt: 'Race',
-    TimeoutSeconds: lastSecond + TIMEOUT_MARGIN_SECONDS,
-    States: {
-      Race: { Type: 'Parallel', Branches: branches, ResultPath: null, Next: FINAL_PROBE },
-      [FINAL_PROBE]: probeTask('final', RUN_COMPLETE),
-      [RUN_COMPLETE]: { Type: 'Succeed' },
+    definition: {
+      Comment: `dns-race-lab scenario ${scenario.name}: ${scenario.title}`,
+      StartAt: WARM_UP,
+      TimeoutSeconds: lastScheduledSecond(scenario) + (gates + heldFaults) * scenario.gates.timeoutSeconds + TIMEOUT_MARGIN_SECONDS,
+      States: {
+        // A failed warm-up only means a cold start inside the script; the race still runs.
+        [WARM_UP]: { Type: 'Parallel', Branches: warmUp, ResultPath: null, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: RACE }], Next: RACE },
+        [RACE]: { Type: 'Parallel', Branches: branches, ResultPath: null, Next: FINAL_PROBE },
+        [FINAL_PROBE]: probeTask('final', RUN_COMPLETE),
+        [RUN_COMPLETE]: { Type: 'Succeed' },
+      },
     },
+    tasks,
   };
+}
+
+function functionOf(actor: Actor): FunctionKey {
+  return actor === 'planner' || actor === 'probe' ? actor : enactorFunction(actor);
 }
 
 function resource(key: FunctionKey): string {
   return `\${${FUNCTION_PLACEHOLDERS[key]}}`;
 }
 
-function task(key: FunctionKey, parameters: Record<string, unknown>, next: string): State {
+function lambdaTask(key: FunctionKey, parameters: Record<string, unknown>, next: string): State {
   return {
     Type: 'Task',
     Resource: resource(key),
     Parameters: { ...FROM_EXECUTION, ...parameters },
     ResultPath: '$.last',
+    TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
     Retry: LAMBDA_RETRY,
-    // An unexpected handler error ends that actor's cycle, not the whole run.
+    // An unexpected handler error ends that actor's cycle, not the whole run (the handler records a `failed` event).
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.last', Next: next }],
     Next: next,
   };
 }
 
 function probeTask(label: string, next: string): State {
-  // A failed probe is recorded (a `failed` event) and skipped; the run goes on.
-  return {
-    Type: 'Task',
-    Resource: resource('probe'),
-    Parameters: { ...FROM_EXECUTION, label },
-    ResultPath: '$.last',
-    Retry: LAMBDA_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.last', Next: next }],
-    Next: next,
-  };
+  return lambdaTask('probe', { label }, next);
+}
+
+/** One branch per function the race calls, each invoking it once with the warm-up input. */
+function warmUpBranches(tasks: Record<string, TaskEntry>): Branch[] {
+  const used = new Set(Object.values(tasks).flatMap((task) => ('function' in task ? [task.function] : [])));
+  used.add('probe'); // the final probe runs whatever the timeline
+  return FUNCTION_KEYS.filter((key) => used.has(key)).map((key) => {
+    const name = `warm up ${key}`;
+    tasks[name] = { kind: 'warm-up', function: key };
+    return {
+      StartAt: name,
+      States: {
+        [name]: { Type: 'Task', Resource: resource(key), Parameters: WARM_UP_INPUT, ResultPath: null, TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS, Retry: LAMBDA_RETRY, End: true },
+      },
+    };
+  });
 }
 
 /** Whether a step continues the cycle its actor began (and is skipped when the cycle stopped). */
@@ -120,17 +199,27 @@ function waitUntil(at: number, next: string): State {
   return { Type: 'Wait', TimestampPath: `$$.Execution.Input.schedule.${scheduleKey(at)}`, Next: next };
 }
 
-function actorBranch(actor: Actor, steps: readonly (PlannerStep | EnactorStepSpec)[]): { StartAt: string; States: Record<string, State> } {
+function stepParameters(actor: Actor, step: Step): Record<string, unknown> {
+  if (step.do === 'plan') return { count: (step as PlannerStep).count };
+  if (step.do === 'probe') return { label: (step as ProbeStep).label };
+  const base = { enactor: actor, step: step.do };
+  if (step.do === 'apply') return { ...base, endpoint: (step as EnactorStepSpec & { do: 'apply' }).endpoint, 'work.$': '$.last.work' };
+  if (step.do === 'cleanup') return { ...base, 'work.$': '$.last.work' };
+  return base;
+}
+
+function actorBranch(scenario: Scenario, actor: Actor, steps: readonly Step[], tasks: Record<string, TaskEntry>): Branch {
   const states: Record<string, State> = {};
   const done = `${actor} done`;
   const names = steps.map((step, i) => {
     const base = `${actor} ${i + 1} ${stepLabel(step)}`;
-    return { wait: `${base} at t+${step.at}s`, guard: `${base} ready?`, task: base };
+    return { base, wait: `${base} at t+${step.at}s`, guard: `${base} ready?`, gate: `${base} gate`, task: base };
   });
   steps.forEach((step, i) => {
     const name = names[i]!;
     const next = names[i + 1]?.wait ?? done;
-    states[name.wait] = waitUntil(step.at, continuesCycle(step) ? name.guard : name.task);
+    const afterGuard = step.after ? name.gate : name.task;
+    states[name.wait] = waitUntil(step.at, continuesCycle(step) ? name.guard : afterGuard);
     if (continuesCycle(step)) {
       // Go on only if this Enactor's previous step said so ($.last.continue).
       states[name.guard] = {
@@ -141,45 +230,125 @@ function actorBranch(actor: Actor, steps: readonly (PlannerStep | EnactorStepSpe
               { Variable: '$.last.continue', IsPresent: true },
               { Variable: '$.last.continue', BooleanEquals: true },
             ],
-            Next: name.task,
+            Next: afterGuard,
           },
         ],
         Default: next,
       };
     }
-    states[name.task] =
-      actor === 'planner'
-        ? task('planner', { count: (step as PlannerStep).count }, next)
-        : task(enactorFunction(actor), enactorParameters(actor, step as EnactorStepSpec), next);
+    if (step.after) Object.assign(states, gateStates(scenario, actor, name.base, step.after, name.task, tasks));
+    states[name.task] = lambdaTask(functionOf(actor), stepParameters(actor, step), next);
+    tasks[name.task] = { kind: 'step', function: functionOf(actor), actor, at: step.at };
   });
   states[done] = { Type: 'Succeed' };
   return { StartAt: names[0]?.wait ?? done, States: states };
 }
 
-function enactorParameters(enactor: EnactorId, step: EnactorStepSpec): Record<string, unknown> {
-  const base = { enactor, step: step.do };
-  if (step.do === 'apply') return { ...base, endpoint: step.endpoint, 'work.$': '$.last.work' };
-  if (step.do === 'cleanup') return { ...base, 'work.$': '$.last.work' };
-  return base;
+/**
+ * A gate: check the run-events table for an event matching the pattern; if
+ * none yet, wait and check again, the wait doubling from pollSeconds up to
+ * pollSecondsMax (a gate that opens at once costs one read; a long one few);
+ * after waiting timeoutSeconds in all, fail the run saying what never
+ * happened. The gate's bookkeeping lives in $.gate so that $.last (the work
+ * an Enactor carries between steps) passes through.
+ */
+function gateStates(scenario: Scenario, actor: Actor, base: string, pattern: EventPattern, open: string, tasks: Record<string, TaskEntry>): Record<string, State> {
+  const { pollSeconds, pollSecondsMax, timeoutSeconds } = scenario.gates;
+  const check = `${base} gate check`;
+  const decide = `${base} gate open?`;
+  const cap = `${base} gate cap`;
+  const poll = `${base} gate poll`;
+  const count = `${base} gate count`;
+  const timedOut = `${base} gate timed out`;
+  tasks[check] = { kind: 'gate', actor, pattern };
+  return {
+    [`${base} gate`]: { Type: 'Pass', Result: { waited: 0, wait: pollSeconds }, ResultPath: '$.gate', Next: check },
+    [check]: {
+      Type: 'Task',
+      Resource: GATE_QUERY_RESOURCE,
+      Parameters: gateQuery(pattern),
+      ResultSelector: { 'seen.$': '$.Count' },
+      ResultPath: '$.gate.check',
+      Retry: GATE_RETRY,
+      Next: decide,
+    },
+    [decide]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.gate.check.seen', NumericGreaterThan: 0, Next: open },
+        { Variable: '$.gate.waited', NumericGreaterThanEquals: timeoutSeconds, Next: timedOut },
+        { Variable: '$.gate.wait', NumericGreaterThan: pollSecondsMax, Next: cap },
+      ],
+      Default: poll,
+    },
+    [cap]: { Type: 'Pass', Parameters: { 'waited.$': '$.gate.waited', wait: pollSecondsMax }, ResultPath: '$.gate', Next: poll },
+    [poll]: { Type: 'Wait', SecondsPath: '$.gate.wait', Next: count },
+    [count]: { Type: 'Pass', Parameters: { 'waited.$': 'States.MathAdd($.gate.waited, $.gate.wait)', 'wait.$': 'States.MathAdd($.gate.wait, $.gate.wait)' }, ResultPath: '$.gate', Next: check },
+    [timedOut]: { Type: 'Fail', Error: GATE_TIMEOUT_ERROR, Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened` },
+  };
 }
 
-function probeBranch(everySeconds: number, untilSeconds: number): { StartAt: string; States: Record<string, State> } {
+/** DynamoDB's typed value of a pattern field. */
+function typed(value: string | number): { S: string } | { N: string } {
+  return typeof value === 'number' ? { N: String(value) } : { S: value };
+}
+
+/**
+ * The Query a gate sends: this run's partition, filtered on every field the
+ * pattern gives (names through placeholders: several are reserved words).
+ * Count after the filter is the number of matching events. A run's events fit
+ * in one Query page (1 MB) by far, so no paging.
+ */
+export function gateQuery(pattern: EventPattern): Record<string, unknown> {
+  const names: Record<string, string> = { '#runId': 'runId' };
+  const values: Record<string, unknown> = { ':runId': { 'S.$': '$$.Execution.Input.runId' } };
+  const filters: string[] = [];
+  for (const field of EXACT_PATTERN_FIELDS) {
+    const value = pattern[field];
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = typed(value);
+    filters.push(`#${field} = :${field}`);
+  }
+  const outcomes = outcomesOf(pattern);
+  if (outcomes) {
+    names['#outcome'] = 'outcome';
+    outcomes.forEach((outcome, i) => (values[`:outcome${i}`] = typed(outcome)));
+    filters.push(`#outcome IN (${outcomes.map((_, i) => `:outcome${i}`).join(', ')})`);
+  }
+  return {
+    TableName: `\${${EVENTS_TABLE_PLACEHOLDER}}`,
+    KeyConditionExpression: '#runId = :runId',
+    FilterExpression: filters.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ConsistentRead: true,
+    Select: 'COUNT',
+  };
+}
+
+function periodicProbeBranch(probe: Scenario['probe'], tasks: Record<string, TaskEntry>): Branch {
   const states: Record<string, State> = {};
-  const times: number[] = [];
-  for (let t = 0; t <= untilSeconds; t += everySeconds) times.push(t);
+  const times = probeSeconds(probe);
   times.forEach((t, i) => {
     const next = times[i + 1];
-    states[`probe wait to t+${t}s`] = waitUntil(t, `probe t+${t}s`);
-    states[`probe t+${t}s`] = probeTask(`t+${t}s`, next === undefined ? 'probe done' : `probe wait to t+${next}s`);
+    const name = `probe t+${t}s`;
+    states[`probe wait to t+${t}s`] = waitUntil(t, name);
+    states[name] = probeTask(`t+${t}s`, next === undefined ? 'probe every done' : `probe wait to t+${next}s`);
+    tasks[name] = { kind: 'probe', function: 'probe', at: t };
   });
-  states['probe done'] = { Type: 'Succeed' };
+  states['probe every done'] = { Type: 'Succeed' };
   return { StartAt: 'probe wait to t+0s', States: states };
 }
 
-/** Replaces ${Placeholder} function ARNs, as CloudFormation's DefinitionSubstitutions does. */
-export function substituteFunctionArns(definition: AslDefinition, arns: Record<FunctionKey, string>): AslDefinition {
+/** Replaces the ${Placeholder}s given values for, as CloudFormation's DefinitionSubstitutions does. */
+export function substitutePlaceholders(definition: AslDefinition, values: Partial<DefinitionValues>): AslDefinition {
   let json = JSON.stringify(definition);
-  for (const key of FUNCTION_KEYS) json = json.split(`\${${FUNCTION_PLACEHOLDERS[key]}}`).join(arns[key]);
+  const replace = (placeholder: string, value: string | undefined) => {
+    if (value !== undefined) json = json.split(`\${${placeholder}}`).join(value);
+  };
+  for (const key of FUNCTION_KEYS) replace(FUNCTION_PLACEHOLDERS[key], values.functionArns?.[key]);
+  replace(EVENTS_TABLE_PLACEHOLDER, values.eventsTable);
   return JSON.parse(json) as AslDefinition;
 }
 

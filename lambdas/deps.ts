@@ -12,6 +12,7 @@ import { DynamoDbPlanStore } from './adapters/dynamodb-plan-store.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
 import type { LambdaConfig } from './config.ts';
 import { readConfig } from './config.ts';
+import { isWarmUp } from './task-input.ts';
 
 export interface LabDeps {
   store: PlanStore;
@@ -57,6 +58,16 @@ export function reportingFailures<R>(deps: LabDeps, actor: string, step: string,
       throw error;
     }
   };
+}
+
+/** What a handler answers to the warm-up branch's invocation. */
+export interface WarmUpResult {
+  warm: true;
+}
+
+/** Answers the warm-up invocation at once (the invocation itself is the warming), else runs the handler. */
+export function answeringWarmUp<R>(handler: (event: unknown) => Promise<R>): (event: unknown) => Promise<R | WarmUpResult> {
+  return async (event) => (isWarmUp(event) ? { warm: true } : handler(event));
 }
 
 /** A Lambda entry point: deps are built on the first invocation and reused while the environment is warm. */

@@ -1,11 +1,50 @@
 // The contract between the state machine and the Lambda handlers: what each
 // Task passes in. The ASL builder writes these shapes; the handlers parse them.
 import { z } from 'zod';
-import { FAULT_KINDS } from './core/faults.ts';
+import type { EventPattern } from './core/event-pattern.ts';
+import { EVENT_OUTCOMES } from './core/events.ts';
+import { FAULT_KINDS, type Fault } from './core/faults.ts';
 import { SAFEGUARDS } from './core/safeguards.ts';
 
 export const ENACTOR_IDS = ['az-a', 'az-b', 'az-c'] as const;
 export type EnactorId = (typeof ENACTOR_IDS)[number];
+
+/** Every actor that records events during a scenario's race. */
+export const EVENT_ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
+/** The steps they record. */
+export const EVENT_STEPS = ['plan', 'begin', 'apply', 'cleanup', 'probe'] as const;
+
+const outcome = z.enum(EVENT_OUTCOMES);
+
+/** The one schema of an event pattern (lambdas/core/event-pattern.ts), used by faults, gates and stories. */
+export const eventPatternSchema: z.ZodType<EventPattern> = z
+  .strictObject({
+    actor: z.enum(EVENT_ACTORS).describe('The actor that records the event.'),
+    step: z.enum(EVENT_STEPS).optional().describe('The step it records the event in.'),
+    outcome: z
+      .union([outcome, z.array(outcome).min(1)], { error: `must be an outcome, or a list of outcomes, from: ${EVENT_OUTCOMES.map((name) => `"${name}"`).join(', ')}` })
+      .optional()
+      .describe('The outcome, or a list: any of them.'),
+    generation: z.number().int().min(1).optional().describe('The plan generation the event is about.'),
+    endpoint: z.string().min(1).optional().describe('The endpoint the event is about.'),
+    over: z.number().int().min(1).optional().describe('An "applied" event: the generation the endpoint pointed at before.'),
+    detail: z.string().min(1).optional().describe("The event's detail, exactly; a scripted probe's detail is its label."),
+  })
+  .meta({ id: 'EventPattern', description: 'An event of the run: every field given must match.' });
+
+/** The one schema of a fault (lambdas/core/faults.ts); the scenario schema adds its cross-field checks. */
+export const faultSchema: z.ZodType<Fault> = z
+  .strictObject({
+    kind: z.enum(FAULT_KINDS),
+    enactor: z.enum(ENACTOR_IDS),
+    endpoint: z.string(),
+    times: z.number().int().min(1).max(20).optional().describe('Spoil this many attempts of every apply step of the Enactor on the endpoint.'),
+    untilSecond: z.number().int().min(0).max(3600).optional().describe('Or: spoil every attempt made before this scenario second.'),
+    until: eventPatternSchema.optional().describe("Or: spoil every attempt made before this event of the run (those attempts do not count against attemptsMax)."),
+  })
+  .refine((fault) => [fault.times, fault.untilSecond, fault.until].filter((span) => span !== undefined).length === 1, {
+    message: 'give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
+  });
 
 export const labSettingsSchema = z.object({
   endpoints: z.array(z.string().min(1)).min(1),
@@ -17,16 +56,10 @@ export const labSettingsSchema = z.object({
     backoffMs: z.number().min(0),
     backoffMsMax: z.number().min(0),
   }),
-  faults: z.array(
-    z.object({
-      kind: z.enum(FAULT_KINDS),
-      enactor: z.string(),
-      endpoint: z.string(),
-      times: z.number().int().min(1).optional(),
-      untilSecond: z.number().int().min(0).optional(),
-    }),
-  ),
+  faults: z.array(faultSchema),
   probeSamples: z.number().int().min(1),
+  /** How long a fault may hold an apply step while it waits for its event (the scenario's gates.timeoutSeconds). */
+  faultHoldMaxMs: z.number().int().min(0).optional(),
 });
 export type LabSettings = z.infer<typeof labSettingsSchema>;
 
@@ -41,6 +74,18 @@ export const executionInputSchema = z.object({
   schedule: z.record(z.string(), z.string()).optional(),
 });
 export type ExecutionInput = z.infer<typeof executionInputSchema>;
+
+/**
+ * The warm-up branch invokes every function once with this input before
+ * scenario second 0, so cold starts fall outside the script. A handler
+ * answers it at once: loading the code and building the SDK clients is the
+ * warming.
+ */
+export const WARM_UP_INPUT = { warmUp: true } as const;
+
+export function isWarmUp(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && (event as { warmUp?: unknown }).warmUp === true;
+}
 
 export const plannerInputSchema = executionInputSchema.extend({ count: z.number().int().min(1) });
 export type PlannerInput = z.infer<typeof plannerInputSchema>;

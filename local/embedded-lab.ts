@@ -2,27 +2,26 @@
 // endpoint and a DNS server, all on loopback in this process. The handlers
 // reach them through the same AWS SDK calls they make in Lambda.
 import './node-compat.ts';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
-import { fenceKey } from '../lambdas/adapters/dynamodb-plan-store.ts';
 import type { LambdaConfig } from '../lambdas/config.ts';
 import { startDnsServer } from './dns/server.ts';
 import { Route53Model } from './route53/zone-model.ts';
 import { startRoute53Server } from './route53/server.ts';
+import type { ScenarioLab } from './scenario-lab.ts';
 
 export const DEFAULT_ZONE = 'lab.internal';
 export const EMBEDDED_REGION = 'us-east-1';
 /** The embedded endpoints accept any credentials; the SDK still needs some to sign with. */
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'racelab', secretAccessKey: 'racelab' };
 const EMBEDDED_VPC = { VPCId: 'vpc-0e1ab0000000000e1', VPCRegion: EMBEDDED_REGION } as const;
-const WARM_UP = 'warm-up';
 
 export interface EmbeddedLabOptions {
   zone?: string;
@@ -31,12 +30,14 @@ export interface EmbeddedLabOptions {
   ports?: { dynamodb?: number; route53?: number; dns?: number };
 }
 
-export interface EmbeddedLab {
+export interface EmbeddedLab extends ScenarioLab {
   zone: string;
   hostedZoneId: string;
   tables: TableNames;
   endpoints: { dynamodb: string; route53: string; dns: string };
   model: Route53Model;
+  /** The low-level DynamoDB client (what a Step Functions aws-sdk integration calls with). */
+  dynamodb: DynamoDBClient;
   config: LambdaConfig;
   /** Environment variables that point the AWS CLI and any SDK at this lab. */
   environment: Record<string, string>;
@@ -87,15 +88,18 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
     };
     const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
     const deps = (clock: Clock = systemClock) => depsFromConfig(config, { dynamodb: documents, route53 }, clock);
-    await warmUp(deps(), zone);
-    // Leave nothing behind for a user who scans the table: the warm-up's fence item goes again.
-    await documents.send(new DeleteCommand({ TableName: tables.plans, Key: fenceKey(WARM_UP) }));
+    // The gate's Query goes to dynalite as the API request it is: what DynamoDB filters is what the gate sees.
+    const gateQuery = async (input: unknown) => {
+      const { $metadata: _metadata, ...output } = await dynamodb.send(new QueryCommand(input as QueryCommandInput));
+      return output;
+    };
     return {
       zone,
       hostedZoneId,
       tables,
       endpoints: { dynamodb: dynamodbEndpoint, route53: route53Server.endpoint, dns: config.dnsServer! },
       model,
+      dynamodb,
       config,
       environment: {
         AWS_REGION: EMBEDDED_REGION,
@@ -112,32 +116,14 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
         DNS_SERVER: config.dnsServer!,
       },
       deps,
+      gateQuery,
+      realIo: true,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-/**
- * The first call of each SDK command costs tens of milliseconds (code loading,
- * JIT). A scaled run would count that as seconds of scenario time and skew the
- * race, so every call path is exercised once before any run starts.
- */
-async function warmUp(deps: LabDeps, zone: string): Promise<void> {
-  const name = `warm-up.${zone}`;
-  const record = { name, type: 'TXT', ttl: 1, values: ['"warm-up"'] } as const;
-  await deps.store.newestPlan();
-  await deps.store.getPlan(0);
-  await deps.store.listGenerations();
-  await deps.store.deletePlan(0);
-  await deps.store.advanceFence(WARM_UP, 0, WARM_UP);
-  await deps.dns.recordsAt(name);
-  await deps.dns.change([{ action: 'CREATE', record: { ...record, values: [...record.values] } }]);
-  await deps.dns.change([{ action: 'DELETE', record: { ...record, values: [...record.values] } }]);
-  await deps.events.list('warm-up');
-  await deps.resolver.resolve4(name);
 }
 
 async function createTables(client: DynamoDBClient, tables: TableNames): Promise<void> {

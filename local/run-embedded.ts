@@ -1,143 +1,148 @@
 // Runs a scenario's state machine on the embedded target: the very ASL the
-// CDK stack deploys, executed by aws-local-stepfunctions, with each Lambda
-// Task bound to its handler. Time is scaled through the execution input's
-// schedule (and the handlers' clock), not by rewriting the definition.
+// CDK stack deploys, executed by aws-local-stepfunctions in virtual time
+// (local/simulation), with each Task bound to its handler through the
+// builder's task table. On the loopback lab the handlers make their real SDK
+// calls to dynalite and the lab's Route 53 endpoint, and a gate's Query goes
+// to dynalite as Step Functions' aws-sdk integration would send it; the
+// in-memory lab (local/memory-lab.ts) plays the same run without sockets.
 import './node-compat.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { ScaledClock } from '../lambdas/adapters/clocks.ts';
+import { systemClock } from '../lambdas/adapters/clocks.ts';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
 import { enactorHandler } from '../lambdas/enactor/handler.ts';
 import { plannerHandler } from '../lambdas/planner/handler.ts';
 import { probeHandler } from '../lambdas/probe/handler.ts';
-import { allStates, buildScenarioDefinition, FUNCTION_KEYS, substituteFunctionArns, type AslDefinition, type FunctionKey } from '../infra/scenario-definition.ts';
-import { executionInput, type Scenario } from '../infra/scenario.ts';
-import type { EmbeddedLab } from './embedded-lab.ts';
+import { buildScenarioDefinition, FUNCTION_KEYS, substitutePlaceholders, type AslDefinition, type FunctionKey, type TaskEntry } from '../infra/scenario-definition.ts';
+import { executionInput } from '../scenario/schedule.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { ScenarioLab } from './scenario-lab.ts';
+import type { LatencySettings } from './simulation/latency.ts';
+import { simulatedDeps, Simulation } from './simulation/simulation.ts';
 
 export interface EmbeddedRunOptions {
   runId: string;
   safeguards: Safeguard[];
   seed?: number;
-  /** Overrides the scenario's msPerSecond. */
-  msPerSecond?: number;
-  /** Filled in when given: how far the run slipped from its schedule. */
-  timing?: ScheduleTiming;
+  /** Overrides of the scenario's latency; the seed defaults to the run's seed. */
+  latency?: Partial<LatencySettings>;
 }
 
-/**
- * How far a run slipped from its script, in scenario seconds. The scripted
- * order assumes steps start on time and short steps stay short; on a machine
- * too busy for that, the race may not play out as written.
- */
-export interface ScheduleTiming {
-  /** The most any step started after its scheduled second, counting only steps whose actor was idle by then. */
-  lateSecondsMax: number;
-  /** The longest a plan or begin step took: steps that never sleep and should take well under a second. */
-  busySecondsMax: number;
+/** How the run was simulated: enough to reproduce it, and its size. */
+export interface SimulationSummary {
+  latency: LatencySettings;
+  /** Virtual seconds from scenario second 0 to the end of the run. */
+  virtualSeconds: number;
+  /** Calls the actors made to the lab's endpoints. */
+  calls: number;
 }
 
-/** Above these the run warns that the script may not have held. */
-export const SLIP_WARNING = { lateSeconds: 0.5, busySeconds: 2 } as const;
-
-export function slipped(timing: ScheduleTiming): boolean {
-  return timing.lateSecondsMax > SLIP_WARNING.lateSeconds || timing.busySecondsMax > SLIP_WARNING.busySeconds;
+export interface EmbeddedRun {
+  events: RunEvent[];
+  simulation: SimulationSummary;
+  /** Set when the execution failed (a gate timed out, say): the error and its cause. */
+  failure?: { error: string; cause: string };
 }
 
 type Handler = (input: unknown) => Promise<unknown>;
-const START_LEAD_MS = 80;
 type Overrides = NonNullable<NonNullable<Parameters<StateMachine['run']>[1]>['overrides']>;
 type LocalHandler = NonNullable<Overrides['taskResourceLocalHandlers']>[string];
 
-/** Stand-in ARNs: the embedded target never calls Lambda, it binds each Task to a handler by its ARN. */
-function embeddedArn(key: FunctionKey): string {
-  return `arn:aws:lambda:us-east-1:000000000000:function:racelab-${key}`;
+/** The latency a run uses: the scenario's, overridden by the options, seeded by the run's seed unless told. */
+export function latencyFor(scenario: Scenario, options: Pick<EmbeddedRunOptions, 'seed' | 'latency'>): LatencySettings {
+  return {
+    callSeconds: options.latency?.callSeconds ?? scenario.latency.callSeconds,
+    coldStartSeconds: options.latency?.coldStartSeconds ?? scenario.latency.coldStartSeconds,
+    seed: options.latency?.seed ?? options.seed ?? scenario.seed,
+  };
 }
 
-const EMBEDDED_ARNS = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, embeddedArn(key)])) as Record<FunctionKey, string>;
+/**
+ * ASL requires each Lambda Task's Resource to be an ARN. Nothing calls them:
+ * every Task is bound to a local handler by its state name, from the task table.
+ */
+const NEVER_CALLED_ARNS = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:000000000000:function:racelab-embedded-${key}`])) as Record<FunctionKey, string>;
 
-/** Validating ASL costs ~100 ms (ajv); do it once per distinct definition. */
-const machines = new Map<string, StateMachine>();
-function validatedMachine(definition: AslDefinition): StateMachine {
-  const key = JSON.stringify(definition);
-  let machine = machines.get(key);
-  if (!machine) {
-    machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    machines.set(key, machine);
-  }
-  return machine;
+/**
+ * Not validated here: compiling the ASL schema (ajv) costs a quarter of a
+ * cold run, and the builder's output is validated by its tests
+ * (test/unit/scenario-definition.test.ts) for every shape it produces.
+ */
+function stateMachine(definition: AslDefinition): StateMachine {
+  return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
 }
 
-/** Each Task that follows a scheduled Wait: its actor (branch) and scenario second. */
-function scheduledTasks(definition: AslDefinition): Map<string, { actor: string; at: number }> {
-  const tasks = new Map<string, { actor: string; at: number }>();
-  const branches = (definition.States.Race?.Branches as { StartAt: string; States: Record<string, Record<string, unknown>> }[] | undefined) ?? [];
-  branches.forEach((branch, index) => {
-    for (const state of Object.values(branch.States)) {
-      const at = /schedule\.t(\d+)$/.exec(String(state.TimestampPath ?? ''))?.[1];
-      if (at === undefined) continue;
-      const next = branch.States[state.Next as string];
-      // The Wait leads to the Task, or to the Choice that guards it.
-      const task = next?.Type === 'Choice' ? ((next.Choices as { Next: string }[])[0]?.Next ?? '') : (state.Next as string);
-      tasks.set(task, { actor: `branch-${index}`, at: Number(at) });
+function handlerOf(key: FunctionKey, deps: LabDeps): Handler {
+  if (key === 'planner') return plannerHandler(deps);
+  if (key === 'probe') return probeHandler(deps);
+  return enactorHandler(deps);
+}
+
+/** The actor whose calls a function's handler makes. */
+function actorOf(key: FunctionKey): string {
+  return key.replace(/^enactor-/, '');
+}
+
+function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<string, TaskEntry>): Record<string, LocalHandler> {
+  const handlers = new Map<FunctionKey, Handler>();
+  const handler = (key: FunctionKey): Handler => {
+    let bound = handlers.get(key);
+    if (!bound) {
+      const run = handlerOf(key, simulatedDeps(lab.deps(systemClock), simulation, actorOf(key)));
+      // The first invocation of a function pays its cold start, whichever Task it is.
+      bound = async (input) => {
+        await simulation.coldStart(key);
+        return run(input);
+      };
+      handlers.set(key, bound);
     }
-  });
-  return tasks;
+    return bound;
+  };
+  const bound: Record<string, LocalHandler> = {};
+  for (const [name, task] of Object.entries(tasks)) {
+    bound[name] = (
+      task.kind === 'gate'
+        ? (input: unknown) => simulation.call(task.actor, () => lab.gateQuery(input, task.pattern))
+        : handler(task.function)
+    ) as LocalHandler;
+  }
+  return bound;
 }
 
-function handlersFor(deps: LabDeps): Record<FunctionKey, Handler> {
-  const enactor = enactorHandler(deps);
-  return { planner: plannerHandler(deps), 'enactor-az-a': enactor, 'enactor-az-b': enactor, 'enactor-az-c': enactor, probe: probeHandler(deps) };
+/** The innermost error of a failed execution: for a Fail state, its Error and Cause. */
+function failureOf(error: unknown): { error: string; cause: string } {
+  let inner = error as Error;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  return { error: inner.name, cause: inner.message };
 }
 
-export async function runScenarioEmbedded(lab: EmbeddedLab, scenario: Scenario, options: EmbeddedRunOptions): Promise<RunEvent[]> {
-  const msPerSecond = options.msPerSecond ?? scenario.msPerSecond;
-  const definition = substituteFunctionArns(buildScenarioDefinition(scenario), EMBEDDED_ARNS);
-  const machine = validatedMachine(definition);
-  // The first call of each handler compiles its code paths; do that before the
-  // schedule starts (read-only calls: begin finds no plan yet, the probe only resolves).
-  const rehearsal = executionInput(scenario, { runId: `${options.runId}-warm-up`, safeguards: options.safeguards, startAt: new Date(), msPerSecond });
-  const warmDeps = lab.deps();
-  await enactorHandler(warmDeps)({ ...rehearsal, enactor: 'az-a', step: 'begin' });
-  await probeHandler(warmDeps)({ ...rehearsal, label: 'warm-up' });
-  // Scenario second 0 a little ahead, so the first steps are not late.
-  const startAt = new Date(Date.now() + START_LEAD_MS);
-  const deps = lab.deps(new ScaledClock(msPerSecond, startAt.getTime()));
-  const handlers = handlersFor(deps);
-  const byArn = new Map(FUNCTION_KEYS.map((key) => [EMBEDDED_ARNS[key], handlers[key]]));
-
-  const taskResourceLocalHandlers: Record<string, LocalHandler> = {};
-  const scheduled = scheduledTasks(definition);
-  const idleSince = new Map<string, number>();
-  let lateMsMax = 0;
-  let busyMsMax = 0;
-  for (const [name, state] of allStates(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    const handler = byArn.get(state.Resource as string);
-    if (!handler) throw new Error(`state "${name}" calls ${String(state.Resource)}, which no handler serves`);
-    const plan = scheduled.get(name);
-    // Planner tasks carry a count; Enactor begin steps never sleep. Both should be short.
-    const parameters = (state.Parameters ?? {}) as { step?: string; count?: number };
-    const short = parameters.count !== undefined || parameters.step === 'begin';
-    taskResourceLocalHandlers[name] = (async (input: unknown) => {
-      const started = Date.now();
-      if (plan) lateMsMax = Math.max(lateMsMax, started - Math.max(startAt.getTime() + plan.at * msPerSecond, idleSince.get(plan.actor) ?? 0));
-      try {
-        return await handler(input);
-      } finally {
-        if (short) busyMsMax = Math.max(busyMsMax, Date.now() - started);
-        if (plan) idleSince.set(plan.actor, Date.now());
-      }
-    }) as LocalHandler;
+export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, options: EmbeddedRunOptions): Promise<EmbeddedRun> {
+  const { definition, tasks } = buildScenarioDefinition(scenario);
+  const machine = stateMachine(substitutePlaceholders(definition, { functionArns: NEVER_CALLED_ARNS, eventsTable: lab.tables.events }));
+  const latency = latencyFor(scenario, options);
+  const simulation = Simulation.start(latency, Math.ceil(Date.now() / 1000) * 1000, lab.realIo);
+  let failure: EmbeddedRun['failure'];
+  let startAt: Date;
+  let endedAt: number;
+  try {
+    // Scenario second 0 once every function's warm-up (and cold start) is over.
+    startAt = new Date(simulation.time.now() + (Math.ceil(latency.coldStartSeconds) + 1) * 1000);
+    await lab.deps().events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name}, virtual time, latency seed ${latency.seed}` });
+    const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt });
+    const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
+    try {
+      await simulation.time.drive(execution.result);
+    } catch (error) {
+      failure = failureOf(error);
+    }
+    endedAt = simulation.time.now();
+  } finally {
+    simulation.stop();
   }
-
-  // Anchors the timeline: event times read as seconds since scenario second 0.
-  await deps.events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} at ${msPerSecond} ms per scenario second` });
-  const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt, msPerSecond });
-  await machine.run(input as never, { overrides: { taskResourceLocalHandlers } }).result;
-  if (options.timing) {
-    options.timing.lateSecondsMax = Math.round((lateMsMax / msPerSecond) * 10) / 10;
-    options.timing.busySecondsMax = Math.round((busyMsMax / msPerSecond) * 10) / 10;
-  }
-  return deps.events.list(options.runId);
+  return {
+    events: await lab.deps().events.list(options.runId),
+    simulation: { latency, virtualSeconds: Math.round(endedAt - startAt.getTime()) / 1000, calls: simulation.calls },
+    failure,
+  };
 }

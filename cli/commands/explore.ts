@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
-import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, type ExplorerConfig } from '../../explorer/config.ts';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../../explorer/invariants.ts';
 import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult, type SearchStats } from '../../explorer/search.ts';
@@ -181,7 +181,7 @@ function header(config: ExplorerConfig, result: Found): string {
 async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenario>, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
   const lab = await startEmbeddedLab();
   try {
-    const events = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });
+    const { events } = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });
     return { outcome: computeVerdict(events).outcome, expected: scenario.expect.outcome };
   } finally {
     await lab.close();
@@ -199,8 +199,6 @@ export function matrixRows(): Safeguard[][] {
   return rows;
 }
 
-/** Bounds whose proofs finish in seconds on 2 cores: the defaults of --matrix and check. */
-export const PROOF_BOUNDS = { enactors: 2, endpoints: 2 } as const;
 
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);

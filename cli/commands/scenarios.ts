@@ -1,15 +1,29 @@
-// racelab scenarios: what can be run, and what each is expected to show.
-import { loadScenario, scenarioNames } from '../scenario-files.ts';
+// racelab scenarios: what can be run, what each is expected to show, and the
+// story each tells with no safeguard and with each safeguard alone.
+import type { Safeguard } from '../../lambdas/core/safeguards.ts';
+import { healthyWith } from '../../scenario/expectations.ts';
+import { loadScenario, scenarioNames } from '../../scenario/files.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+
+function stories(scenario: Scenario) {
+  const bySafeguard = Object.entries(scenario.expect.safeguards).map(([name, entry]) => ({ safeguards: [name as Safeguard], outcome: entry!.outcome, story: entry!.story }));
+  return [{ safeguards: [] as Safeguard[], outcome: scenario.expect.outcome, story: scenario.expect.story }, ...bySafeguard];
+}
 
 export async function scenariosCommand(options: { json?: boolean }): Promise<number> {
   const scenarios = await Promise.all((await scenarioNames()).map((name) => loadScenario(name)));
-  const rows = scenarios.map((s) => ({ name: s.name, title: s.title, expect: s.expect.outcome, healthyWith: s.expect.healthyWith, endpoints: s.endpoints }));
+  const rows = scenarios.map((s) => ({ name: s.name, title: s.title, expect: s.expect.outcome, healthyWith: healthyWith(s), endpoints: s.endpoints, stories: stories(s) }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
   for (const row of rows) {
     process.stdout.write(`${row.name}\n  ${row.title}\n  expected: ${row.expect}; healthy with any of: ${row.healthyWith.join(', ') || '(none)'}\n`);
+    for (const { safeguards, outcome, story } of row.stories) {
+      if (!story.length) continue;
+      process.stdout.write(`  story ${safeguards.length ? `with ${safeguards.join(', ')}` : 'with no safeguard'} (${outcome}):\n`);
+      story.forEach((line, i) => process.stdout.write(`    ${i + 1}. ${line.says}\n`));
+    }
   }
   return 0;
 }

@@ -1,15 +1,17 @@
 // racelab up: the embedded endpoints on loopback until Ctrl-C, so the AWS CLI,
 // dig and any SDK can look at (or drive) the lab by hand.
-import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { parseInteger } from '../options.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
-import { parseRunRequest, printReport, runOnLab } from './run.ts';
+import { parsePace, parseRunRequest, printReport, runOnLab, whyUnexpected, type SimulationOptions } from '../local-run.ts';
 
-export interface UpOptions {
+export interface UpOptions extends SimulationOptions {
   /** Run this scenario first, then keep serving its end state. */
   scenario?: string;
   safeguard: string[];
   seed?: string;
+  /** With --scenario: replay its timeline at this many real ms per scenario second. */
+  pace?: string;
+  /** Retired: answered with what replaced it. */
   msPerSecond?: string;
   dynamodbPort?: string;
   route53Port?: string;
@@ -22,18 +24,25 @@ const PORT_RANGE = { min: 0, max: 65535 };
 export async function upCommand(options: UpOptions): Promise<number> {
   // Validate everything before any port is opened.
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
+  const simulationGiven = [options.latency && '--latency', options.latencySeed && '--latency-seed', options.coldStart && '--cold-start', options.pace && '--pace'].filter(Boolean);
+  if (!request && simulationGiven.length) throw new UsageError(`${simulationGiven.join(', ')}: only with --scenario (they shape the run it starts with)`);
+  const paceMs = parsePace(options);
   const ports = {
     dynamodb: parseInteger('--dynamodb-port', options.dynamodbPort, PORT_RANGE),
     route53: parseInteger('--route53-port', options.route53Port, PORT_RANGE),
     dns: parseInteger('--dns-port', options.dnsPort, PORT_RANGE),
   };
+  const { startEmbeddedLab } = await import('../../local/embedded-lab.ts');
   const lab = await startEmbeddedLab({ ports }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE') throw error;
     throw new UsageError(`a port is already in use (${error.message.replace(/^listen EADDRINUSE: address already in use /, '')}): pick free ones with --dynamodb-port, --route53-port and --dns-port, or leave them out to get free ports`);
   });
   const [dnsHost, dnsPort] = lab.endpoints.dns.split(':');
   const report = request ? await runOnLab(lab, request, options) : undefined;
-  if (report) printReport(report, options.json);
+  if (report) {
+    await printReport(report, options.json, paceMs);
+    if (!report.asExpected && !options.json) process.stderr.write(`racelab: ${whyUnexpected(report)}\n`);
+  }
   const digName = `${request?.scenario.endpoints[0] ?? 'dynamodb.us-east-1'}.${lab.zone}`;
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ endpoints: lab.endpoints, hostedZoneId: lab.hostedZoneId, zone: lab.zone, tables: lab.tables, environment: lab.environment })}\n`);

@@ -5,7 +5,7 @@
 // be the scenario the user asked for.
 import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { buildScenarioDefinition } from '../../infra/scenario-definition.ts';
-import type { Scenario } from '../../infra/scenario.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 
 const PLACEHOLDER = /^\$\{[A-Za-z0-9]+\}$/;
 
@@ -41,5 +41,5 @@ export async function compareDeployedDefinition(stepFunctions: SFNClient, stateM
   } catch {
     return 'unknown';
   }
-  return matchesDefinition(definition, buildScenarioDefinition(scenario)) ? 'matches' : 'differs';
+  return matchesDefinition(definition, buildScenarioDefinition(scenario).definition) ? 'matches' : 'differs';
 }

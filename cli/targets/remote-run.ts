@@ -6,9 +6,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RunEvent } from '../../lambdas/core/events.ts';
 import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
-import { executionInput, expectedOutcome } from '../../infra/scenario.ts';
-import type { RunRequest } from '../commands/run.ts';
-import { buildRunReport, type RunReport } from '../run-report.ts';
+import { executionInput } from '../../scenario/schedule.ts';
+import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../run-report.ts';
 import { compareDeployedDefinition } from './deployed-definition.ts';
 import { stateMachineFor } from './deployed-stack.ts';
 import { followExecution, type ExecutionEnd } from './follow-execution.ts';
@@ -16,13 +15,13 @@ import { realPacing, type Pacing } from './pacing.ts';
 import { ensureNoRunningExecution, type ReadyRemoteLab } from './remote-lab.ts';
 import { silentProgress, type RunProgress } from './run-progress.ts';
 
-/** Real milliseconds per scenario second on a deployed target: Wait states run in real time. */
-export const REMOTE_MS_PER_SECOND = 1000;
 /**
- * Scenario second 0 this far after the start request, so cold Lambdas (the
- * Probe's in a VPC) are warm before the first scheduled step.
+ * Scenario second 0 this far after the start request: time for the state
+ * machine's warm-up branch, which invokes every function once first, so that
+ * cold starts (the Probe's, in a VPC, the longest) fall before the script. If
+ * the warm-up overruns, the first steps start late; gates keep the order.
  */
-export const START_LEAD_MS = 5000;
+export const START_LEAD_MS = 10_000;
 /** Clock difference with the service above which the schedule's timing is suspect. */
 const CLOCK_SKEW_WARNING_MS = 1500;
 
@@ -68,24 +67,23 @@ async function labHoldsPlans(lab: ReadyRemoteLab): Promise<boolean> {
 export async function runOnRemoteLab(lab: ReadyRemoteLab, request: RunRequest, options: RemoteRunOptions): Promise<RemoteRunResult> {
   const { scenario, safeguards, seed } = request;
   const { runId } = options;
+  const reportOf = (list: readonly RunEvent[]) => reportOfRequest(request, { target: lab.target.name, runId }, list);
   const pacing = options.pacing ?? realPacing;
   const warn = options.warn ?? (() => undefined);
   const stateMachineArn = stateMachineFor(lab.outputs, scenario.name, lab.target);
   const events = new DynamoDbEventLog(lab.outputs.eventsTable, lab.clients.dynamodb);
-  const reportOf = (list: readonly RunEvent[]) =>
-    buildRunReport({ scenario: scenario.name, target: lab.target.name, runId, seed, safeguards, expected: expectedOutcome(scenario, safeguards) }, list);
 
   await ensureNoRunningExecution(lab, `start ${scenario.name}`);
   if (await labHoldsPlans(lab)) {
     warn(`warning: the lab still holds plans from an earlier run, so this run does not start from steady state; for a clean run, first: racelab reset --target ${lab.target.name}`);
   }
   if ((await compareDeployedDefinition(lab.clients.stepFunctions, stateMachineArn, scenario)) === 'differs') {
-    warn(`warning: the state machine deployed for ${scenario.name} differs from the scenario file (its timeline or probes changed since the deploy); redeploy first: ${lab.target.commands.deploy}`);
+    warn(`warning: the state machine deployed for ${scenario.name} differs from the scenario file (its timeline, gates or probes changed since the deploy); redeploy first: ${lab.target.commands.deploy}`);
   }
   if (options.signal?.aborted) return { report: reportOf([]), execution: { status: 'NOT_STARTED' } };
 
   const startAt = scheduleStart(pacing.now(), options.startLeadMs ?? START_LEAD_MS);
-  const input = executionInput(scenario, { runId, safeguards, seed, startAt, msPerSecond: REMOTE_MS_PER_SECOND });
+  const input = executionInput(scenario, { runId, safeguards, seed, startAt });
   // Anchors the timeline at scenario second 0, as the embedded runner does.
   await events.append({ runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} on ${lab.target.name}, in real time` });
   const started = await lab.clients.stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(input) }));

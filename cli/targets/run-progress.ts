@@ -2,6 +2,7 @@
 // the run's events as they reach the run-events table, and a status line with
 // the elapsed seconds. Nothing is printed when stderr is not a terminal.
 import type { RunEvent } from '../../lambdas/core/events.ts';
+import { eventRow, probeChangeFilter } from '../render-timeline.ts';
 
 export interface RunProgress {
   /** All events read so far (the sink prints the new ones) and the time since the execution started. */
@@ -11,25 +12,16 @@ export interface RunProgress {
 
 export const silentProgress: RunProgress = { update: () => undefined, finish: () => undefined };
 
-function addressSummary(addresses: Record<string, string[]>): string {
-  return Object.entries(addresses)
-    .map(([endpoint, list]) => `${endpoint}=${list.length}`)
-    .join('  ');
-}
-
 /** One event as a short line; time in seconds since scenario second 0. */
 export function progressLine(event: RunEvent, originMs: number): string {
-  const time = `+${((event.at - originMs) / 1000).toFixed(1)}s`.padStart(7);
-  const generation = event.generation === undefined ? '' : `g${event.generation}`;
-  const detail = event.addresses ? `addresses: ${addressSummary(event.addresses)}` : (event.detail ?? '');
-  return `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${event.outcome.padEnd(10)} ${detail}`.trimEnd();
+  return eventRow(event, (event.at - originMs) / 1000);
 }
 
 const eventKey = (event: RunEvent) => `${event.at}|${event.actor}|${event.step}|${event.outcome}|${event.endpoint ?? ''}|${event.generation ?? ''}`;
 
 export class TerminalProgress implements RunProgress {
   private readonly printed = new Set<string>();
-  private lastProbe = '';
+  private readonly shown = probeChangeFilter();
   private statusShown = false;
 
   /** @param originMs scenario second 0 (the run's start event) */
@@ -43,13 +35,7 @@ export class TerminalProgress implements RunProgress {
     const lines: string[] = [];
     for (const event of fresh) {
       this.printed.add(eventKey(event));
-      if (event.addresses) {
-        // Probes run every second; show one only when what DNS answers changes.
-        const summary = addressSummary(event.addresses);
-        if (summary === this.lastProbe) continue;
-        this.lastProbe = summary;
-      }
-      lines.push(progressLine(event, this.originMs));
+      if (this.shown(event)) lines.push(progressLine(event, this.originMs));
     }
     const status = `  … running ${Math.round(elapsedMs / 1000)}s, ${this.printed.size} events (Ctrl-C stops the execution)`;
     this.stream.write(`${this.statusShown ? '\r\x1b[K' : ''}${lines.map((line) => `${line}\n`).join('')}${status}`);

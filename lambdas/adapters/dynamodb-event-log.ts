@@ -5,6 +5,8 @@ import { documentClient } from './dynamodb-clients.ts';
 import { EVENTS_TTL_ATTRIBUTE, EVENTS_TTL_SECONDS } from './tables.ts';
 
 const TIME_DIGITS = 15;
+/** The counter is padded so that keys sort in append order past 36 events of one actor in one millisecond. */
+const SEQUENCE_DIGITS = 6;
 
 export class DynamoDbEventLog implements EventLog {
   private readonly client: DynamoDBDocumentClient;
@@ -18,8 +20,10 @@ export class DynamoDbEventLog implements EventLog {
   }
 
   async append(event: RunEvent): Promise<void> {
-    // Time first so a Query returns events in order; actor and a counter keep keys unique.
-    const seq = `${String(event.at).padStart(TIME_DIGITS, '0')}#${event.actor}#${(this.sequence++).toString(36)}#${Math.random().toString(36).slice(2, 8)}`;
+    // Time first so a Query returns events in order; actor and a counter keep keys
+    // unique within one writer, the random tail across concurrent Lambda instances.
+    const counter = (this.sequence++).toString(36).padStart(SEQUENCE_DIGITS, '0');
+    const seq = `${String(event.at).padStart(TIME_DIGITS, '0')}#${event.actor}#${counter}#${Math.random().toString(36).slice(2, 8)}`;
     const expiresAt = Math.floor(Date.now() / 1000) + EVENTS_TTL_SECONDS;
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...event, seq, [EVENTS_TTL_ATTRIBUTE]: expiresAt } }));
   }

@@ -8,6 +8,8 @@ import type { RecordChange } from './dns-records.ts';
 import { endpointCname, lockRecord, planSubtreeRecords, rollbackCname } from './dns-tree.ts';
 import { oldestAppliedGeneration, readEndpointState, type EndpointState } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
+import { describePattern, type EventPattern } from './event-pattern.ts';
+import type { RunEvent } from './events.ts';
 import { injectFaults, type Fault } from './faults.ts';
 import { liveAddresses, type Plan } from './plan.ts';
 import type { Clock, DnsZone, PlanStore, Recorder } from './ports.ts';
@@ -36,7 +38,14 @@ export interface EnactorContext {
   faults: readonly Fault[];
   /** When scenario second 0 was, in the clock's time (faults pinned to the schedule need it). */
   runStartedAt?: number;
+  /** This run's events so far: faults that wait for an event read them. */
+  history?: () => Promise<readonly RunEvent[]>;
+  /** How long a fault may hold one apply step open while it waits for its event; past it the step fails. */
+  faultHoldMaxMs?: number;
 }
+
+/** Without a scenario's `gates.timeoutSeconds`: as long as a Lambda function may run, less a margin. */
+export const DEFAULT_FAULT_HOLD_MAX_MS = 240_000;
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */
 export interface EnactorWork {
@@ -81,10 +90,23 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
     const checked = await checkNotStale(ctx, work, endpoint, state, 'recheck');
     if (checked) return checked;
   }
-  for (let attempt = 1; attempt <= ctx.policy.attemptsMax; attempt++) {
+  const holdStartedAt = ctx.clock.now();
+  // Attempts spoiled by a fault that waits for an event are not counted: the
+  // scenario holds the Enactor until that event, however long it takes to come.
+  let counted = 0;
+  for (let attempt = 1; counted < ctx.policy.attemptsMax; attempt++) {
     const result = await attemptApply(ctx, work, endpoint, attempt);
-    if (result) return result;
-    if (attempt < ctx.policy.attemptsMax) await ctx.clock.sleep(backoffMs(ctx.policy, attempt));
+    if (result.done) return result.done;
+    if (result.heldFor) {
+      const heldMs = ctx.clock.now() - holdStartedAt;
+      const holdMaxMs = ctx.faultHoldMaxMs ?? DEFAULT_FAULT_HOLD_MAX_MS;
+      if (heldMs > holdMaxMs) {
+        throw new Error(`${endpoint}: an injected fault waited ${Math.round(heldMs / 1000)} s for "${describePattern(result.heldFor)}", which never happened (raise gates.timeoutSeconds, or fix the fault's "until")`);
+      }
+    } else {
+      counted++;
+    }
+    if (counted < ctx.policy.attemptsMax) await ctx.clock.sleep(backoffMs(ctx.policy, attempt));
   }
   await ctx.record({ step: 'apply', outcome: 'gave-up', generation: plan.generation, endpoint, detail: `${ctx.policy.attemptsMax} attempts` });
   return { continue: false, status: 'gave-up', work };
@@ -94,18 +116,21 @@ export function backoffMs(policy: EnactorPolicy, attempt: number): number {
   return Math.min(policy.backoffMs * 2 ** (attempt - 1), policy.backoffMsMax);
 }
 
-/** One attempt: read, check, build the batch, send it. Undefined means "retry". */
-async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: string, attempt: number): Promise<StepResult | undefined> {
+/** An attempt either ends the step (`done`) or asks for a retry, held open by a fault (`heldFor`) or not. */
+type AttemptResult = { done: StepResult; heldFor?: undefined } | { done?: undefined; heldFor?: EventPattern };
+
+/** One attempt: read, check, build the batch, send it. */
+async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: string, attempt: number): Promise<AttemptResult> {
   let plan = work.plan;
   const state = await readEndpointState(ctx.dns, endpoint, ctx.zone);
   if (ctx.safeguards.has('write-time-check')) {
     const checked = await checkNotStale(ctx, work, endpoint, state, 'write-time check');
-    if (checked) return checked;
+    if (checked) return { done: checked };
     // First line of the fence, faithful on every target: DynamoDB refuses a generation older than one already fenced.
     if (!(await ctx.store.advanceFence(endpoint, plan.generation, ctx.enactor))) {
       const detail = 'write-time check: the fence holds a newer generation';
       await ctx.record({ step: 'apply', outcome: 'stale', generation: plan.generation, endpoint, detail });
-      return { continue: false, status: 'stale', work, detail };
+      return { done: { continue: false, status: 'stale', work, detail } };
     }
   }
 
@@ -116,7 +141,7 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
       if (!ctx.safeguards.has('self-heal')) {
         const detail = `active plan g${state.generation} is missing: cannot build the rollback record`;
         await ctx.record({ step: 'apply', outcome: 'stuck', generation: plan.generation, endpoint, detail });
-        return { continue: false, status: 'stuck', work, detail };
+        return { done: { continue: false, status: 'stuck', work, detail } };
       }
       const newest = await ctx.store.newestPlan();
       if (newest && newest.generation > plan.generation) plan = newest;
@@ -127,22 +152,25 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
   if (ctx.safeguards.has('never-empty') && liveAddresses(plan).length === 0) {
     const detail = `g${plan.generation} has no live load balancer`;
     await ctx.record({ step: 'apply', outcome: 'refused', generation: plan.generation, endpoint, detail });
-    return { continue: false, status: 'refused', work, detail };
+    return { done: { continue: false, status: 'refused', work, detail } };
   }
 
   const changes = applyBatch(ctx, plan, endpoint, state, previous);
+  let heldFor: EventPattern | undefined;
   try {
-    await injectFaults(ctx.faults, { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone, now: ctx.clock.now(), runStartedAt: ctx.runStartedAt }, ctx.dns);
+    const faultAt = { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone, now: ctx.clock.now(), runStartedAt: ctx.runStartedAt, history: ctx.history };
+    heldFor = (await injectFaults(ctx.faults, faultAt, ctx.dns)).waitingFor;
     await ctx.dns.change(changes);
   } catch (error) {
     if (!(error instanceof ChangeRejected || error instanceof Throttled)) throw error;
+    heldFor ??= error instanceof Throttled ? error.waitingFor : undefined;
     const reason = error instanceof Throttled ? 'throttled' : 'lock or record changed';
     await ctx.record({ step: 'apply', outcome: 'retry', generation: plan.generation, endpoint, detail: `attempt ${attempt}: ${reason}` });
-    return undefined;
+    return { heldFor };
   }
   const over = state.generation === undefined ? 'empty endpoint' : `over g${state.generation}`;
-  await ctx.record({ step: 'apply', outcome: 'applied', generation: plan.generation, endpoint, detail: over });
-  return { continue: true, status: 'applied', work: { ...work, plan } };
+  await ctx.record({ step: 'apply', outcome: 'applied', generation: plan.generation, endpoint, over: state.generation, detail: over });
+  return { done: { continue: true, status: 'applied', work: { ...work, plan } } };
 }
 
 /** The ONE change batch that applies a plan to an endpoint. */

@@ -1,6 +1,35 @@
 // Run events: every component appends one per step to the run-events table;
 // the timeline and the verdict are computed from them alone, on every target.
 
+/** Every outcome an actor records. Gates, faults and stories name these, so a typo is caught when the scenario loads. */
+export const EVENT_OUTCOMES = [
+  // racelab (the runner)
+  'scheduled',
+  // planner
+  'written',
+  // enactor steps (StepStatus) and what happens within them
+  'ready',
+  'no-plan',
+  'up-to-date',
+  'applied',
+  'current',
+  'stale',
+  'stuck',
+  'refused',
+  'gave-up',
+  'cleaned',
+  'retry',
+  'self-heal',
+  'kept',
+  'deleted',
+  // probe
+  'empty',
+  'answering',
+  // any handler that threw
+  'failed',
+] as const;
+export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
+
 export interface RunEvent {
   runId: string;
   /** Milliseconds since the epoch, in the target's clock. */
@@ -8,9 +37,11 @@ export interface RunEvent {
   /** planner, az-a, az-b, az-c, probe, ... */
   actor: string;
   step: string;
-  outcome: string;
+  outcome: EventOutcome;
   generation?: number;
   endpoint?: string;
+  /** An `applied` event: the generation the endpoint pointed at before this write. */
+  over?: number;
   detail?: string;
   /** Probe events: the addresses each endpoint resolved to. */
   addresses?: Record<string, string[]>;

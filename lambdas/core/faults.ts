@@ -5,25 +5,54 @@
 import type { RecordChange } from './dns-records.ts';
 import { lockRecord } from './dns-tree.ts';
 import { Throttled } from './errors.ts';
+import type { EventPattern } from './event-pattern.ts';
+import { hasHappened } from './event-pattern.ts';
+import type { RunEvent } from './events.ts';
 import type { DnsZone } from './ports.ts';
 
 export const FAULT_KINDS = ['throttle', 'lock-contention'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** A fault spoils attempts for one of three spans: a count, a scenario second, or until an event. */
 export interface Fault {
   kind: FaultKind;
   enactor: string;
   endpoint: string;
   /** How many attempts the fault spoils, counted per apply step. */
   times?: number;
-  /**
-   * Or: every attempt made before this scenario second. A delay pinned to the
-   * schedule holds however long each attempt takes on a busy machine.
-   */
+  /** Every attempt made before this scenario second. */
   untilSecond?: number;
+  /**
+   * Every attempt made before an event of this run matching the pattern: the
+   * delay ends by cause, not by time, so it holds on any target and latency.
+   * Attempts spoiled this way do not count against the Enactor's attemptsMax.
+   */
+  until?: EventPattern;
 }
 
-function spoils(fault: Fault, at: { attempt: number; now: number; runStartedAt?: number }): boolean {
+export interface FaultAttempt {
+  enactor: string;
+  endpoint: string;
+  attempt: number;
+  zone: string;
+  now: number;
+  /** When scenario second 0 was, in the clock's time (faults pinned to the schedule need it). */
+  runStartedAt?: number;
+  /** This run's events so far (faults that wait for an event need them). */
+  history?: () => Promise<readonly RunEvent[]>;
+}
+
+/** What the faults did to this attempt. */
+export interface FaultHit {
+  /** The event a fault that spoiled this attempt is waiting for, if any. */
+  waitingFor?: EventPattern;
+}
+
+async function spoils(fault: Fault, at: FaultAttempt): Promise<boolean> {
+  if (fault.until !== undefined) {
+    if (!at.history) throw new Error(`a fault on ${fault.enactor} waits for an event, but this Enactor cannot read the run's events`);
+    return !hasHappened(await at.history(), fault.until);
+  }
   if (fault.untilSecond !== undefined) return at.runStartedAt !== undefined && at.now < at.runStartedAt + fault.untilSecond * 1000;
   return at.attempt <= (fault.times ?? 0);
 }
@@ -37,18 +66,17 @@ export const CONTENDER = 'contender';
  * would throw; lock contention is real: another writer takes the lock through
  * the same API, so the Enactor's batch fails its exact-match DELETE.
  */
-export async function injectFaults(
-  faults: readonly Fault[],
-  at: { enactor: string; endpoint: string; attempt: number; zone: string; now: number; runStartedAt?: number },
-  dns: DnsZone,
-): Promise<void> {
+export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, dns: DnsZone): Promise<FaultHit> {
+  const hit: FaultHit = {};
   for (const fault of faults) {
-    if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !spoils(fault, at)) continue;
-    if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`);
+    if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !(await spoils(fault, at))) continue;
+    if (fault.until !== undefined) hit.waitingFor = fault.until;
+    if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`, hit.waitingFor);
     const contenderLock: RecordChange = {
       action: 'UPSERT',
       record: lockRecord(at.endpoint, { enactor: CONTENDER, generation: at.attempt }, at.zone),
     };
     await dns.change([contenderLock]);
   }
+  return hit;
 }

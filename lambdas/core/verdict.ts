@@ -2,7 +2,8 @@
 // (embedded, LocalStack, AWS) is judged the same way.
 import { byTime, type RunEvent } from './events.ts';
 
-export type Outcome = 'outage' | 'healthy';
+export const OUTCOMES = ['outage', 'healthy'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface EndpointVerdict {
   endpoint: string;

@@ -4,12 +4,12 @@ import { applyEndpoint, begin, runEnactor, type EnactorContext, type StepResult 
 import { cleanUp } from '../core/cleanup.ts';
 import { makeRecorder } from '../core/events.ts';
 import { SafeguardSet } from '../core/safeguards.ts';
-import { lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
+import { answeringWarmUp, lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
 import { withMetrics } from '../metrics.ts';
 import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';
 
 export function enactorHandler(deps: LabDeps) {
-  return reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
+  return answeringWarmUp(reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
     const input = parseTaskInput(enactorInputSchema, event, 'enactor');
     const ctx: EnactorContext = {
       enactor: input.enactor,
@@ -22,9 +22,11 @@ export function enactorHandler(deps: LabDeps) {
       policy: input.settings.policy,
       faults: input.settings.faults,
       runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
+      history: () => deps.events.list(input.runId),
+      faultHoldMaxMs: input.settings.faultHoldMaxMs,
     };
     return runStep(ctx, input);
-  });
+  }));
 }
 
 function runStep(ctx: EnactorContext, input: EnactorInput): Promise<StepResult> {

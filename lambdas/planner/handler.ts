@@ -1,16 +1,16 @@
 import { makeRecorder } from '../core/events.ts';
 import { writePlans } from '../core/planner.ts';
-import { lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
+import { answeringWarmUp, lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
 import { parseTaskInput, plannerInputSchema } from '../task-input.ts';
 
 export function plannerHandler(deps: LabDeps) {
-  return reportingFailures(deps, 'planner', 'plan', async (event: unknown) => {
+  return answeringWarmUp(reportingFailures(deps, 'planner', 'plan', async (event: unknown) => {
     const input = parseTaskInput(plannerInputSchema, event, 'planner');
     const record = makeRecorder(deps.events, deps.clock, input.runId, 'planner');
     const { endpoints, pool, seed } = input.settings;
     const generations = await writePlans({ store: deps.store, clock: deps.clock, record }, { endpoints, pool, seed }, input.count);
     return { continue: true, status: 'written', generations };
-  });
+  }));
 }
 
 export const handler = lambdaEntry(plannerHandler);

@@ -1,11 +1,11 @@
 import { makeRecorder } from '../core/events.ts';
 import { probeEndpoints } from '../core/probe.ts';
-import { lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
+import { answeringWarmUp, lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
 import { withMetrics } from '../metrics.ts';
 import { parseTaskInput, probeInputSchema } from '../task-input.ts';
 
 export function probeHandler(deps: LabDeps) {
-  return reportingFailures(deps, 'probe', 'probe', async (event: unknown) => {
+  return answeringWarmUp(reportingFailures(deps, 'probe', 'probe', async (event: unknown) => {
     const input = parseTaskInput(probeInputSchema, event, 'probe');
     const { endpoints, probeSamples } = input.settings;
     const addresses = await probeEndpoints(deps.resolver, endpoints, deps.zone, probeSamples);
@@ -13,7 +13,7 @@ export function probeHandler(deps: LabDeps) {
     const outcome = empty.length ? 'empty' : 'answering';
     await withMetrics(makeRecorder(deps.events, deps.clock, input.runId, 'probe'), input.runId, 'probe')({ step: 'probe', outcome, detail: input.label, addresses });
     return { continue: true, status: outcome, addresses };
-  });
+  }));
 }
 
 export const handler = lambdaEntry(probeHandler);

@@ -1,6 +1,6 @@
 // The racelab command as a user runs it: exit codes, --json, and clear errors
 // (naming the field or option, no stack trace) for bad input.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,20 +9,45 @@ import { racelab as run } from '../support/racelab-cli.ts';
 const racelab = (...args: string[]) => run(args);
 
 describe('racelab CLI', () => {
-  it('run --json reports the outage for the baseline and exits 0 because that is what the scenario expects', async () => {
-    const { code, stdout } = await racelab('run', 'oct-2025', '--json', '--ms-per-second', '100');
-    const report = JSON.parse(stdout);
+  it('run --json reports the outage, its story and the digest of its event log, the same in two cold processes, and exits 0', async () => {
+    const [first, second] = await Promise.all([racelab('run', 'oct-2025', '--json'), racelab('run', 'oct-2025', '--json')]);
+    const report = JSON.parse(first.stdout);
     expect(report).toMatchObject({ scenario: 'oct-2025', target: 'local', outcome: 'outage', expected: 'outage', asExpected: true, automation: { stuck: true } });
+    expect(report.story).toMatchObject({ played: true, events: [{ says: "az-a's stale plan g2 lands over the newer g6", seen: true }, {}, {}, {}] });
+    expect(report.eventsDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.simulation).toMatchObject({ latency: { seed: 2025 }, calls: expect.any(Number) });
     expect(report.endpoints.find((e: { endpoint: string }) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ addresses: [], repaired: false });
-    expect(report.events.length).toBeGreaterThan(20);
+    expect(JSON.parse(second.stdout).eventsDigest).toBe(report.eventsDigest);
+    expect([first.code, second.code]).toEqual([0, 0]);
+  });
+
+  it('run with a closing safeguard prints a healthy timeline with its story and exits 0', async () => {
+    const { code, stdout } = await racelab('run', '--safeguard', 'write-time-check');
+    expect(stdout).toContain('safeguards: write-time-check');
+    expect(stdout).toMatch(/verdict: HEALTHY, as expected \(healthy\); the story played out/);
+    expect(stdout).toMatch(/✓ +\+\d+\.\ds +az-a's write-time check refuses its stale g2/);
     expect(code).toBe(0);
   });
 
-  it('run with a closing safeguard prints a healthy timeline and exits 0', async () => {
-    const { code, stdout } = await racelab('run', '--safeguard', 'write-time-check', '--ms-per-second', '100');
-    expect(stdout).toContain('safeguards: write-time-check');
-    expect(stdout).toMatch(/verdict: HEALTHY, as expected/);
-    expect(code).toBe(0);
+  it('exits 1 when the outcome matches but the story does not, and says which line was not seen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racelab-'));
+    const file = join(dir, 'other-story.json');
+    const scenario = JSON.parse(readFileSync('scenarios/oct-2025.json', 'utf8'));
+    scenario.name = 'other-story';
+    scenario.expect.story.push({ says: 'az-b gets stuck too', event: { actor: 'az-b', outcome: 'stuck' } });
+    writeFileSync(file, JSON.stringify(scenario));
+    const { code, stdout, stderr } = await racelab('run', file);
+    expect(stdout).toMatch(/verdict: OUTAGE, as expected \(outage\); the story did NOT play out/);
+    expect(stdout).toMatch(/✗ +— +az-b gets stuck too \(not seen\)/);
+    expect(stderr).toContain('the outcome matched, but the story did not play out as the scenario tells it');
+    expect(code).toBe(1);
+  });
+
+  it('rejects the retired --ms-per-second with exit code 2, saying what to use instead (the other options: test/unit/run-options.test.ts)', async () => {
+    const { code, stderr } = await racelab('run', '--ms-per-second', '100');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--ms-per-second is gone: the embedded target runs in virtual time now');
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('rejects an unknown safeguard with exit code 2, naming the allowed ones', async () => {
@@ -49,9 +74,13 @@ describe('racelab CLI', () => {
     expect(await racelab('run', bad)).toMatchObject({ code: 2, stderr: expect.stringContaining('is not valid JSON') });
   });
 
-  it('scenarios --json lists oct-2025 with its expectation', async () => {
+  it('scenarios lists oct-2025 with its expectation and the story of each case', async () => {
     const { code, stdout } = await racelab('scenarios', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toContainEqual(expect.objectContaining({ name: 'oct-2025', expect: 'outage' }));
+    const oct = JSON.parse(stdout).find((row: { name: string }) => row.name === 'oct-2025');
+    expect(oct).toMatchObject({ expect: 'outage', healthyWith: ['write-time-check', 'protect-active', 'never-empty', 'self-heal'] });
+    expect(oct.stories.map((story: { safeguards: string[] }) => story.safeguards.join('+'))).toEqual(['', 'write-time-check', 'protect-active', 'never-empty', 'self-heal', 'recheck-each-endpoint']);
+    const text = await racelab('scenarios');
+    expect(text.stdout).toContain("story with no safeguard (outage):\n    1. az-a's stale plan g2 lands over the newer g6");
   });
 });

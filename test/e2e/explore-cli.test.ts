@@ -32,7 +32,7 @@ describe('racelab explore, check and run --from', () => {
     expect(existsSync(out)).toBe(true);
     expect(JSON.parse(readFileSync(out, 'utf8')).counterexample.invariant).toBe('answers');
 
-    const replayed = await racelab('run', '--from', out, '--json', '--ms-per-second', '100');
+    const replayed = await racelab('run', '--from', out, '--json');
     expect(JSON.parse(replayed.stdout)).toMatchObject({ outcome: 'outage', asExpected: true });
     expect(replayed.code).toBe(0);
   });

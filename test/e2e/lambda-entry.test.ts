@@ -4,8 +4,8 @@
 // `racelab up` users rely on; here it runs against the embedded endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { labSettings, loadBalancerPool } from '../../infra/scenario.ts';
-import { loadScenario } from '../../cli/scenario-files.ts';
+import { labSettings, loadBalancerPool } from '../../scenario/schedule.ts';
+import { loadScenario } from '../../scenario/files.ts';
 
 let lab: EmbeddedLab;
 const saved = { ...process.env };

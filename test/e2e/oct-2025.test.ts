@@ -1,21 +1,19 @@
 // The October 2025 race end to end on the embedded target: the real handlers,
 // through the AWS SDK, against dynalite and the lab's Route 53 endpoint, driven
-// by the scenario's state machine. Baseline → outage and stuck automation;
-// each closing safeguard alone → every endpoint keeps answering.
+// by the scenario's state machine in virtual time. Each case must tell the
+// scenario's story for it, not only end with the right outcome; the same
+// inputs must give the same event log; and heavy latency must not change the story.
 import { promises as dns } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { endpointName } from '../../lambdas/core/dns-tree.ts';
-import type { RunEvent } from '../../lambdas/core/events.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { DnsResolver } from '../../lambdas/adapters/dns-resolver.ts';
-import { loadScenario } from '../../cli/scenario-files.ts';
+import { reportOf, type RunReport } from '../../cli/run-report.ts';
+import { loadScenario } from '../../scenario/files.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { runScenarioEmbedded } from '../../local/run-embedded.ts';
-
-// Twice the scenario's default time scale: the same race with wider real-time
-// margins, so a busy CI machine running other test files cannot reorder it.
-const MS_PER_SECOND = 100;
+import type { LatencySettings } from '../../local/simulation/latency.ts';
+import { runScenarioEmbedded, type EmbeddedRun } from '../../local/run-embedded.ts';
 
 let lab: EmbeddedLab | undefined;
 afterEach(async () => {
@@ -23,20 +21,24 @@ afterEach(async () => {
   lab = undefined;
 });
 
-async function run(safeguards: Safeguard[]): Promise<{ events: RunEvent[]; lab: EmbeddedLab }> {
+async function run(safeguards: Safeguard[], latency: Partial<LatencySettings> = {}): Promise<{ run: EmbeddedRun; report: RunReport; lab: EmbeddedLab }> {
+  await lab?.close();
   lab = await startEmbeddedLab();
   const scenario = await loadScenario('oct-2025');
-  const events = await runScenarioEmbedded(lab, scenario, { runId: `e2e-${safeguards.join('+') || 'baseline'}`, safeguards, msPerSecond: MS_PER_SECOND });
-  return { events, lab };
+  const runId = `e2e-${safeguards.join('+') || 'baseline'}`;
+  const result = await runScenarioEmbedded(lab, scenario, { runId, safeguards, latency });
+  const report = reportOf({ scenario, safeguards, seed: scenario.seed, latency }, { target: 'local', runId }, result.events);
+  return { run: result, report, lab };
 }
 
 const endpoints = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'];
 
 describe('oct-2025 on the embedded target', () => {
   it('baseline: the stale plan goes live, clean-up deletes it, the endpoint answers nothing and the automation is stuck', async () => {
-    const { events } = await run([]);
+    const { run: { events, failure }, report } = await run([]);
+    expect(failure).toBeUndefined();
+    expect(report).toMatchObject({ outcome: 'outage', expected: 'outage', asExpected: true, story: { played: true } });
     const verdict = computeVerdict(events);
-    expect(verdict.outcome).toBe('outage');
     expect(verdict.automationStuck).toBe(true);
     expect(verdict.stuck.at(-1)?.detail).toMatch(/active plan g2 is missing/);
     const regional = verdict.endpoints.find((e) => e.endpoint === 'dynamodb.us-east-1');
@@ -44,39 +46,42 @@ describe('oct-2025 on the embedded target', () => {
     expect(regional?.firstEmptyAtMs).toBeGreaterThan(0);
     // The race as the postmortem tells it: az-a's stale g2 lands over az-b's g6, then az-b's clean-up deletes g2.
     const staleWrite = events.find((e) => e.actor === 'az-a' && e.outcome === 'applied' && e.endpoint === 'dynamodb.us-east-1');
-    expect(staleWrite).toMatchObject({ generation: 2, detail: 'over g6' });
+    expect(staleWrite).toMatchObject({ generation: 2, over: 6, detail: 'over g6' });
     const deletion = events.find((e) => e.actor === 'az-b' && e.step === 'cleanup' && e.outcome === 'deleted' && e.generation === 2);
     expect(deletion!.at).toBeGreaterThan(staleWrite!.at);
   });
 
-  it.each<Safeguard>(['write-time-check', 'protect-active', 'never-empty'])('%s alone: every endpoint keeps answering', async (safeguard) => {
-    const { events } = await run([safeguard]);
-    const verdict = computeVerdict(events);
-    expect(verdict.outcome).toBe('healthy');
-    for (const endpoint of verdict.endpoints) expect(endpoint).toMatchObject({ firstEmptyAtMs: null });
+  it.each<[Safeguard, 'outage' | 'healthy']>([
+    ['write-time-check', 'healthy'],
+    ['protect-active', 'healthy'],
+    ['never-empty', 'healthy'],
+    ['self-heal', 'healthy'],
+    ['recheck-each-endpoint', 'outage'],
+  ])('%s alone: the outcome is %s and the safeguard\'s story plays out', async (safeguard, outcome) => {
+    const { run: { failure }, report } = await run([safeguard]);
+    expect(failure).toBeUndefined();
+    expect(report.story?.events.filter((line) => !line.seen)).toEqual([]);
+    expect(report).toMatchObject({ outcome, asExpected: true, story: { played: true } });
   });
 
-  it('never-empty keeps DNS answering but the plan row is gone, so the automation is still stuck', async () => {
-    const { events } = await run(['never-empty']);
-    expect(computeVerdict(events).automationStuck).toBe(true);
+  it('plays the same run twice: the same event log, to the millisecond, and the same digest', async () => {
+    const first = await run([]);
+    const second = await run([]);
+    const strip = (report: RunReport) => report.events.map(({ runId: _runId, at: _at, ...event }) => event);
+    expect(strip(second.report)).toEqual(strip(first.report));
+    expect(second.report.eventsDigest).toBe(first.report.eventsDigest);
   });
 
-  it('self-heal: the endpoint goes empty, then the automation repairs it', async () => {
-    const { events } = await run(['self-heal']);
-    const verdict = computeVerdict(events);
-    expect(verdict.outcome).toBe('healthy');
-    expect(verdict.automationStuck).toBe(false);
-    expect(verdict.endpoints.find((e) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ repaired: true });
-    expect(events.some((e) => e.outcome === 'self-heal')).toBe(true);
-  });
-
-  it('recheck-each-endpoint alone does not close the race: the stale write happens inside the retries, after the recheck', async () => {
-    const { events } = await run(['recheck-each-endpoint']);
-    expect(computeVerdict(events).outcome).toBe('outage');
+  it('tells the same story through heavy latency and cold starts, on the loopback endpoints too', async () => {
+    for (const seed of [1, 2]) {
+      const { report, run: result } = await run([], { callSeconds: { min: 0, max: 3 }, coldStartSeconds: 5, seed });
+      expect(result.failure).toBeUndefined();
+      expect(report).toMatchObject({ outcome: 'outage', story: { played: true } });
+    }
   });
 
   it("the DNS server's answers agree with the Probe's, empty answer included", async () => {
-    const { events, lab } = await run([]);
+    const { run: { events }, lab } = await run([]);
     const finalProbe = events.filter((e) => e.addresses).at(-1)!;
     const resolver = new DnsResolver(lab.config.dnsServer);
     for (const endpoint of endpoints) {

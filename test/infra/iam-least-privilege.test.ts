@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioDefinition } from '../../infra/scenario-state-machine.ts';
 import type { FunctionKey } from '../../infra/scenario-definition.ts';
-import { parseScenario, type Scenario } from '../../infra/scenario.ts';
+import { parseScenario, type Scenario } from '../../scenario/schema.ts';
 import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnTemplate, type SynthesizedLab } from './lab-app-fixture.ts';
 
 let lab: SynthesizedLab;
@@ -86,7 +86,7 @@ describe('IAM in the dns-race-lab stack', () => {
     );
   });
 
-  it.each(['EnactorAzA', 'EnactorAzB', 'EnactorAzC'])('lets %s read, fence and delete plans, change records only in the lab zone, and append run events', (enactor) => {
+  it.each(['EnactorAzA', 'EnactorAzB', 'EnactorAzC'])('lets %s read, fence and delete plans, change records only in the lab zone, and append and read run events', (enactor) => {
     expect(grantsOf(lab.json, roleOfFunction(lab.json, enactor))).toEqual(
       [
         ...ownLogs(enactor),
@@ -95,6 +95,8 @@ describe('IAM in the dns-race-lab stack', () => {
         'dynamodb:UpdateItem on plans table',
         'dynamodb:DeleteItem on plans table',
         ...EVENT_WRITES,
+        // A fault that holds the Enactor until another actor's event reads the run's events.
+        'dynamodb:Query on events table',
         'route53:ChangeResourceRecordSets on lab zone',
         'route53:ListResourceRecordSets on lab zone',
       ].sort(),
@@ -112,6 +114,14 @@ describe('IAM in the dns-race-lab stack', () => {
       const called = scenarioDefinition(scenarios.find((scenario) => scenario.name === name)!).functions;
       expect(called.length).toBeGreaterThan(0);
       expect(invokes).toEqual(called.map((key) => `lambda:InvokeFunction on function ${FUNCTION_IDS[key]}`).sort());
+    }
+  });
+
+  it("lets a state machine whose scenario has gates Query the run-events table, and nothing else of DynamoDB", () => {
+    for (const [name, machine] of lab.stack.stateMachines) {
+      const reads = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('dynamodb:'));
+      const gated = scenarioDefinition(scenarios.find((scenario) => scenario.name === name)!).gated;
+      expect(reads).toEqual(gated ? ['dynamodb:Query on events table'] : []);
     }
   });
 

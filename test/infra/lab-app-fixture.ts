@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadScenario, scenarioNames } from '../../cli/scenario-files.ts';
+import { loadScenario, scenarioNames } from '../../scenario/files.ts';
 import { buildLabApp, type LabApp } from '../../infra/lab-app.ts';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
-import type { Scenario } from '../../infra/scenario.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 
 export const SANDBOX_ACCOUNT = '111122223333';
 

@@ -12,6 +12,7 @@ import { LAB_TAGS } from '../../infra/lab-stack.ts';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
 import { METRIC_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE } from '../../lambdas/metrics.ts';
 import { allScenarios, buildTestLabApp, resourcesOfType, SANDBOX_ACCOUNT, synthesizeLab, templateText, type SynthesizedLab } from './lab-app-fixture.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/scenario-definition.ts';
 
 let lab: SynthesizedLab;
 
@@ -28,10 +29,10 @@ describe('the dns-race-lab stack', () => {
     expect(lab.stack.region).toBe('us-east-1');
   });
 
-  it('deploys five Lambda functions, all nodejs22.x on arm64 with a 60 s timeout', () => {
+  it('deploys five Lambda functions, all nodejs22.x on arm64, with the timeout each Lambda Task of the state machines has', () => {
     lab.template.resourceCountIs('AWS::Lambda::Function', 5);
     for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 60, Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: FUNCTION_TIMEOUT_SECONDS, Handler: 'index.handler' });
     }
   });
 

@@ -4,9 +4,9 @@
 // its ARN; logging ALL and X-Ray tracing on; the StateMachines output maps
 // every scenario name to its state machine.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioNames } from '../../cli/scenario-files.ts';
-import { buildScenarioDefinition, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substituteFunctionArns, type FunctionKey } from '../../infra/scenario-definition.ts';
-import type { Scenario } from '../../infra/scenario.ts';
+import { scenarioNames } from '../../scenario/files.ts';
+import { buildScenarioDefinition, EVENTS_TABLE_PLACEHOLDER, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substitutePlaceholders, type FunctionKey } from '../../infra/scenario-definition.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
 import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnResource, type SynthesizedLab } from './lab-app-fixture.ts';
 
@@ -48,21 +48,22 @@ describe('scenario state machines', () => {
 
   it('deploy the ASL builder\'s output verbatim as the DefinitionString', () => {
     for (const scenario of scenarios) {
-      expect(templateText(machineOf(scenario).Properties!.DefinitionString)).toBe(JSON.stringify(buildScenarioDefinition(scenario)));
+      expect(templateText(machineOf(scenario).Properties!.DefinitionString)).toBe(JSON.stringify(buildScenarioDefinition(scenario).definition));
     }
   });
 
-  it('after substitution, equal the builder\'s definition with each placeholder replaced by that function\'s ARN', () => {
+  it('after substitution, equal the builder\'s definition with each placeholder replaced by that function\'s ARN and the events table\'s name', () => {
     const arns = functionArnsAsRendered();
+    const eventsTable = `<${lab.stack.getLogicalId(lab.stack.tables.events.node.defaultChild as never)}>`;
     for (const scenario of scenarios) {
       const deployed = deployedDefinition(machineOf(scenario));
-      expect(deployed).toEqual(substituteFunctionArns(buildScenarioDefinition(scenario), arns));
+      expect(deployed).toEqual(substitutePlaceholders(buildScenarioDefinition(scenario).definition, { functionArns: arns, eventsTable }));
       expect(JSON.stringify(deployed)).not.toMatch(/\$\{\w+\}/);
     }
   });
 
   it('substitute only the placeholders the builder defines', () => {
-    const known = new Set(Object.values(FUNCTION_PLACEHOLDERS));
+    const known = new Set([...Object.values(FUNCTION_PLACEHOLDERS), EVENTS_TABLE_PLACEHOLDER]);
     for (const scenario of scenarios) {
       for (const name of Object.keys(machineOf(scenario).Properties!.DefinitionSubstitutions as object)) expect(known).toContain(name);
     }

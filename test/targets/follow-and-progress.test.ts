@@ -5,13 +5,15 @@
 // the elapsed seconds.
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../lambdas/core/events.ts';
 import { followExecution } from '../../cli/targets/follow-execution.ts';
 import { TerminalProgress } from '../../cli/targets/run-progress.ts';
 
 const stepFunctions = mockClient(SFNClient);
 afterEach(() => stepFunctions.reset());
+// Test files share a worker's modules (vitest isolate: false): leave the real client behind.
+afterAll(() => stepFunctions.restore());
 
 function fakePacing() {
   let now = 0;

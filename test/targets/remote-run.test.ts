@@ -9,8 +9,8 @@
 import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionInputSchema } from '../../lambdas/task-input.ts';
-import { buildScenarioDefinition, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substituteFunctionArns } from '../../infra/scenario-definition.ts';
-import { loadScenario } from '../../cli/scenario-files.ts';
+import { buildScenarioDefinition, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substitutePlaceholders } from '../../infra/scenario-definition.ts';
+import { loadScenario } from '../../scenario/files.ts';
 import { openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remote-lab.ts';
 import { runOnRemoteLab, scheduleStart, type RemoteRunOptions } from '../../cli/targets/remote-run.ts';
 import { describeExecutionEnd, runRemoteCommand } from '../../cli/targets/remote-run-command.ts';
@@ -18,21 +18,19 @@ import { matchesDefinition } from '../../cli/targets/deployed-definition.ts';
 import { buildRunReport } from '../../cli/run-report.ts';
 import type { Pacing } from '../../cli/targets/pacing.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
-import type { Scenario } from '../../infra/scenario.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { deployedLab, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:111122223333:execution:DnsRaceLab-oct-2025:r-test';
 /** Real time, but no waiting between polls. */
 const quickPacing: Pacing = { now: () => Date.now(), sleep: async () => undefined };
-/** The stand-in execution's time scale: as the e2e suite's, with margins for a busy machine. */
-const STAND_IN_MS_PER_SECOND = 100;
 
 describe('a run on a deployed target', () => {
   let fixture: DeployedLabFixture;
   let remote: ReadyRemoteLab;
   let scenario: Scenario;
   const run = (runId: string, options: Partial<RemoteRunOptions> = {}) =>
-    runOnRemoteLab(remote, { scenario, safeguards: [], seed: scenario.seed }, { runId, startLeadMs: 0, pacing: quickPacing, ...options });
+    runOnRemoteLab(remote, { scenario, safeguards: [], seed: scenario.seed, latency: {} }, { runId, startLeadMs: 0, pacing: quickPacing, ...options });
 
   beforeEach(async () => {
     fixture = await deployedLab();
@@ -47,15 +45,15 @@ describe('a run on a deployed target', () => {
 
   /**
    * Step Functions that "runs" the execution by running the scenario on the
-   * embedded lab with the same run id, to the end, before answering: the race
-   * is timing-sensitive and must not share the event loop with the polling.
+   * embedded lab with the same run id, to the end, before answering (the
+   * embedded run's virtual clock is process-wide, so it must not overlap the polling).
    */
   function stepFunctionsRunningTheScenario(): { input: () => unknown } {
     let received: unknown;
     fixture.stepFunctions.on(StartExecutionCommand).callsFake(async (command: { input: string }) => {
       received = JSON.parse(command.input);
       const { runId, safeguards, settings } = executionInputSchema.parse(received);
-      await runScenarioEmbedded(fixture.lab, scenario, { runId, safeguards, seed: settings.seed, msPerSecond: STAND_IN_MS_PER_SECOND });
+      await runScenarioEmbedded(fixture.lab, scenario, { runId, safeguards, seed: settings.seed });
       return { executionArn: EXECUTION_ARN, startDate: new Date() };
     });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolvesOnce({ status: 'RUNNING' }).resolves({ status: 'SUCCEEDED' });
@@ -87,7 +85,8 @@ describe('a run on a deployed target', () => {
     const written = await fixture.lab.deps().events.list('r-follow');
     expect(report.events).toHaveLength(written.length);
     expect(report.events.filter((event) => event.actor === 'probe').length).toBeGreaterThan(10);
-    const { outcome, asExpected, endpoints, automation } = buildRunReport({ ...report }, written);
+    const { scenario: name, target, runId, seed, safeguards, expected } = report;
+    const { outcome, asExpected, endpoints, automation } = buildRunReport({ scenario: name, target, runId, seed, safeguards, expected, story: scenario.expect.story }, written);
     expect(report).toMatchObject({ outcome, asExpected, endpoints, automation });
     expect(report.events.some((event) => event.actor === 'racelab' && event.step === 'start' && event.detail?.includes('on aws'))).toBe(true);
     expect(fixture.stepFunctions.commandCalls(DescribeExecutionCommand).length).toBeGreaterThan(1);
@@ -148,7 +147,7 @@ describe('a run on a deployed target', () => {
     await fixture.lab.deps().store.nextGeneration();
     const changed = { ...scenario, probe: { ...scenario.probe, untilSeconds: 5 } };
     const arns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${key}`])) as Record<(typeof FUNCTION_KEYS)[number], string>;
-    fixture.stepFunctions.on(DescribeStateMachineCommand).resolves({ definition: JSON.stringify(substituteFunctionArns(buildScenarioDefinition(changed), arns)) });
+    fixture.stepFunctions.on(DescribeStateMachineCommand).resolves({ definition: JSON.stringify(substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' })) });
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
     const warnings: string[] = [];
@@ -181,7 +180,7 @@ describe('racelab run --target localstack (the command)', () => {
     const scenario = await loadScenario('oct-2025');
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.TaskFailed', cause: 'Probe timed out' });
-    const code = await runRemoteCommand('localstack', { scenario, safeguards: [], seed: scenario.seed }, { json: true }, 'r-command');
+    const code = await runRemoteCommand('localstack', { scenario, safeguards: [], seed: scenario.seed, latency: {} }, { json: true }, 'r-command');
     expect(code).toBe(1);
     expect(JSON.parse(output.stdout.join(''))).toMatchObject({ target: 'localstack', runId: 'r-command', execution: { arn: EXECUTION_ARN, status: 'FAILED', error: 'States.TaskFailed' } });
     const stderr = output.stderr.join('');
@@ -193,11 +192,11 @@ describe('racelab run --target localstack (the command)', () => {
 describe('the deployed definition check', () => {
   it('accepts the builder output with its function placeholders filled in, and rejects a changed timeline', async () => {
     const scenario = await loadScenario('oct-2025');
-    const expected = buildScenarioDefinition(scenario);
+    const expected = buildScenarioDefinition(scenario).definition;
     const arns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION_PLACEHOLDERS[key]}`])) as Record<(typeof FUNCTION_KEYS)[number], string>;
-    expect(matchesDefinition(substituteFunctionArns(expected, arns), expected)).toBe(true);
+    expect(matchesDefinition(substitutePlaceholders(expected, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' }), expected)).toBe(true);
     const moved = { ...scenario, timeline: { ...scenario.timeline, 'az-a': scenario.timeline['az-a'].map((step) => ({ ...step, at: step.at + 1 })) } };
-    expect(matchesDefinition(substituteFunctionArns(buildScenarioDefinition(moved), arns), expected)).toBe(false);
+    expect(matchesDefinition(substitutePlaceholders(buildScenarioDefinition(moved).definition, { functionArns: arns }), expected)).toBe(false);
   });
 });
 

@@ -8,7 +8,7 @@ import { ListResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/clie
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadScenario } from '../../cli/scenario-files.ts';
+import { loadScenario } from '../../scenario/files.ts';
 import { ensureNoRunningExecution, openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remote-lab.ts';
 import { describeReset, resetLab } from '../../cli/targets/reset-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';

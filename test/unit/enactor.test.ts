@@ -118,6 +118,35 @@ describe('applying a plan to an endpoint', () => {
     expect(lab.pointsAt(REGIONAL)).toBeUndefined();
   });
 
+  it('held by a fault until another actor\'s event: retries past attemptsMax while it waits, then applies once the event is there', async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    const until = { actor: 'az-b', step: 'apply', outcome: 'applied' as const, endpoint: REGIONAL };
+    const ctx = { ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }), history: () => lab.events.list(lab.runId) };
+    const work = await workFor(lab, 'az-a');
+    // The event arrives while az-a backs off for the 6th time (attemptsMax is 4).
+    const sleep = ctx.clock.sleep.bind(ctx.clock);
+    ctx.clock.sleep = async (ms) => {
+      await sleep(ms);
+      if (lab.clock.sleeps.length === 6) await lab.events.append({ runId: lab.runId, at: lab.clock.now(), actor: 'az-b', step: 'apply', outcome: 'applied', endpoint: REGIONAL });
+    };
+    const result = await applyEndpoint(ctx, work, REGIONAL);
+    expect(result.status).toBe('applied');
+    expect(lab.outcomes('az-a').filter((o) => o === 'apply:retry')).toHaveLength(6);
+    expect(lab.pointsAt(REGIONAL)).toBe(1);
+  });
+
+  it('fails the step, naming the event, when a fault has held it longer than its limit', async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    const until = { actor: 'az-b', step: 'apply', outcome: 'applied' as const };
+    const ctx = { ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }), history: () => lab.events.list(lab.runId), faultHoldMaxMs: 1000 };
+    await expect(applyEndpoint(ctx, await workFor(lab, 'az-a'), REGIONAL)).rejects.toThrow(
+      `${REGIONAL}: an injected fault waited 1 s for "az-b apply applied", which never happened (raise gates.timeoutSeconds, or fix the fault's "until")`,
+    );
+    expect(lab.pointsAt(REGIONAL)).toBeUndefined();
+  });
+
   it('is stuck when the endpoint points at a plan that is gone, and changes nothing', async () => {
     const lab = memoryLab();
     await lab.plan(1);

@@ -3,8 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executionInput, expectedOutcome, parseScenario, ScenarioError, scheduleSeconds } from '../../infra/scenario.ts';
-import { SCENARIOS_DIR, scenarioNames } from '../../cli/scenario-files.ts';
+import { executionInput, scheduleSeconds } from '../../scenario/schedule.ts';
+import { expectedOutcome, expectedStory } from '../../scenario/expectations.ts';
+import { parseScenario, ScenarioError } from '../../scenario/schema.ts';
+import { SCENARIOS_DIR, scenarioNames } from '../../scenario/files.ts';
+import { JSON_SCHEMA_FILE, scenarioJsonSchemaText } from '../../scenario/json-schema.ts';
 
 const oct2025 = JSON.parse(readFileSync(join(SCENARIOS_DIR, 'oct-2025.json'), 'utf8')) as Record<string, unknown>;
 
@@ -41,24 +44,72 @@ describe('scenario files', () => {
   it('refuses steps out of time order, unknown safeguards, unknown fields and fractional seconds', () => {
     const timeline = { planner: [{ at: 5, do: 'plan', count: 1 }, { at: 2, do: 'plan', count: 1 }] };
     expect(errorFor({ ...oct2025, timeline })).toContain('timeline.planner.1.at: 2 is earlier than the step before it (5)');
-    expect(errorFor({ ...oct2025, expect: { outcome: 'outage', healthyWith: ['magic'] } })).toMatch(/expect\.healthyWith\.0: .*write-time-check/);
+    expect(errorFor({ ...oct2025, expect: { outcome: 'outage', safeguards: { magic: { outcome: 'healthy' } } } })).toMatch(/expect\.safeguards.*magic/);
     expect(errorFor({ ...oct2025, colour: 'blue' })).toContain('colour');
     expect(errorFor({ ...oct2025, timeline: { planner: [{ at: 0.5, do: 'plan', count: 1 }] } })).toContain('timeline.planner.0.at');
   });
 
-  it('expects healthy when any listed safeguard is on, the scenario outcome otherwise', () => {
+  it('expects healthy when any safeguard on is expected healthy, the scenario outcome otherwise', () => {
     const scenario = parseScenario(oct2025, 'oct-2025');
     expect(expectedOutcome(scenario, [])).toBe('outage');
     expect(expectedOutcome(scenario, ['recheck-each-endpoint'])).toBe('outage');
     expect(expectedOutcome(scenario, ['recheck-each-endpoint', 'protect-active'])).toBe('healthy');
   });
 
-  it('schedules every step and probe instant, scaled from the start time', () => {
+  it("tells the baseline's story with no safeguard, a safeguard's story with it alone, and none for a combination", () => {
+    const scenario = parseScenario(oct2025, 'oct-2025');
+    expect(expectedStory(scenario, [])?.map((line) => line.says)).toContain("az-b's clean-up deletes g2, the plan now live");
+    expect(expectedStory(scenario, ['protect-active'])?.map((line) => line.says)).toContain("az-b's clean-up keeps g2: an endpoint points at it");
+    expect(expectedStory(scenario, ['protect-active', 'self-heal'])).toBeUndefined();
+  });
+
+  it('schedules every step and probe instant, a scenario second after each other, from the start time', () => {
     const scenario = parseScenario(oct2025, 'oct-2025');
     const startAt = new Date('2026-01-01T00:00:00.000Z');
-    const input = executionInput(scenario, { runId: 'r', safeguards: [], startAt, msPerSecond: 50 });
+    const input = executionInput(scenario, { runId: 'r', safeguards: [], startAt });
     expect(scheduleSeconds(scenario)).toContain(15);
-    expect(input.schedule?.t15).toBe('2026-01-01T00:00:00.750Z');
+    expect(input.schedule?.t15).toBe('2026-01-01T00:00:15.000Z');
     expect(input.settings.policy.backoffMs).toBe(scenario.policy.backoffSeconds * 1000);
+    expect(input.settings.faultHoldMaxMs).toBe(scenario.gates.timeoutSeconds * 1000);
+  });
+
+  it('checks gates, fault events and stories: known actors, outcomes and endpoints', () => {
+    const timeline = structuredClone(oct2025.timeline) as Record<string, { after?: Record<string, unknown> }[]>;
+    timeline['az-b']![4]!.after = { actor: 'az-a', outcome: 'clened' };
+    expect(errorFor({ ...oct2025, timeline })).toMatch(/timeline\.az-b\.4\.after\.outcome: .*"cleaned"/);
+    timeline['az-b']![4]!.after = { actor: 'az-z' };
+    expect(errorFor({ ...oct2025, timeline })).toMatch(/timeline\.az-b\.4\.after\.actor: .*"planner"/);
+    timeline['az-b']![4]!.after = { actor: 'az-a', endpoint: 'dynamodb.eu-west-1' };
+    expect(errorFor({ ...oct2025, timeline })).toContain('timeline.az-b.4.after.endpoint: "dynamodb.eu-west-1" is not one of the scenario\'s endpoints');
+    const faults = [{ kind: 'throttle', enactor: 'az-a', endpoint: 'dynamodb.us-east-1', untilSecond: 3, until: { actor: 'az-b' } }];
+    expect(errorFor({ ...oct2025, faults })).toContain('faults.0: give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)');
+    const expect_ = structuredClone(oct2025.expect) as { story: { event: Record<string, unknown> }[] };
+    expect_.story[0]!.event.endpoint = 'nowhere';
+    expect(errorFor({ ...oct2025, expect: expect_ })).toContain('expect.story.0.event.endpoint: "nowhere" is not one of');
+  });
+
+  it('refuses two scripted probes with one label: gates and stories find a probe by its label', () => {
+    const timeline = structuredClone(oct2025.timeline) as Record<string, unknown[]>;
+    timeline.probe = [...timeline.probe!, { at: 18, do: 'probe', label: "after az-b's clean-up" }];
+    expect(errorFor({ ...oct2025, timeline })).toContain('timeline.probe.1.label: "after az-b\'s clean-up" labels an earlier probe step too');
+  });
+
+  it('says what replaced a retired field, instead of "unrecognized key"', () => {
+    expect(errorFor({ ...oct2025, msPerSecond: 42 })).toContain('msPerSecond: no longer used: the embedded target runs on virtual time');
+    expect(errorFor({ ...oct2025, expect: { outcome: 'outage', healthyWith: ['self-heal'] } })).toContain('expect.healthyWith: replaced by expect.safeguards');
+  });
+});
+
+describe('the JSON Schema for editors', () => {
+  it('is the one scenarios/scenario.schema.json holds: generated from the zod schema (npm run schema rewrites it)', () => {
+    expect(readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(scenarioJsonSchemaText());
+  });
+
+  it('is named by every shipped scenario, and describes gates and stories', () => {
+    const schema = JSON.parse(scenarioJsonSchemaText());
+    expect(oct2025.$schema).toBe('./scenario.schema.json');
+    expect(schema.$defs.EventPattern.properties.actor.enum).toContain('probe');
+    expect(schema.properties.timeline.properties['az-b'].items.oneOf[0].properties.after.$ref).toBe('#/$defs/EventPattern');
+    expect(schema.properties.expect.properties.story.items.properties.event.$ref).toBe('#/$defs/EventPattern');
   });
 });

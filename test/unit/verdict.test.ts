@@ -1,7 +1,7 @@
 // The verdict is computed from run events only: when endpoints went empty,
 // whether they came back, and whether the automation ended stuck.
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../lambdas/core/events.ts';
+import type { EventOutcome, RunEvent } from '../../lambdas/core/events.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 
 const probe = (at: number, counts: Record<string, number>): RunEvent => ({
@@ -9,10 +9,10 @@ const probe = (at: number, counts: Record<string, number>): RunEvent => ({
   at,
   actor: 'probe',
   step: 'probe',
-  outcome: 'x',
+  outcome: 'answering',
   addresses: Object.fromEntries(Object.entries(counts).map(([endpoint, n]) => [endpoint, Array.from({ length: n }, (_, i) => `10.0.0.${i}`)])),
 });
-const apply = (at: number, outcome: string): RunEvent => ({ runId: 'r', at, actor: 'az-c', step: 'apply', outcome, endpoint: 'a' });
+const apply = (at: number, outcome: EventOutcome): RunEvent => ({ runId: 'r', at, actor: 'az-c', step: 'apply', outcome, endpoint: 'a' });
 const start: RunEvent = { runId: 'r', at: 0, actor: 'racelab', step: 'start', outcome: 'scheduled' };
 
 describe('verdict', () => {

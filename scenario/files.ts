@@ -1,15 +1,18 @@
-// Finds and loads scenario files: by name from scenarios/, or by path.
+// Finds and loads scenario files: by name from scenarios/, or by path. Every
+// problem is a ScenarioError with one readable message (the CLI exits 2 on it).
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseScenario, ScenarioError, type Scenario } from '../infra/scenario.ts';
-import { UsageError } from './usage-error.ts';
+import { parseScenario, ScenarioError, type Scenario } from './schema.ts';
+
+/** The scenario a run plays when given none: the outage itself. */
+export const DEFAULT_SCENARIO = 'oct-2025';
 
 export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
 
 export async function scenarioNames(): Promise<string[]> {
   const files = await readdir(SCENARIOS_DIR);
-  return files.filter((file) => file.endsWith('.json')).map((file) => basename(file, '.json')).sort();
+  return files.filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json')).map((file) => basename(file, '.json')).sort();
 }
 
 /** A scenario name (scenarios/NAME.json) or a path to a JSON file. */
@@ -21,18 +24,13 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
     text = await readFile(path, 'utf8');
   } catch {
     const known = (await scenarioNames()).join(', ');
-    throw new UsageError(isPath ? `cannot read scenario file ${path}` : `no scenario named "${nameOrPath}"; known scenarios: ${known} (or give a path to a .json file)`);
+    throw new ScenarioError(isPath ? `cannot read scenario file ${path}` : `no scenario named "${nameOrPath}"; known scenarios: ${known} (or give a path to a .json file)`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new ScenarioError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
-  try {
-    return parseScenario(data, path);
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new UsageError(error.message);
-    throw error;
-  }
+  return parseScenario(data, path);
 }

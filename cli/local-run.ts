@@ -1,0 +1,114 @@
+// Running a scenario on the embedded lab, shared by `run` and `up --scenario`:
+// the inputs a run takes (parsed and checked), the run itself with Ctrl-C
+// handled, and printing its report (at once, as JSON, or as a paced replay).
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { RunEvent } from '../lambdas/core/events.ts';
+import { DEFAULT_SCENARIO, loadScenario } from '../scenario/files.ts';
+import type { EmbeddedLab } from '../local/embedded-lab.ts';
+import type { LatencySettings } from '../local/simulation/latency.ts';
+import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';
+import { reportOf, type RunReport, type RunRequest } from './run-report.ts';
+import { renderTimeline, timelineParts } from './render-timeline.ts';
+import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './options.ts';
+import { styler } from './style.ts';
+import { EXIT, UsageError } from './usage-error.ts';
+
+/** The embedded target's options: how the simulated run's calls and cold starts take (virtual) time. */
+export interface SimulationOptions {
+  latency?: string;
+  latencySeed?: string;
+  coldStart?: string;
+}
+
+const SEED_RANGE = { min: 0, max: 2 ** 31 - 1 };
+const LATENCY_RANGE = { min: 0, max: 60 };
+const PACE_RANGE = { min: 1, max: 10_000 };
+
+export function newRunId(): string {
+  return `r-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+}
+
+export const MS_PER_SECOND_RETIRED =
+  '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline unfold, use --pace <ms> (e.g. --pace 1000 for real time).';
+
+export async function parseRunRequest(scenarioName: string | undefined, options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string } & SimulationOptions): Promise<RunRequest> {
+  if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
+  if (options.from && scenarioName && scenarioName !== DEFAULT_SCENARIO) {
+    throw new UsageError(`give the scenario either as an argument ("${scenarioName}") or with --from ("${options.from}"), not both`);
+  }
+  const scenario = await loadScenario(options.from ?? scenarioName ?? DEFAULT_SCENARIO);
+  // A counterexample replays with the safeguards it was found with, unless told otherwise.
+  const safeguards = options.safeguard.length ? parseSafeguards(options.safeguard) : (scenario.counterexample?.safeguards ?? []);
+  const seed = parseInteger('--seed', options.seed, SEED_RANGE) ?? scenario.seed;
+  const latency: Partial<LatencySettings> = {};
+  const callSeconds = parseSecondsRange('--latency', options.latency, LATENCY_RANGE);
+  const coldStartSeconds = parseSeconds('--cold-start', options.coldStart, LATENCY_RANGE);
+  const latencySeed = parseInteger('--latency-seed', options.latencySeed, SEED_RANGE);
+  if (callSeconds) latency.callSeconds = callSeconds;
+  if (coldStartSeconds !== undefined) latency.coldStartSeconds = coldStartSeconds;
+  if (latencySeed !== undefined) latency.seed = latencySeed;
+  return { scenario, safeguards, seed, latency };
+}
+
+/** The local target's extras in `run --json`: how the run was simulated, and why it failed if it did. */
+export type LocalRunReport = RunReport & { simulation: SimulationSummary; failure?: EmbeddedRun['failure'] };
+
+/**
+ * Runs a scenario on a lab and builds its report from the run-events table.
+ * On Ctrl-C mid-run it prints what that table holds so far, then exits.
+ */
+export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: { json?: boolean } = {}): Promise<LocalRunReport> {
+  const runId = newRunId();
+  const report = (events: RunEvent[]) => reportOf(request, { target: 'local', runId }, events);
+  const onInterrupt = async () => {
+    const events = await lab.deps().events.list(runId).catch(() => []);
+    process.stdout.write(`${renderTimeline(report(events), styler(process.stdout))}\n(interrupted: the run did not finish)\n`);
+    await lab.close();
+    process.exit(EXIT.interrupted);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    // Loaded once the inputs are known good: a bad option answers at once.
+    const { runScenarioEmbedded } = await import('../local/run-embedded.ts');
+    const run = await runScenarioEmbedded(lab, request.scenario, { runId, safeguards: request.safeguards, seed: request.seed, latency: request.latency });
+    if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${run.failure.error}: ${run.failure.cause}\n`);
+    return { ...report(run.events), simulation: run.simulation, ...(run.failure ? { failure: run.failure, asExpected: false } : {}) };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** Prints the report; with `paceMs`, the rows appear as a replay at that many real ms per scenario second. */
+export async function printReport(report: RunReport, json: boolean | undefined, paceMs?: number): Promise<void> {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  if (paceMs === undefined) {
+    process.stdout.write(`${renderTimeline(report, styler(process.stdout))}\n`);
+    return;
+  }
+  const parts = timelineParts(report, styler(process.stdout));
+  process.stdout.write(`${parts.header.join('\n')}\n`);
+  let shownAt = 0;
+  for (const row of parts.rows) {
+    await delay(Math.max(0, (row.atSeconds - shownAt) * paceMs));
+    shownAt = Math.max(shownAt, row.atSeconds);
+    process.stdout.write(`${row.text}\n`);
+  }
+  process.stdout.write(`${parts.verdict.join('\n')}\n`);
+}
+
+export function parsePace(options: { pace?: string; json?: boolean }): number | undefined {
+  const pace = parseInteger('--pace', options.pace, PACE_RANGE);
+  if (pace !== undefined && options.json) throw new UsageError('--pace replays the timeline for people to watch; it has no effect with --json, so leave one of them out');
+  return pace;
+}
+
+/** One sentence on why a run exits 1. */
+export function whyUnexpected(report: RunReport & { failure?: EmbeddedRun['failure'] }): string {
+  if (report.failure) return 'the run failed before it ended (see above), so it is not the run the scenario describes';
+  if (report.outcome !== report.expected) return `the outcome was ${report.outcome}, but the scenario expects ${report.expected} with these safeguards`;
+  return 'the outcome matched, but the story did not play out as the scenario tells it (the ✗ lines above)';
+}

@@ -1,0 +1,36 @@
+// The embedded target's twin in memory: the same ports as the loopback lab
+// (plan store, zone, event log, resolver) without HTTP or sockets, each held
+// to the same behaviour by the contract tests. The scenario runner drives it
+// exactly as it drives the loopback lab; it exists so that a test can play
+// hundreds of races in seconds (test/e2e/latency.test.ts).
+import { matchesPattern, type EventPattern } from '../lambdas/core/event-pattern.ts';
+import type { Clock } from '../lambdas/core/ports.ts';
+import { systemClock } from '../lambdas/adapters/clocks.ts';
+import type { LabDeps } from '../lambdas/deps.ts';
+import { MemoryDnsZone } from './memory-dns-zone.ts';
+import { MemoryEventLog } from './memory-event-log.ts';
+import { MemoryPlanStore } from './memory-plan-store.ts';
+import { MemoryResolver } from './memory-resolver.ts';
+import { DEFAULT_ZONE } from './embedded-lab.ts';
+import { ZoneRecords } from './route53/zone-model.ts';
+import type { ScenarioLab } from './scenario-lab.ts';
+
+export class MemoryLab implements ScenarioLab {
+  readonly zone = ZoneRecords.withApexRecords(DEFAULT_ZONE);
+  readonly store = new MemoryPlanStore();
+  readonly dns = new MemoryDnsZone(this.zone);
+  readonly events = new MemoryEventLog();
+  readonly resolver = new MemoryResolver(this.zone);
+  readonly tables = { events: 'memory-events' };
+  readonly realIo = false;
+
+  deps(clock: Clock = systemClock): LabDeps {
+    return { store: this.store, dns: this.dns, events: this.events, resolver: this.resolver, clock, zone: DEFAULT_ZONE };
+  }
+
+  /** A gate's read: the number of this run's events matching the gate's pattern. */
+  async gateQuery(input: unknown, pattern: EventPattern): Promise<{ Count: number }> {
+    const runId = (input as { ExpressionAttributeValues: { ':runId': { S: string } } }).ExpressionAttributeValues[':runId'].S;
+    return { Count: (await this.events.list(runId)).filter((event) => matchesPattern(event, pattern)).length };
+  }
+}

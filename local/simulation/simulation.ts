@@ -1,0 +1,69 @@
+// A simulated run's world: the virtual clock and the latency model together.
+// Every call an actor makes to the lab's endpoints goes through `call`: it
+// takes its (virtual) latency, then waits its turn.
+import type { LabDeps } from '../../lambdas/deps.ts';
+import { LatencyModel, type LatencySettings } from './latency.ts';
+import { VirtualTime } from './virtual-time.ts';
+
+/** Who goes first when several actors' calls are due at the same instant. */
+const RANK: Record<string, number> = { racelab: 0, planner: 1, 'az-a': 2, 'az-b': 3, 'az-c': 4, probe: 5 };
+
+export class Simulation {
+  readonly latency: LatencyModel;
+  /** Calls made so far (a figure for the run's summary). */
+  calls = 0;
+  private readonly coldFunctions = new Set<string>();
+
+  private constructor(
+    readonly time: VirtualTime,
+    settings: LatencySettings,
+    private readonly turns: boolean,
+  ) {
+    this.latency = new LatencyModel(settings);
+  }
+
+  /** @param realIo whether the lab's calls are real I/O, which then take turns (see ScenarioLab.realIo) */
+  static start(settings: LatencySettings, startMs: number, realIo: boolean): Simulation {
+    return new Simulation(VirtualTime.install(startMs), settings, realIo);
+  }
+
+  /** An API call (DynamoDB, Route 53): it takes its latency, then waits its turn. */
+  async call<T>(actor: string, io: () => Promise<T>): Promise<T> {
+    await this.time.sleep(this.latency.callMs(actor));
+    return this.lookup(actor, io);
+  }
+
+  /**
+   * A DNS query: answered in the same instant it is asked (a VPC resolver
+   * answers in about a millisecond), so a Probe's samples are one look at the
+   * zone. It still waits its turn, which keeps the order of reads and writes fixed.
+   */
+  lookup<T>(actor: string, io: () => Promise<T>): Promise<T> {
+    this.calls++;
+    return this.turns ? this.time.exclusive(RANK[actor] ?? Object.keys(RANK).length, io) : io();
+  }
+
+  /** On a function's first invocation, its cold start. */
+  async coldStart(fn: string): Promise<void> {
+    if (this.coldFunctions.has(fn)) return;
+    this.coldFunctions.add(fn);
+    await this.time.sleep(this.latency.coldStartMs(fn));
+  }
+
+  stop(): void {
+    this.time.uninstall();
+  }
+}
+
+/** An actor's view of the lab: every port call goes through the simulation. */
+export function simulatedDeps(deps: LabDeps, simulation: Simulation, actor: string): LabDeps {
+  const through = <P extends object>(port: P, how: 'call' | 'lookup'): P =>
+    new Proxy(port, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => simulation[how](actor, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      },
+    });
+  return { ...deps, store: through(deps.store, 'call'), dns: through(deps.dns, 'call'), events: through(deps.events, 'call'), resolver: through(deps.resolver, 'lookup') };
+}

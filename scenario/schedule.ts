@@ -1,0 +1,59 @@
+// From a scenario to what one execution needs: the lab settings every Task
+// reads, and the schedule of absolute instants its Wait states wait for.
+import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { ExecutionInput, LabSettings } from '../lambdas/task-input.ts';
+import { ACTORS, type Scenario, type Step } from './schema.ts';
+
+export function loadBalancerPool(count: number): LabSettings['pool'] {
+  return Array.from({ length: count }, (_, i) => ({ id: `lb-${i + 1}`, address: `10.10.0.${11 + i}` }));
+}
+
+export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettings {
+  return {
+    endpoints: scenario.endpoints,
+    pool: loadBalancerPool(scenario.loadBalancers),
+    seed,
+    policy: {
+      keepGenerations: scenario.policy.keepGenerations,
+      attemptsMax: scenario.policy.attemptsMax,
+      backoffMs: scenario.policy.backoffSeconds * 1000,
+      backoffMsMax: scenario.policy.backoffSecondsMax * 1000,
+    },
+    faults: scenario.faults,
+    probeSamples: scenario.probe.samples,
+    faultHoldMaxMs: scenario.gates.timeoutSeconds * 1000,
+  };
+}
+
+/** The periodic probes' seconds: 0, every, 2 × every, … up to `until`. */
+export function probeSeconds(probe: Scenario['probe']): number[] {
+  const times: number[] = [];
+  for (let t = 0; t <= probe.untilSeconds; t += probe.everySeconds) times.push(t);
+  return times;
+}
+
+/** Every instant the state machine waits for: each step's `at` and each periodic probe. */
+export function scheduleSeconds(scenario: Scenario): number[] {
+  const times = new Set<number>(ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).map((step) => step.at)));
+  for (const t of probeSeconds(scenario.probe)) times.add(t);
+  return [...times].sort((a, b) => a - b);
+}
+
+/** The last scheduled second: a step's or a periodic probe's. */
+export function lastScheduledSecond(scenario: Scenario): number {
+  return Math.max(...scheduleSeconds(scenario));
+}
+
+export function scheduleKey(seconds: number): string {
+  return `t${seconds}`;
+}
+
+/**
+ * The execution input: the run's choices and the schedule, scenario second t
+ * at `startAt` + t seconds. Seconds are real on AWS and LocalStack, virtual
+ * on the embedded target.
+ */
+export function executionInput(scenario: Scenario, options: { runId: string; safeguards: Safeguard[]; seed?: number; startAt: Date }): ExecutionInput {
+  const schedule = Object.fromEntries(scheduleSeconds(scenario).map((t) => [scheduleKey(t), new Date(options.startAt.getTime() + t * 1000).toISOString()]));
+  return { runId: options.runId, safeguards: options.safeguards, settings: labSettings(scenario, options.seed), schedule };
+}

@@ -1,0 +1,200 @@
+// A scenario is data: which actor does which step at which second or after
+// which event, which faults, what story the race tells and what outcome to
+// expect. Validated here; the same file drives the embedded target,
+// LocalStack and AWS. Its JSON Schema for editors is generated from this one
+// (scenario/json-schema.ts).
+import { z } from 'zod';
+import type { EventPattern } from '../lambdas/core/event-pattern.ts';
+import { SAFEGUARDS } from '../lambdas/core/safeguards.ts';
+import { OUTCOMES } from '../lambdas/core/verdict.ts';
+import { ENACTOR_IDS, eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
+
+/** The actors with a timeline of steps. */
+export const ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/**
+ * Seconds after the race starts. Whole seconds: Step Functions truncates Wait
+ * timestamps to the second. A step starts at `at` or, if its actor's previous
+ * step is still running then, as soon as that step ends.
+ */
+const at = z.number().int().min(0).max(3600).describe('Whole seconds after the race starts; the step starts then, or when its actor is free, or when its gate opens, whichever is last.');
+/** A gate: the step also waits until an event of the run matches this pattern. */
+const after = eventPatternSchema.optional().describe('A gate: the step also waits until an event of the run matches this.');
+
+const plannerStep = z.strictObject({ at, after, do: z.literal('plan'), count: z.number().int().min(1).max(100) });
+const enactorStep = z.discriminatedUnion('do', [
+  z.strictObject({ at, after, do: z.literal('begin') }),
+  z.strictObject({ at, after, do: z.literal('apply'), endpoint: z.string() }),
+  z.strictObject({ at, after, do: z.literal('cleanup') }),
+  z.strictObject({ at, after, do: z.literal('run') }),
+]);
+/** A scripted probe: the Probe's look at the story's turning points, besides its periodic ones. */
+const probeStep = z.strictObject({ at, after, do: z.literal('probe'), label: z.string().min(1).max(60).describe("The probe event's detail: gates and stories find the probe by it.") });
+export type PlannerStep = z.infer<typeof plannerStep>;
+export type EnactorStepSpec = z.infer<typeof enactorStep>;
+export type ProbeStep = z.infer<typeof probeStep>;
+export type Step = PlannerStep | EnactorStepSpec | ProbeStep;
+
+const endpointName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be DNS labels: a-z, 0-9, "-" and "."');
+
+const outcome = z.enum(OUTCOMES);
+/** One line of a story: what it says happened, and the event that shows it. */
+const storyLine = z.strictObject({ says: z.string().min(1).describe('What happens, in words, as the verdict prints it.'), event: eventPatternSchema });
+export type StoryLine = z.infer<typeof storyLine>;
+const story = z.array(storyLine).default([]);
+const expectation = z.strictObject({ outcome, story });
+
+const seconds = (max: number) => z.number().min(0).max(max);
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("The JSON Schema for editors (./scenario.schema.json); ignored by racelab."),
+    name: z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and "-"'),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    endpoints: z.array(endpointName).min(1).max(10).describe('Endpoint names relative to the zone; every plan covers all of them, in this order.'),
+    loadBalancers: z.number().int().min(1).max(16).describe('The pool: lb-1 at 10.10.0.11, lb-2 at 10.10.0.12, and so on.'),
+    seed: z.number().int().default(2025).describe("Seeds the Planner's weights (and, unless told otherwise, the embedded target's latencies)."),
+    policy: z.strictObject({
+      keepGenerations: z.number().int().min(1).max(100),
+      attemptsMax: z.number().int().min(1).max(20),
+      backoffSeconds: seconds(60),
+      backoffSecondsMax: seconds(300),
+    }),
+    faults: z.array(faultSchema).default([]).describe('Injected faults: throttling or lock contention on one Enactor and endpoint.'),
+    probe: z.strictObject({
+      everySeconds: z.number().int().min(1).max(60),
+      untilSeconds: z.number().int().min(1).max(3600),
+      samples: z.number().int().min(1).max(64),
+    }),
+    /**
+     * How gated steps wait: polls of the run-events table, pollSeconds apart at
+     * first, the interval doubling up to pollSecondsMax; the run fails once a
+     * gate has waited timeoutSeconds.
+     */
+    gates: z
+      .strictObject({
+        pollSeconds: z.number().int().min(1).max(60),
+        pollSecondsMax: z.number().int().min(1).max(300),
+        timeoutSeconds: z.number().int().min(1).max(840),
+      })
+      .default({ pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 })
+      .describe('How gated steps wait: polls of the run-events table, pollSeconds apart at first, doubling up to pollSecondsMax; the run fails once a gate has waited timeoutSeconds.'),
+    timeline: z.strictObject({
+      planner: z.array(plannerStep).default([]),
+      'az-a': z.array(enactorStep).default([]),
+      'az-b': z.array(enactorStep).default([]),
+      'az-c': z.array(enactorStep).default([]),
+      probe: z.array(probeStep).default([]),
+    }).describe("Each actor's steps, in time order."),
+    expect: z.strictObject({
+      /** The outcome with no safeguard on. */
+      outcome,
+      /** The key events of the race with no safeguard on, in order. */
+      story,
+      /** Per safeguard switched on alone: its outcome and story. Any safeguard here whose outcome is healthy makes a combination healthy. */
+      safeguards: z.partialRecord(z.enum(SAFEGUARDS), expectation).default({}),
+    }).describe('The outcome and story with no safeguard on, and with each safeguard alone.'),
+    /** Embedded target only: the virtual time each call and each function's cold start take (seeded per run). */
+    latency: z
+      .strictObject({
+        callSeconds: z.strictObject({ min: seconds(60), max: seconds(60) }),
+        coldStartSeconds: seconds(60),
+      })
+      .default({ callSeconds: { min: 0.02, max: 0.25 }, coldStartSeconds: 1 })
+      .describe("Embedded target only: the virtual time each call and each function's cold start take, seeded per run."),
+    /** Set by `racelab explore` on the scenarios it writes: where the interleaving came from. */
+    counterexample: z
+      .strictObject({
+        invariant: z.string(),
+        detail: z.string(),
+        safeguards: z.array(z.enum(SAFEGUARDS)),
+        bounds: z.record(z.string(), z.number()),
+        schedule: z.array(z.number().int().min(0)),
+      })
+      .optional(),
+  })
+  .superRefine((scenario, ctx) => {
+    const endpoints = new Set(scenario.endpoints);
+    const known = scenario.endpoints.join(', ');
+    const checkEndpoint = (endpoint: string | undefined, path: (string | number)[]) => {
+      if (endpoint !== undefined && !endpoints.has(endpoint)) {
+        ctx.addIssue({ code: 'custom', path, message: `"${endpoint}" is not one of the scenario's endpoints (${known})` });
+      }
+    };
+    const checkPattern = (pattern: EventPattern | undefined, path: (string | number)[]) => checkEndpoint(pattern?.endpoint, [...path, 'endpoint']);
+    scenario.faults.forEach((fault, i) => {
+      checkEndpoint(fault.endpoint, ['faults', i, 'endpoint']);
+      checkPattern(fault.until, ['faults', i, 'until']);
+    });
+    for (const actor of ACTORS) {
+      (scenario.timeline[actor] as Step[]).forEach((step, i, steps) => {
+        const before = steps[i - 1];
+        if (before && step.at < before.at) {
+          ctx.addIssue({ code: 'custom', path: ['timeline', actor, i, 'at'], message: `${step.at} is earlier than the step before it (${before.at}); list each actor's steps in time order` });
+        }
+        checkPattern(step.after, ['timeline', actor, i, 'after']);
+      });
+    }
+    for (const enactor of ENACTOR_IDS) {
+      let begun = false;
+      scenario.timeline[enactor].forEach((step, i) => {
+        if (step.do === 'begin') begun = true;
+        if (step.do === 'run') begun = false;
+        if ((step.do === 'apply' || step.do === 'cleanup') && !begun) {
+          ctx.addIssue({ code: 'custom', path: ['timeline', enactor, i, 'do'], message: `"${step.do}" needs an earlier "begin" step of ${enactor} (the plan it applies)` });
+        }
+        if (step.do === 'apply') checkEndpoint(step.endpoint, ['timeline', enactor, i, 'endpoint']);
+      });
+    }
+    const labels = new Set<string>();
+    scenario.timeline.probe.forEach((step, i) => {
+      if (labels.has(step.label)) ctx.addIssue({ code: 'custom', path: ['timeline', 'probe', i, 'label'], message: `"${step.label}" labels an earlier probe step too; give each scripted probe its own label (gates and stories find it by its label)` });
+      labels.add(step.label);
+    });
+    const stories: [StoryLine[], (string | number)[]][] = [
+      [scenario.expect.story, ['expect', 'story']],
+      ...Object.entries(scenario.expect.safeguards).map(([name, entry]) => [entry!.story, ['expect', 'safeguards', name, 'story']] as [StoryLine[], string[]]),
+    ];
+    for (const [lines, path] of stories) lines.forEach((line, i) => checkPattern(line.event, [...path, i, 'event']));
+    if (scenario.policy.backoffSecondsMax < scenario.policy.backoffSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['policy', 'backoffSecondsMax'], message: 'must be at least policy.backoffSeconds' });
+    }
+    if (scenario.gates.pollSecondsMax < scenario.gates.pollSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['gates', 'pollSecondsMax'], message: 'must be at least gates.pollSeconds' });
+    }
+    if (scenario.latency.callSeconds.max < scenario.latency.callSeconds.min) {
+      ctx.addIssue({ code: 'custom', path: ['latency', 'callSeconds', 'max'], message: 'must be at least latency.callSeconds.min' });
+    }
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+/** Fields of earlier versions of the format, and what replaced them. */
+const RETIRED_FIELDS: { path: string[]; hint: string }[] = [
+  { path: ['msPerSecond'], hint: 'no longer used: the embedded target runs on virtual time, the same race on any machine; remove it (docs/scenarios.md#time-on-the-embedded-target)' },
+  { path: ['expect', 'healthyWith'], hint: 'replaced by expect.safeguards: give each safeguard its outcome and story, e.g. "safeguards": { "write-time-check": { "outcome": "healthy", "story": [] } }' },
+];
+
+function retiredFieldIssues(data: unknown): string[] {
+  return RETIRED_FIELDS.filter(({ path }) => {
+    let value: unknown = data;
+    for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return value !== undefined;
+  }).map(({ path, hint }) => `  ${path.join('.')}: ${hint}`);
+}
+
+/** Validates parsed JSON; the error names each bad field and what is allowed. */
+export function parseScenario(data: unknown, source: string): Scenario {
+  const retired = retiredFieldIssues(data);
+  if (retired.length) throw new ScenarioError(`${source} is not a valid scenario:\n${retired.join('\n')}`);
+  const parsed = scenarioSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,4 @@
+import { latencySweep } from './sweep.ts';
+
+latencySweep(['never-empty']);
+latencySweep(['self-heal']);

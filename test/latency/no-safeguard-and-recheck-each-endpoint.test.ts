@@ -1,0 +1,4 @@
+import { latencySweep } from './sweep.ts';
+
+latencySweep([]);
+latencySweep(['recheck-each-endpoint']);

@@ -1,0 +1,4 @@
+import { latencySweep } from './sweep.ts';
+
+latencySweep(['write-time-check']);
+latencySweep(['protect-active']);
