@@ -107,7 +107,7 @@ async function coldSection(): Promise<void> {
   for (const safeguard of [undefined, 'write-time-check'] as const) {
     const args = safeguard ? ['--safeguard', safeguard] : [];
     const name = safeguard ?? 'baseline';
-    console.log(`cold \`npx racelab run ${args.join(' ')}\`${args.length ? ' ' : ''}processes, oct-2025 ${name} (${runs} quiet, then ${runs} beside two CPU hogs)`);
+    console.log(`cold \`${['npx racelab run', ...args].join(' ')}\` processes, oct-2025 ${name} (${runs} quiet, then ${runs} beside two CPU hogs)`);
     const quiet = await benchCold(`${name}, quiet`, args, false);
     const loaded = await benchCold(`${name}, two CPU hogs`, args, true);
     printCold('quiet machine', quiet);

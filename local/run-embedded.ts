@@ -8,7 +8,7 @@
 import './node-compat.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
-import type { RunEvent } from '../lambdas/core/events.ts';
+import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
 import { enactorHandler } from '../lambdas/enactor/handler.ts';
@@ -128,7 +128,7 @@ export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, 
   try {
     // Scenario second 0 once every function's warm-up (and cold start) is over.
     startAt = new Date(simulation.time.now() + (Math.ceil(latency.coldStartSeconds) + 1) * 1000);
-    await lab.deps().events.append({ runId: options.runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name}, virtual time, latency seed ${latency.seed}` });
+    await lab.deps().events.append({ runId: options.runId, at: startAt.getTime(), actor: RUNNER, step: 'start', outcome: 'scheduled', detail: `${scenario.name}, virtual time, latency seed ${latency.seed}` });
     const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt });
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
     try {

@@ -4,7 +4,7 @@
 // report from the run-events table, so every target is judged alike.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RunEvent } from '../../lambdas/core/events.ts';
+import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
 import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
 import { executionInput } from '../../scenario/schedule.ts';
 import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../run-report.ts';
@@ -85,7 +85,7 @@ export async function runOnRemoteLab(lab: ReadyRemoteLab, request: RunRequest, o
   const startAt = scheduleStart(pacing.now(), options.startLeadMs ?? START_LEAD_MS);
   const input = executionInput(scenario, { runId, safeguards, seed, startAt });
   // Anchors the timeline at scenario second 0, as the embedded runner does.
-  await events.append({ runId, at: startAt.getTime(), actor: 'racelab', step: 'start', outcome: 'scheduled', detail: `${scenario.name} on ${lab.target.name}, in real time` });
+  await events.append({ runId, at: startAt.getTime(), actor: RUNNER, step: 'start', outcome: 'scheduled', detail: `${scenario.name} on ${lab.target.name}, in real time` });
   const started = await lab.clients.stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(input) }));
   const executionArn = started.executionArn!;
   options.onStarted?.(executionArn);

@@ -55,9 +55,12 @@ export interface EventLog {
   list(runId: string): Promise<RunEvent[]>;
 }
 
-/** Orders events by time, then by actor, so renderings are stable. */
+/** The actor of the runner's own events: the `start` event that anchors a run at scenario second 0. */
+export const RUNNER = 'racelab';
+
+/** Orders events by time, then the runner's first (the start event leads its millisecond), then by actor, so renderings are stable. */
 export function byTime(a: RunEvent, b: RunEvent): number {
-  return a.at - b.at || a.actor.localeCompare(b.actor);
+  return a.at - b.at || Number(b.actor === RUNNER) - Number(a.actor === RUNNER) || a.actor.localeCompare(b.actor);
 }
 
 /** A Recorder for one actor of one run; the clock stamps each event. */

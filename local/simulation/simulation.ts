@@ -1,12 +1,18 @@
 // A simulated run's world: the virtual clock and the latency model together.
 // Every call an actor makes to the lab's endpoints goes through `call`: it
 // takes its (virtual) latency, then waits its turn.
+import { RUNNER } from '../../lambdas/core/events.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
+import { EVENT_ACTORS } from '../../lambdas/task-input.ts';
 import { LatencyModel, type LatencySettings } from './latency.ts';
 import { VirtualTime } from './virtual-time.ts';
 
-/** Who goes first when several actors' calls are due at the same instant. */
-const RANK: Record<string, number> = { racelab: 0, planner: 1, 'az-a': 2, 'az-b': 3, 'az-c': 4, probe: 5 };
+/** Who goes first when several actors' calls are due at the same instant: the runner, then the actors in their usual order. */
+function rankOf(actor: string): number {
+  if (actor === RUNNER) return 0;
+  const index = (EVENT_ACTORS as readonly string[]).indexOf(actor);
+  return index < 0 ? EVENT_ACTORS.length + 1 : index + 1;
+}
 
 export class Simulation {
   readonly latency: LatencyModel;
@@ -40,7 +46,7 @@ export class Simulation {
    */
   lookup<T>(actor: string, io: () => Promise<T>): Promise<T> {
     this.calls++;
-    return this.turns ? this.time.exclusive(RANK[actor] ?? Object.keys(RANK).length, io) : io();
+    return this.turns ? this.time.exclusive(rankOf(actor), io) : io();
   }
 
   /** On a function's first invocation, its cold start. */
