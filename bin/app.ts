@@ -9,7 +9,7 @@
 // runs the same app through it (RACELAB_CFN_VALIDATE=1, see docs/deploy.md).
 import { App } from 'aws-cdk-lib';
 import { loadScenario, scenarioNames } from '../scenario/files.ts';
-import { UsageError } from '../cli/usage-error.ts';
+import { ScenarioError } from '../scenario/schema.ts';
 import { ContextError } from '../infra/context-error.ts';
 import { buildLabApp } from '../infra/lab-app.ts';
 
@@ -17,7 +17,7 @@ try {
   const scenarios = await Promise.all((await scenarioNames()).map((name) => loadScenario(name)));
   buildLabApp(new App({ builtinCloudFormationValidation: false }), scenarios).app.synth();
 } catch (error) {
-  if (!(error instanceof ContextError || error instanceof UsageError)) throw error;
+  if (!(error instanceof ContextError || error instanceof ScenarioError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
