@@ -36,8 +36,6 @@ export interface EmbeddedLab extends ScenarioLab {
   tables: TableNames;
   endpoints: { dynamodb: string; route53: string; dns: string };
   model: Route53Model;
-  /** The low-level DynamoDB client (what a Step Functions aws-sdk integration calls with). */
-  dynamodb: DynamoDBClient;
   config: LambdaConfig;
   /** Environment variables that point the AWS CLI and any SDK at this lab. */
   environment: Record<string, string>;
@@ -99,7 +97,6 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
       tables,
       endpoints: { dynamodb: dynamodbEndpoint, route53: route53Server.endpoint, dns: config.dnsServer! },
       model,
-      dynamodb,
       config,
       environment: {
         AWS_REGION: EMBEDDED_REGION,

@@ -1,6 +1,6 @@
 // A simulated run's world: the virtual clock and the latency model together.
-// Every call an actor makes to the lab's endpoints goes through `call`: it
-// takes its (virtual) latency, then waits its turn.
+// Every call an actor makes to the lab's endpoints goes through it: an API
+// call takes its (virtual) latency, a DNS query none; then each waits its turn.
 import { RUNNER } from '../../lambdas/core/events.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
 import { EVENT_ACTORS } from '../../lambdas/task-input.ts';
@@ -15,7 +15,7 @@ function rankOf(actor: string): number {
 }
 
 export class Simulation {
-  readonly latency: LatencyModel;
+  private readonly latency: LatencyModel;
   /** Calls made so far (a figure for the run's summary). */
   calls = 0;
   private readonly coldFunctions = new Set<string>();
@@ -36,7 +36,7 @@ export class Simulation {
   /** An API call (DynamoDB, Route 53): it takes its latency, then waits its turn. */
   async call<T>(actor: string, io: () => Promise<T>): Promise<T> {
     await this.time.sleep(this.latency.callMs(actor));
-    return this.lookup(actor, io);
+    return this.inTurn(actor, io);
   }
 
   /**
@@ -45,6 +45,10 @@ export class Simulation {
    * zone. It still waits its turn, which keeps the order of reads and writes fixed.
    */
   lookup<T>(actor: string, io: () => Promise<T>): Promise<T> {
+    return this.inTurn(actor, io);
+  }
+
+  private inTurn<T>(actor: string, io: () => Promise<T>): Promise<T> {
     this.calls++;
     return this.turns ? this.time.exclusive(rankOf(actor), io) : io();
   }
