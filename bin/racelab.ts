@@ -57,7 +57,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-simulationOptions(program
+const run = program
   .command('run')
   .description('run a scenario on a target (the embedded lab by default) and print its timeline and verdict')
   .argument('[scenario]', 'scenario name (see `racelab scenarios`) or path to a scenario .json file', DEFAULT_SCENARIO)
@@ -67,7 +67,8 @@ simulationOptions(program
   .option('--json', 'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack the execution) instead of a timeline')
   .addOption(targetOption())
   .addOption(stackOption())
-  .addOption(regionOption()))
+  .addOption(regionOption());
+simulationOptions(run)
   .addHelpText(
     'after',
     `
@@ -103,7 +104,7 @@ Examples:
     process.exitCode = await (await import('../cli/commands/run.ts')).runCommand(scenario, options);
   });
 
-simulationOptions(program
+const up = program
   .command('up')
   .description('serve the embedded DynamoDB, Route 53 and DNS endpoints on loopback until Ctrl-C')
   .option('--dynamodb-port <port>', 'port for the DynamoDB API (default: a free one)')
@@ -112,7 +113,8 @@ simulationOptions(program
   .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
   .addOption(new Option('-s, --safeguard <name>', 'with --scenario: switch a safeguard on (repeatable)').default([]).argParser(collect))
   .option('--seed <n>', "with --scenario: seed for the Planner's weights")
-  .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)'), 'with --scenario')
+  .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)');
+simulationOptions(up, 'with --scenario')
   .addHelpText(
     'after',
     `

@@ -44,7 +44,7 @@ export interface EnactorContext {
   faultHoldMaxMs?: number;
 }
 
-/** Without a scenario's `gates.timeoutSeconds`: as long as a Lambda function may run, less a margin. */
+/** When the settings name no limit (the explorer, unit tests); a scenario always passes its gates.timeoutSeconds. */
 export const DEFAULT_FAULT_HOLD_MAX_MS = 240_000;
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */
