@@ -21,6 +21,12 @@ export interface SimulationOptions {
   coldStart?: string;
 }
 
+/** The simulation options given, by name: `run` refuses them on a deployed target, `up` without --scenario. */
+export function simulationOptionsGiven(options: SimulationOptions & { pace?: string }): string[] {
+  const given = { '--latency': options.latency, '--latency-seed': options.latencySeed, '--cold-start': options.coldStart, '--pace': options.pace };
+  return Object.entries(given).flatMap(([name, value]) => (value === undefined ? [] : [name]));
+}
+
 const SEED_RANGE = { min: 0, max: 2 ** 31 - 1 };
 const LATENCY_RANGE = { min: 0, max: 60 };
 const PACE_RANGE = { min: 1, max: 10_000 };
@@ -61,6 +67,7 @@ export type LocalRunReport = RunReport & { simulation: SimulationSummary; failur
 export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: { json?: boolean } = {}): Promise<LocalRunReport> {
   const runId = newRunId();
   const report = (events: RunEvent[]) => reportOf(request, { target: 'local', runId }, events);
+  if (process.stderr.isTTY && !options.json) process.stderr.write(`running ${request.scenario.name} on the embedded target (run ${runId})…\n`);
   const onInterrupt = async () => {
     const events = await lab.deps().events.list(runId).catch(() => []);
     process.stdout.write(`${renderTimeline(report(events), styler(process.stdout))}\n(interrupted: the run did not finish)\n`);

@@ -1,6 +1,6 @@
 // racelab run: one scenario on a target (the embedded lab by default, or a
 // deployed stack on aws/localstack), then its timeline, story and verdict.
-import { newRunId, parsePace, parseRunRequest, printReport, runOnLab, whyUnexpected, type SimulationOptions } from '../local-run.ts';
+import { newRunId, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected, type SimulationOptions } from '../local-run.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { isRemoteTarget, parseTargetName, rejectRemoteOptionsForLocal } from '../targets/target.ts';
 
@@ -26,7 +26,7 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const target = parseTargetName(options.target);
   if (isRemoteTarget(target)) {
     // Deployed targets run in real time, with real latency.
-    const local = [options.latency && '--latency', options.latencySeed && '--latency-seed', options.coldStart && '--cold-start', options.pace && '--pace'].filter(Boolean);
+    const local = simulationOptionsGiven(options);
     if (local.length) throw new UsageError(`${local.join(', ')}: for the local target only; ${target} runs in real time, and shows the run as it happens`);
     // Loaded for a deployed target only: the AWS SDK clients take a while to load.
     const { runRemoteCommand } = await import('../targets/remote-run-command.ts');

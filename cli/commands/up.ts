@@ -2,7 +2,7 @@
 // dig and any SDK can look at (or drive) the lab by hand.
 import { parseInteger } from '../options.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
-import { MS_PER_SECOND_RETIRED, parsePace, parseRunRequest, printReport, runOnLab, whyUnexpected, type SimulationOptions } from '../local-run.ts';
+import { MS_PER_SECOND_RETIRED, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected, type SimulationOptions } from '../local-run.ts';
 
 export interface UpOptions extends SimulationOptions {
   /** Run this scenario first, then keep serving its end state. */
@@ -25,7 +25,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Validate everything before any port is opened.
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
-  const simulationGiven = [options.latency && '--latency', options.latencySeed && '--latency-seed', options.coldStart && '--cold-start', options.pace && '--pace'].filter(Boolean);
+  const simulationGiven = simulationOptionsGiven(options);
   if (!request && simulationGiven.length) throw new UsageError(`${simulationGiven.join(', ')}: only with --scenario (they shape the run it starts with)`);
   const paceMs = parsePace(options);
   const ports = {

@@ -38,7 +38,7 @@ export function planTableItemKind(pk: string): PlanTableItemKind {
 }
 
 /** The key of an endpoint's fence item. */
-export function fenceKey(endpoint: string): { pk: string; sk: number } {
+function fenceKey(endpoint: string): { pk: string; sk: number } {
   return { pk: `${PLAN_TABLE_LAYOUT.fencePrefix}${endpoint}`, sk: 0 };
 }
 
