@@ -8,7 +8,7 @@
 import '../local/node-compat.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { DEFAULT_BOUNDS, describeConfig } from '../explorer/config.ts';
 import { exhaustive, explore, type SearchStats } from '../explorer/search.ts';
 import { reportOf } from '../cli/run-report.ts';

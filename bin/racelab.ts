@@ -2,7 +2,7 @@
 // racelab: recreate, break and fix the October 2025 DynamoDB DNS race.
 import '../local/node-compat.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { SAFEGUARDS, SAFEGUARD_SUMMARY } from '../lambdas/core/safeguards.ts';
+import { SAFEGUARDS, SAFEGUARD_SUMMARY } from '../lambdas/core/safeguards/index.ts';
 import { SANDBOX_ACCOUNTS_VARIABLE } from '../cli/targets/sandbox-guard.ts';
 import { TARGETS } from '../cli/targets/target.ts';
 import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
@@ -250,10 +250,10 @@ Examples:
 boundOptions(
   program
     .command('check')
-    .description("training: does the Enactor in this working tree (your patch) keep every endpoint answering in every interleaving?"),
+    .description('training: does the Enactor in this working tree (your patch) hold every invariant in every interleaving?'),
   PROOF_BOUNDS,
 )
-  .addOption(new Option('--invariant <name>', 'also require this invariant (repeatable); answers is always required').default([]).argParser(collect))
+  .addOption(new Option('--invariant <name>', 'require only these invariants (repeatable, or comma-separated); default: all of them').default([]).argParser(collect))
   .addHelpText(
     'after',
     `
@@ -269,7 +269,7 @@ Exit codes: 0 PASS, 1 FAIL (or the search was stopped before it was complete), 2
 Examples:
   racelab check                                     # the unmodified baseline: FAIL
   racelab check --safeguard write-time-check        # PASS
-  racelab check --invariant converges --enactors 2 --endpoints 2`,
+  racelab check --invariant answers,converges --enactors 3 --endpoints 3`,
   )
   .action(async (options) => {
     process.exitCode = await (await import('../cli/commands/explore.ts')).checkCommand(options);

@@ -1,5 +1,5 @@
 // Parsers for command-line values: each names the option and what is allowed.
-import { isSafeguard, SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards.ts';
+import { isSafeguard, SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { UsageError } from './usage-error.ts';
 
 export function parseSafeguards(names: readonly string[]): Safeguard[] {

@@ -1,7 +1,7 @@
 // The result of one run, as `run --json` prints it and as the timeline renders it.
 import { createHash } from 'node:crypto';
 import { byTime, type RunEvent } from '../lambdas/core/events.ts';
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict, type Outcome } from '../lambdas/core/verdict.ts';
 import type { LatencySettings } from '../local/simulation/latency.ts';
 import { expectedOutcome, expectedStory } from '../scenario/expectations.ts';

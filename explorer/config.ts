@@ -1,7 +1,7 @@
 // What the explorer explores: every bound is explicit, printed, and part of
 // the counterexample, so a result can always be reproduced.
-import type { EnactorPolicy } from '../lambdas/core/enactor.ts';
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { ENACTOR_IDS } from '../lambdas/task-input.ts';
 import { loadBalancerPool } from '../scenario/schedule.ts';
 
@@ -45,8 +45,10 @@ export const EXPLORER_POOL = loadBalancerPool(2);
 export const EXPLORER_SEED = 2025;
 
 export function explorerPolicy(config: ExplorerConfig): EnactorPolicy {
-  // Backoff does not matter here: the explorer lets any actor run before any port call.
-  return { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffMs: 0, backoffMsMax: 0 };
+  // Backoff does not matter here: the explorer lets any actor run before any port call. Nor does a
+  // lease's length: any actor may wait any time between calls, so every lease is over by the next read
+  // (lease 0). A live lease would only make an Enactor back off, a delay the interleavings already cover.
+  return { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffMs: 0, backoffMsMax: 0, lockLeaseSeconds: 0 };
 }
 
 export function describeConfig(config: ExplorerConfig): string {

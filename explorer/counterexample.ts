@@ -113,7 +113,8 @@ export function counterexampleScenario(config: ExplorerConfig, counterexample: C
     endpoints: endpointsOf(config),
     loadBalancers: 2,
     seed: EXPLORER_SEED,
-    policy: { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffSeconds: 1, backoffSecondsMax: 1 },
+    // Lease 0, as in the explorer: the replay must not add back-offs the interleaving did not have.
+    policy: { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffSeconds: 1, backoffSecondsMax: 1, lockLeaseSeconds: 0 },
     faults: [],
     probe: { everySeconds: 1, untilSeconds: at + 2, samples: 6 },
     timeline,

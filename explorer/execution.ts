@@ -6,12 +6,13 @@
 // may already run before the next store or zone call, which covers every delay.
 import { createHash } from 'node:crypto';
 import { canonicalName, type RecordChange, type RecordSet } from '../lambdas/core/dns-records.ts';
-import { runEnactor, type EnactorContext } from '../lambdas/core/enactor.ts';
+import { runEnactor } from '../lambdas/core/enactor.ts';
+import type { EnactorContext } from '../lambdas/core/enactor-types.ts';
 import type { EventFields, RunEvent } from '../lambdas/core/events.ts';
 import { writePlans } from '../lambdas/core/planner.ts';
 import type { Plan } from '../lambdas/core/plan.ts';
 import type { Clock, DnsZone, PlanStore } from '../lambdas/core/ports.ts';
-import { SafeguardSet } from '../lambdas/core/safeguards.ts';
+import { SafeguardSet } from '../lambdas/core/safeguards/index.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
 import { EXPLORER_POOL, EXPLORER_SEED, EXPLORER_ZONE, endpointsOf, enactorIds, explorerPolicy, type ExplorerConfig } from './config.ts';
 import { World } from './world.ts';
@@ -39,9 +40,22 @@ export interface Footprint {
   writes: readonly string[];
 }
 
+/** A key ending in SUBTREE stands for a name and every name under it (keys list a name's labels outermost first, "/"-separated). */
+export const SUBTREE = '/*';
+
+function overlap(x: string, y: string): boolean {
+  if (x === y) return true;
+  const within = (tree: string, key: string) => {
+    const base = tree.slice(0, -SUBTREE.length);
+    const other = key.endsWith(SUBTREE) ? key.slice(0, -SUBTREE.length) : key;
+    return other === base || other.startsWith(`${base}/`);
+  };
+  return (x.endsWith(SUBTREE) && within(x, y)) || (y.endsWith(SUBTREE) && within(y, x));
+}
+
 /** Two calls commute unless one writes what the other reads or writes. */
 export function independent(a: Footprint, b: Footprint): boolean {
-  const clash = (writes: readonly string[], other: Footprint) => writes.some((key) => other.reads.includes(key) || other.writes.includes(key));
+  const clash = (writes: readonly string[], other: Footprint) => writes.some((key) => [...other.reads, ...other.writes].some((otherKey) => overlap(key, otherKey)));
   return !clash(a.writes, b) && !clash(b.writes, a);
 }
 
@@ -181,10 +195,11 @@ export class Execution {
     /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
     const gate = <T>(op: string, footprint: Footprint | undefined, run: () => Promise<T>): Promise<T> => {
       const index = calls++;
+      // The first live call: every event recorded before it was copied from the original already.
+      if (index >= replayed) silent = false;
       if (index < replayed) {
         // Fast-forward: the same digest steps as the live path, so the fork's state key is the original's.
         const outcome = actor.outcomes[index]!;
-        if (index === replayed - 1) silent = false;
         if ('error' in outcome) {
           actor.history = digest(actor.history, op, `!${(outcome.error as Error).name}`);
           return Promise.reject(outcome.error);
@@ -273,12 +288,16 @@ function gatedStore(world: World, gate: Gate): PlanStore {
 
 function gatedZone(world: World, gate: Gate): DnsZone {
   const zone = new MemoryDnsZone(world.zone);
-  const key = (name: string) => `name:${canonicalName(name)}`;
+  // Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock".
+  const key = (name: string) => `name:${canonicalName(name).split('.').reverse().join('/')}`;
   return {
-    recordsAt: (name: string) => gate(`zone.read ${shortName(name)}`, reads(key(name)), () => zone.recordsAt(name)),
-    // A batch's outcome depends only on the names it touches (exact matches, CNAME conflicts are per name).
-    change: (changes: RecordChange[]) =>
-      gate(`zone.change ${describeBatch(changes)}`, writes(...new Set(changes.map((c) => key(c.record.name)))), () => zone.change(changes)),
+    recordsUnder: (name: string) => gate(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE), () => zone.recordsUnder(name)),
+    // A batch's outcome depends on the names it touches (exact matches, conflicts are per name) and on its aliases' targets.
+    change: (changes: RecordChange[]) => {
+      const touched = [...new Set(changes.map((c) => key(c.record.name)))];
+      const targets = changes.flatMap((c) => (c.record.alias && c.action !== 'DELETE' ? [key(c.record.alias.target)] : []));
+      return gate(`zone.change ${describeBatch(changes)}`, { reads: [...touched, ...targets], writes: touched }, () => zone.change(changes));
+    },
   };
 }
 
@@ -314,15 +333,15 @@ function shortName(name: string): string {
 }
 
 function describeRecord(record: RecordSet): string {
-  const value = record.type === 'CNAME' ? `→${shortName(record.values[0] ?? '')}` : '';
-  return `${shortName(record.name)} ${record.type}${value}`;
+  return `${shortName(record.name)} →${shortName(record.alias?.target ?? '')}`;
 }
 
+/** A batch as the schedule shows it: where it points endpoints, or which trees it deletes. */
 function describeBatch(changes: RecordChange[]): string {
-  const cname = changes.filter((c) => c.record.type === 'CNAME' && c.action !== 'DELETE' && !c.record.name.startsWith('_'));
-  const deletes = changes.filter((c) => c.action === 'DELETE' && c.record.type === 'A');
-  if (deletes.length && !cname.length) return `delete ${[...new Set(deletes.map((c) => shortName(c.record.name)))].join(', ')}`;
-  return cname.map((c) => describeRecord(c.record)).join(', ') || `${changes.length} change(s)`;
+  const moves = changes.filter((c) => c.record.alias && c.action !== 'DELETE' && !c.record.name.startsWith('_'));
+  const deletes = changes.filter((c) => c.action === 'DELETE' && !c.record.alias && c.record.type === 'A');
+  if (deletes.length) return `delete ${[...new Set(deletes.map((c) => shortName(c.record.name)))].join(', ')}`;
+  return moves.map((c) => describeRecord(c.record)).join(', ') || `${changes.length} change(s)`;
 }
 
 /** FNV-1a over the previous digest, the op and its result: a compact, order-sensitive history key. */

@@ -9,8 +9,9 @@ import type { World } from './world.ts';
 export const INVARIANTS = {
   answers: 'every endpoint resolves to at least one address',
   'never-older': 'an endpoint never moves to an older generation',
-  'active-kept': 'no plan that an endpoint points at is deleted',
+  'active-kept': 'no step deletes the row or the tree of a plan that an endpoint points at',
   converges: 'once the race is over, an Enactor brings every endpoint to the newest plan',
+  'no-crash': 'no actor fails with an unexpected error',
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -21,32 +22,51 @@ export interface Violation {
   detail: string;
 }
 
-/** What each endpoint points at, to judge the next step's move. */
-export type Pointers = Map<string, number | undefined>;
+/** Actors that threw something the domain does not handle: a defect in the code under test, never a result. */
+export function crashes(actors: readonly { id: string; status: string; error?: string }[]): Violation[] {
+  return actors.filter((actor) => actor.status === 'failed').map((actor) => ({ invariant: 'no-crash', detail: `${actor.id} failed: ${actor.error ?? 'unknown error'}` }));
+}
+
+/** What each endpoint points at, and whether that plan's row and tree exist, to judge the next step. */
+export interface Pointer {
+  generation?: number;
+  row: boolean;
+  tree: boolean;
+}
+export type Pointers = Map<string, Pointer>;
+
+function pointer(world: World, endpoint: string): Pointer {
+  const generation = world.pointsAt(endpoint);
+  if (generation === undefined) return { row: false, tree: false };
+  return { generation, row: world.store.plans.has(generation), tree: world.treeExists(endpoint, generation) };
+}
 
 export function pointers(world: World, config: ExplorerConfig): Pointers {
-  return new Map(endpointsOf(config).map((endpoint) => [endpoint, world.pointsAt(endpoint)]));
+  return new Map(endpointsOf(config).map((endpoint) => [endpoint, pointer(world, endpoint)]));
 }
 
 /**
  * Invariants of a state and of the step that led to it (from `before`).
- * `only` picks the step's invariant (transition) or the state's (not).
+ * `only` picks the step's invariants (transition) or the state's (not).
  */
 export function checkStep(world: World, config: ExplorerConfig, before: Pointers | undefined, only?: { transition: boolean }): Violation[] {
   const violations: Violation[] = [];
   const state = only?.transition !== true;
   const transition = only?.transition !== false && before !== undefined;
   for (const endpoint of endpointsOf(config)) {
-    const now = world.pointsAt(endpoint);
+    const now = pointer(world, endpoint);
     if (state && world.addresses(endpoint).length === 0) {
-      violations.push({ invariant: 'answers', detail: `${endpoint} answers nothing${now === undefined ? '' : ` (CNAME → g${now}, whose records are gone)`}` });
+      violations.push({ invariant: 'answers', detail: `${endpoint} answers nothing${now.generation === undefined ? '' : ` (alias → g${now.generation}'s tree, whose records are gone)`}` });
     }
     const was = before?.get(endpoint);
-    if (transition && was !== undefined && now !== undefined && now < was) {
-      violations.push({ invariant: 'never-older', detail: `${endpoint} moved from g${was} back to g${now}` });
+    if (!transition || was?.generation === undefined || now.generation === undefined) continue;
+    if (now.generation < was.generation) {
+      violations.push({ invariant: 'never-older', detail: `${endpoint} moved from g${was.generation} back to g${now.generation}` });
     }
-    if (state && now !== undefined && !world.store.plans.has(now)) {
-      violations.push({ invariant: 'active-kept', detail: `${endpoint} points at g${now}, which is no longer in the plan store` });
+    // A deletion, judged when it happens: a plan written again later, after it was deleted, is another matter.
+    if (now.generation === was.generation) {
+      const lost = [was.row && !now.row ? 'row' : '', was.tree && !now.tree ? 'tree' : ''].filter(Boolean).join(' and ');
+      if (lost) violations.push({ invariant: 'active-kept', detail: `g${now.generation}'s ${lost} deleted while ${endpoint} pointed at it` });
     }
   }
   return violations;

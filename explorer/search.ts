@@ -4,7 +4,7 @@
 import { seededRandom } from '../lambdas/core/random.ts';
 import type { ExplorerConfig } from './config.ts';
 import { Execution, independent } from './execution.ts';
-import { checkConvergence, checkStep, INVARIANT_NAMES, pointers, type InvariantName, type Violation } from './invariants.ts';
+import { checkConvergence, checkStep, crashes, INVARIANT_NAMES, pointers, type InvariantName, type Violation } from './invariants.ts';
 import { World } from './world.ts';
 
 export interface Counterexample extends Violation {
@@ -114,6 +114,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         seen?.add(key);
         stats.states++;
         collector.add(checkStep(execution.world, config, undefined, { transition: false }), path);
+        collector.add(crashes(execution.actors), path);
         if (enabled.length === 0) collector.add(await checkConvergence(execution.world, config), path);
         explore = enabledMask & ~sleep;
       } else {
@@ -178,6 +179,7 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
         stats.states++;
       }
       collector.add(checkStep(execution.world, config, before), schedule);
+      collector.add(crashes(execution.actors), schedule);
     }
     if (collector.hits(limits.stopOn) || limits.shouldStop?.()) break;
     if (INVARIANT_NAMES.every((name) => collector.violations[name])) break;
@@ -232,7 +234,7 @@ export async function replaySchedule(config: ExplorerConfig, schedule: readonly 
     const choice = schedule[i]!;
     if (!execution.enabled().includes(choice)) break;
     await execution.step(choice);
-    for (const found of checkStep(execution.world, config, before)) violations.push({ ...found, schedule: schedule.slice(0, i + 1) });
+    for (const found of [...checkStep(execution.world, config, before), ...crashes(execution.actors)]) violations.push({ ...found, schedule: schedule.slice(0, i + 1) });
   }
   if (execution.enabled().length === 0) for (const found of await checkConvergence(execution.world, config)) violations.push({ ...found, schedule: [...schedule] });
   return { execution, violations };

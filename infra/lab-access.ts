@@ -24,7 +24,7 @@ export const ENACTOR_EVENT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:Query'] as c
 /** Each scenario state machine → run-events table: a gate's aws-sdk:dynamodb:query integration (scenario-definition.ts). */
 export const GATE_EVENT_ACTIONS = ['dynamodb:Query'] as const;
 
-/** Enactor → the lab's hosted zone: Route53DnsZone.recordsAt (List) and change (Change); no GetChange (it never waits for INSYNC). */
+/** Enactor → the lab's hosted zone: Route53DnsZone.recordsUnder (List) and change (Change); no GetChange (it never waits for INSYNC). */
 export const ENACTOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;
 
 /** readConfig needs every name even where the code never touches the resource: name it, grant nothing. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EventPattern } from './core/event-pattern.ts';
 import { EVENT_OUTCOMES } from './core/events.ts';
 import { FAULT_KINDS, type Fault } from './core/faults.ts';
-import { SAFEGUARDS } from './core/safeguards.ts';
+import { SAFEGUARDS } from './core/safeguards/index.ts';
 
 export const ENACTOR_IDS = ['az-a', 'az-b', 'az-c'] as const;
 export type EnactorId = (typeof ENACTOR_IDS)[number];
@@ -55,6 +55,7 @@ export const labSettingsSchema = z.object({
     attemptsMax: z.number().int().min(1),
     backoffMs: z.number().min(0),
     backoffMsMax: z.number().min(0),
+    lockLeaseSeconds: z.number().int().min(0),
   }),
   faults: z.array(faultSchema),
   probeSamples: z.number().int().min(1),

@@ -8,8 +8,8 @@ import { InvalidChangeBatchError, type ZoneRecords } from './route53/zone-model.
 export class MemoryDnsZone implements DnsZone {
   constructor(readonly zone: ZoneRecords) {}
 
-  async recordsAt(name: string): Promise<RecordSet[]> {
-    return this.zone.lookup(name).map((record) => ({ ...record, values: [...record.values] }));
+  async recordsUnder(name: string): Promise<RecordSet[]> {
+    return this.zone.under(name).map((record) => ({ ...record, values: [...record.values] }));
   }
 
   async change(changes: RecordChange[]): Promise<void> {

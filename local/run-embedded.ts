@@ -9,7 +9,7 @@ import './node-compat.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
 import { enactorHandler } from '../lambdas/enactor/handler.ts';
 import { plannerHandler } from '../lambdas/planner/handler.ts';

@@ -1,6 +1,6 @@
 // What a scenario expects of a run with a given set of safeguards: the
 // outcome, and the story (the key events, in order) when the file tells one.
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { Outcome } from '../lambdas/core/verdict.ts';
 import type { Scenario, StoryLine } from './schema.ts';
 

@@ -1,6 +1,6 @@
 // From a scenario to what one execution needs: the lab settings every Task
 // reads, and the schedule of absolute instants its Wait states wait for.
-import type { Safeguard } from '../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { ExecutionInput, LabSettings } from '../lambdas/task-input.ts';
 import { ACTORS, type Scenario, type Step } from './schema.ts';
 
@@ -18,6 +18,7 @@ export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettin
       attemptsMax: scenario.policy.attemptsMax,
       backoffMs: scenario.policy.backoffSeconds * 1000,
       backoffMsMax: scenario.policy.backoffSecondsMax * 1000,
+      lockLeaseSeconds: scenario.policy.lockLeaseSeconds,
     },
     faults: scenario.faults,
     probeSamples: scenario.probe.samples,

@@ -5,7 +5,7 @@
 // (scenario/json-schema.ts).
 import { z } from 'zod';
 import type { EventPattern } from '../lambdas/core/event-pattern.ts';
-import { SAFEGUARDS } from '../lambdas/core/safeguards.ts';
+import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { ENACTOR_IDS, eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
 
@@ -61,6 +61,13 @@ export const scenarioSchema = z
       attemptsMax: z.number().int().min(1).max(20),
       backoffSeconds: seconds(60),
       backoffSecondsMax: seconds(300),
+      lockLeaseSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(300)
+        .default(2)
+        .describe("How long an endpoint's lock holds after an Enactor's change batch: another Enactor that finds it unexpired backs off (DAT453's lease)."),
     }),
     faults: z.array(faultSchema).default([]).describe('Injected faults: throttling or lock contention on one Enactor and endpoint.'),
     probe: z.strictObject({

@@ -1,7 +1,7 @@
 // racelab explore / check: the explorer on the real Planner and Enactor code.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards.ts';
+import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../../explorer/counterexample.ts';
@@ -30,7 +30,7 @@ export interface ExploreOptions {
 }
 
 /** The harm each invariant stands for, worst first: which counterexample to show. */
-const SEVERITY: InvariantName[] = ['answers', 'converges', 'active-kept', 'never-older'];
+const SEVERITY: InvariantName[] = ['no-crash', 'answers', 'converges', 'active-kept', 'never-older'];
 
 export function parseExplorerConfig(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig {
   const bound = (option: string, value: string | undefined, key: keyof typeof BOUND_LIMITS) => parseInteger(option, value, BOUND_LIMITS[key]) ?? DEFAULT_BOUNDS[key];
@@ -270,9 +270,12 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   return result.complete ? EXIT.ok : EXIT.unexpected;
 }
 
+/** Every invariant unless --invariant narrows the set: a fix that keeps DNS answering but leaves the automation stuck must not pass. */
 function parseInvariants(names: readonly string[]): InvariantName[] {
-  const chosen = new Set<InvariantName>(['answers']);
-  for (const name of names.flatMap((value) => value.split(',')).map((value) => value.trim())) {
+  const given = names.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  if (given.length === 0) return [...INVARIANT_NAMES];
+  const chosen = new Set<InvariantName>();
+  for (const name of given) {
     if (!(INVARIANT_NAMES as string[]).includes(name)) throw new UsageError(`--invariant "${name}" is not an invariant; choose from: ${INVARIANT_NAMES.join(', ')}`);
     chosen.add(name as InvariantName);
   }

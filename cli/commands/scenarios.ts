@@ -1,6 +1,6 @@
 // racelab scenarios: what can be run, what each is expected to show, and the
 // story each tells with no safeguard and with each safeguard alone.
-import type { Safeguard } from '../../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { healthyWith } from '../../scenario/expectations.ts';
 import { loadScenario, scenarioNames } from '../../scenario/files.ts';
 import type { Scenario } from '../../scenario/schema.ts';

@@ -9,29 +9,34 @@ import {
   type ResourceRecordSet,
   type RRType,
 } from '@aws-sdk/client-route-53';
-import { canonicalName, RECORD_TYPES, type RecordChange, type RecordSet, type RecordType } from '../core/dns-records.ts';
+import { aliasRecord, canonicalName, RECORD_TYPES, type RecordChange, type RecordSet, type RecordType } from '../core/dns-records.ts';
 import { ChangeRejected, Throttled } from '../core/errors.ts';
 import type { DnsZone } from '../core/ports.ts';
 
-const PAGE_SIZE = 100;
+/** Route 53's largest page: an endpoint's records, lock and trees fit in one, so a read is one snapshot. */
+const PAGE_SIZE = 300;
 /** Route 53 answers "Rate exceeded" as a Throttling error code (not always ThrottlingException). */
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
 
 export class Route53DnsZone implements DnsZone {
   private readonly client: Route53Client;
+  /** Bare ("Z…"), as an AliasTarget's HostedZoneId wants it. */
+  private readonly zoneId: string;
 
   constructor(
     private readonly hostedZoneId: string,
     client?: Route53Client,
   ) {
     this.client = client ?? new Route53Client({});
+    this.zoneId = hostedZoneId.replace(/^\/hostedzone\//, '');
   }
 
-  async recordsAt(name: string): Promise<RecordSet[]> {
-    const wanted = canonicalName(name);
+  async recordsUnder(name: string): Promise<RecordSet[]> {
+    const top = canonicalName(name);
+    const within = (recordName: string) => recordName === top || recordName.endsWith(`.${top}`);
     const found: RecordSet[] = [];
-    let start: { name?: string; type?: RRType; identifier?: string } = { name: wanted };
-    // Route 53 lists from the start name on, in its own order; stop once past our name.
+    let start: { name?: string; type?: RRType; identifier?: string } = { name: top };
+    // Route 53 lists in reversed-label order, so a name and everything under it come together from the start name on.
     for (;;) {
       const page = await this.client.send(
         new ListResourceRecordSetsCommand({
@@ -44,10 +49,10 @@ export class Route53DnsZone implements DnsZone {
       );
       const records = page.ResourceRecordSets ?? [];
       for (const record of records) {
-        if (canonicalName(record.Name ?? '') === wanted) found.push(fromSdk(record));
+        if (within(canonicalName(record.Name ?? ''))) found.push(fromSdk(record));
       }
       const last = records.at(-1);
-      if (!page.IsTruncated || !last || canonicalName(last.Name ?? '') !== wanted) return found;
+      if (!page.IsTruncated || !last || !within(canonicalName(last.Name ?? ''))) return found;
       start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
     }
   }
@@ -57,11 +62,12 @@ export class Route53DnsZone implements DnsZone {
       await this.client.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: this.hostedZoneId,
-          ChangeBatch: { Changes: changes.map((change) => ({ Action: change.action, ResourceRecordSet: toSdk(change.record) })) },
+          ChangeBatch: { Changes: changes.map((change) => ({ Action: change.action, ResourceRecordSet: toSdk(change.record, this.zoneId) })) },
         }),
       );
     } catch (error) {
-      if (error instanceof InvalidChangeBatch) throw new ChangeRejected(error.messages ?? [error.message]);
+      // Route 53 puts the whole list in the error message ("[a, b]"); the SDK's `messages` may come back empty.
+      if (error instanceof InvalidChangeBatch) throw new ChangeRejected(error.messages?.length ? error.messages : [error.message]);
       if (error instanceof ThrottlingException || error instanceof PriorRequestNotComplete) throw new Throttled(error.message);
       if (error instanceof Error && THROTTLING_CODES.has(error.name)) throw new Throttled(error.message);
       throw error;
@@ -69,24 +75,26 @@ export class Route53DnsZone implements DnsZone {
   }
 }
 
-export function toSdk(record: RecordSet): ResourceRecordSet {
-  return {
-    Name: record.name,
-    Type: record.type as RRType,
-    TTL: record.ttl,
-    ResourceRecords: record.values.map((Value) => ({ Value })),
-    ...(record.setIdentifier !== undefined ? { SetIdentifier: record.setIdentifier, Weight: record.weight } : {}),
-  };
+/** A record set for the SDK; an alias targets a record in the same hosted zone, `zoneId`. */
+export function toSdk(record: RecordSet, zoneId: string): ResourceRecordSet {
+  const weighted = record.setIdentifier !== undefined ? { SetIdentifier: record.setIdentifier, Weight: record.weight } : {};
+  if (record.alias) {
+    // An alias has no TTL and no values of its own; EvaluateTargetHealth is required on the wire.
+    return { Name: record.name, Type: record.type as RRType, AliasTarget: { HostedZoneId: zoneId, DNSName: record.alias.target, EvaluateTargetHealth: false }, ...weighted };
+  }
+  return { Name: record.name, Type: record.type as RRType, TTL: record.ttl, ResourceRecords: record.values.map((Value) => ({ Value })), ...weighted };
 }
 
 export function fromSdk(record: ResourceRecordSet): RecordSet {
   const type = record.Type as RecordType;
   if (!RECORD_TYPES.includes(type)) throw new Error(`unsupported record type ${record.Type} at ${record.Name}`);
+  const weighted = record.SetIdentifier !== undefined ? { setIdentifier: record.SetIdentifier, weight: record.Weight ?? 0 } : {};
+  if (record.AliasTarget) return { ...aliasRecord(record.Name ?? '', type, record.AliasTarget.DNSName ?? ''), ...weighted };
   return {
     name: canonicalName(record.Name ?? ''),
     type,
     ttl: record.TTL ?? 0,
     values: (record.ResourceRecords ?? []).map((r) => r.Value ?? ''),
-    ...(record.SetIdentifier !== undefined ? { setIdentifier: record.SetIdentifier, weight: record.Weight ?? 0 } : {}),
+    ...weighted,
   };
 }

@@ -1,85 +1,85 @@
 // The Enactor's clean-up: delete plans more than N generations older than the
-// one it just applied, both the DynamoDB row and the Route 53 subtree. In the
-// outage this deleted the plan a delayed Enactor had just made live.
-import type { RecordChange, RecordSet } from './dns-records.ts';
-import { planSubtreeName } from './dns-tree.ts';
-import { cnameGeneration, readCname } from './endpoint-state.ts';
-import type { EnactorContext, EnactorWork, StepResult } from './enactor.ts';
+// one it just applied, both the DynamoDB row and the tree in Route 53. In the
+// outage this deleted the tree a delayed Enactor had just made live.
+import type { RecordChange } from './dns-records.ts';
+import type { EnactorContext, EnactorWork, SafeguardHooks, StepResult } from './enactor-types.ts';
+import { readEndpoint, type EndpointSnapshot } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
-import type { Plan } from './plan.ts';
 
-type SubtreeOutcome = 'deleted' | 'absent' | 'active' | 'retry';
+const ATTEMPTS_MAX = 5;
 
 export async function cleanUp(ctx: EnactorContext, work: EnactorWork): Promise<StepResult> {
   const below = work.plan.generation - ctx.policy.keepGenerations;
+  // Every plan covers the same endpoints, so the applied plan's list names where old trees live.
+  const endpoints = work.plan.endpoints;
+  let snapshots = await readAll(ctx, endpoints);
+  const rows = new Set((await ctx.store.listGenerations()).filter((generation) => generation < below));
+  // Trees without a row are old plans too: a stale Enactor can write a tree after its row was deleted.
+  const trees = snapshots.flatMap((snapshot) => [...snapshot.trees.keys()]).filter((generation) => generation < below);
   const deleted: number[] = [];
-  for (const generation of await ctx.store.listGenerations()) {
-    if (generation >= below) continue;
-    const plan = await ctx.store.getPlan(generation);
-    if (!plan) continue;
-    if (await deletePlan(ctx, plan)) deleted.push(generation);
+  for (const generation of [...new Set([...rows, ...trees])].sort((a, b) => a - b)) {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await deletePlan(ctx, generation, rows.has(generation), snapshots);
+      if (outcome === 'deleted') deleted.push(generation);
+      if (outcome !== 'retry') break;
+      if (attempt >= ATTEMPTS_MAX) throw new Error(`clean-up of g${generation}: the zone kept changing for ${ATTEMPTS_MAX} attempts`);
+      await ctx.clock.sleep(ctx.policy.backoffMs);
+      snapshots = await readAll(ctx, endpoints);
+    }
   }
   const detail = deleted.length ? `deleted ${deleted.map((g) => `g${g}`).join(', ')}` : 'nothing to delete';
   await ctx.record({ step: 'cleanup', outcome: 'cleaned', generation: work.plan.generation, detail });
   return { continue: false, status: 'cleaned', work, detail };
 }
 
-/** Deletes one plan's subtree and row; returns false when a safeguard kept the plan. */
-async function deletePlan(ctx: EnactorContext, plan: Plan): Promise<boolean> {
-  const protect = ctx.safeguards.has('protect-active');
-  const guard = protect || ctx.safeguards.has('never-empty');
-  const outcome = await deleteSubtree(ctx, plan, guard);
-  if (outcome === 'active') {
-    if (protect) {
-      await ctx.record({ step: 'cleanup', outcome: 'kept', generation: plan.generation, detail: 'an endpoint points at it' });
-      return false;
-    }
-    // never-empty guards DNS changes only: the DNS records stay, the row still goes.
-    await ctx.record({ step: 'cleanup', outcome: 'refused', generation: plan.generation, detail: 'DNS records kept: deleting them would empty an endpoint' });
-  }
-  await ctx.store.deletePlan(plan.generation);
-  const detail = outcome === 'active' ? 'plan row only (its DNS records were kept)' : undefined;
-  await ctx.record({ step: 'cleanup', outcome: 'deleted', generation: plan.generation, detail });
-  return true;
+async function readAll(ctx: EnactorContext, endpoints: readonly string[]): Promise<EndpointSnapshot[]> {
+  const snapshots: EndpointSnapshot[] = [];
+  for (const endpoint of endpoints) snapshots.push(await readEndpoint(ctx.dns, endpoint, ctx.zone));
+  return snapshots;
 }
 
-const SUBTREE_ATTEMPTS_MAX = 5;
-
-async function deleteSubtree(ctx: EnactorContext, plan: Plan, guard: boolean): Promise<SubtreeOutcome> {
-  for (let attempt = 1; attempt <= SUBTREE_ATTEMPTS_MAX; attempt++) {
-    const outcome = await attemptDeleteSubtree(ctx, plan, guard);
-    if (outcome !== 'retry') return outcome;
-    await ctx.clock.sleep(ctx.policy.backoffMs);
-  }
-  throw new Error(`clean-up of g${plan.generation}: the zone kept changing for ${SUBTREE_ATTEMPTS_MAX} attempts`);
+/** What a safeguard keeps when an endpoint points at a plan clean-up would delete: the whole plan wins over the tree alone. */
+function keeps(hooks: readonly SafeguardHooks[]): SafeguardHooks['cleanupKeeps'] {
+  const kept = hooks.map((hook) => hook.cleanupKeeps);
+  return kept.includes('plan') ? 'plan' : kept.includes('tree') ? 'tree' : undefined;
 }
 
-async function attemptDeleteSubtree(ctx: EnactorContext, plan: Plan, guard: boolean): Promise<SubtreeOutcome> {
-  const changes: RecordChange[] = [];
-  if (guard) {
-    const cnames: RecordSet[] = [];
-    for (const endpoint of plan.endpoints) {
-      const cname = await readCname(ctx.dns, endpoint, ctx.zone);
-      if (cnameGeneration(cname) === plan.generation) return 'active';
-      if (cname) cnames.push(cname);
+/** Deletes one plan's trees (one batch) and then its row; 'retry' when the zone changed under the batch. */
+async function deletePlan(ctx: EnactorContext, generation: number, hasRow: boolean, snapshots: readonly EndpointSnapshot[]): Promise<'deleted' | 'kept' | 'retry'> {
+  const guard = keeps(ctx.safeguards.hooks);
+  const pointing = snapshots.filter((snapshot) => snapshot.generation === generation).map((snapshot) => snapshot.endpoint);
+  if (guard && pointing.length > 0) {
+    const detail = `${pointing.join(', ')} ${pointing.length === 1 ? 'points' : 'point'} at it`;
+    if (guard === 'plan' || !hasRow) {
+      await ctx.record({ step: 'cleanup', outcome: 'kept', generation, detail });
+      return 'kept';
     }
-    // Re-assert each CNAME as read (exact DELETE, then CREATE it again), so the
-    // batch fails if an endpoint moved onto this plan after we looked.
-    for (const cname of cnames) changes.push({ action: 'DELETE', record: cname }, { action: 'CREATE', record: cname });
-  }
-  let subtreeRecords = 0;
-  for (const endpoint of plan.endpoints) {
-    for (const record of await ctx.dns.recordsAt(planSubtreeName(endpoint, plan.generation, ctx.zone))) {
-      changes.push({ action: 'DELETE', record });
-      subtreeRecords++;
-    }
-  }
-  if (subtreeRecords === 0) return 'absent';
-  try {
-    await ctx.dns.change(changes);
+    // never-empty guards DNS changes only: the tree stays, the row still goes.
+    await ctx.record({ step: 'cleanup', outcome: 'refused', generation, detail: `tree kept: ${detail}` });
+    await ctx.store.deletePlan(generation);
+    await ctx.record({ step: 'cleanup', outcome: 'deleted', generation, detail: 'plan row only (its tree was kept)' });
     return 'deleted';
-  } catch (error) {
-    if (error instanceof ChangeRejected || error instanceof Throttled) return 'retry';
-    throw error;
   }
+
+  const changes: RecordChange[] = snapshots.flatMap((snapshot) => (snapshot.trees.get(generation) ?? []).map((record): RecordChange => ({ action: 'DELETE', record })));
+  const treeRecords = changes.length;
+  if (guard) {
+    // Re-assert each endpoint's lock exactly as read (DELETE, then CREATE it again). Every batch that
+    // moves an endpoint rewrites its lock, so this batch fails if an endpoint moved onto this plan after
+    // the read: the check and the deletion are one step. (The alias itself cannot be re-asserted when
+    // its target is gone: Route 53 refuses to create an alias to nothing.)
+    for (const { lock } of snapshots) if (lock) changes.push({ action: 'DELETE', record: lock }, { action: 'CREATE', record: lock });
+  }
+  if (changes.length > 0) {
+    try {
+      await ctx.dns.change(changes);
+    } catch (error) {
+      if (error instanceof ChangeRejected || error instanceof Throttled) return 'retry';
+      throw error;
+    }
+  }
+  if (hasRow) await ctx.store.deletePlan(generation);
+  const detail = !hasRow ? 'tree only (its row was already gone)' : treeRecords === 0 ? 'row only (no tree was left)' : undefined;
+  await ctx.record({ step: 'cleanup', outcome: 'deleted', generation, detail });
+  return 'deleted';
 }

@@ -9,12 +9,28 @@ export interface RecordSet {
   /** Fully qualified, lower case, no trailing dot (see canonicalName). */
   name: string;
   type: RecordType;
+  /** 0 on an alias record: Route 53 gives an alias no TTL of its own. */
   ttl: number;
-  /** Record values; TXT values carry their quotes, as Route 53 wants them. */
+  /** Record values; TXT values carry their quotes, as Route 53 wants them. Empty on an alias record. */
   values: string[];
   /** Present on weighted record sets only, together with weight. */
   setIdentifier?: string;
   weight?: number;
+  /**
+   * A Route 53 alias to another record set of the same type in the same hosted
+   * zone (AliasTarget with this zone's id): DNS answers with the target's records.
+   */
+  alias?: AliasTarget;
+}
+
+export interface AliasTarget {
+  /** The target's name, canonical; it lies in the same hosted zone. */
+  target: string;
+}
+
+/** An alias record set: no TTL and no values of its own. */
+export function aliasRecord(name: string, type: RecordType, target: string): RecordSet {
+  return { name: canonicalName(name), type, ttl: 0, values: [], alias: { target: canonicalName(target) } };
 }
 
 export const CHANGE_ACTIONS = ['CREATE', 'DELETE', 'UPSERT'] as const;
@@ -39,6 +55,7 @@ export function recordKey(record: Pick<RecordSet, 'name' | 'type' | 'setIdentifi
 /** Exact match as Route 53 requires for DELETE: every field, values in any order. */
 export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
   if (recordKey(a) !== recordKey(b) || a.ttl !== b.ttl || a.weight !== b.weight) return false;
+  if (a.alias?.target !== b.alias?.target) return false;
   if (a.values.length !== b.values.length) return false;
   const left = [...a.values].sort();
   const right = [...b.values].sort();

@@ -1,7 +1,9 @@
-// The DNS tree of the postmortem: each endpoint is a CNAME to the active
-// plan's subtree of weighted A records; a TXT lock and a rollback CNAME sit
-// beside it. Names here are the only place that knows the layout.
-import { canonicalName, txtValue, type RecordSet } from './dns-records.ts';
+// The DNS tree as AWS described it (postmortem, DAT453): each plan is a tree of
+// weighted records; each endpoint is a top-level alias to the active plan's
+// tree, so applying or rolling back a plan is one alias flip. Beside it sit a
+// TXT lock (holder and expiry) and a rollback record (an alias to the tree the
+// endpoint pointed at before). Names here are the only place that knows the layout.
+import { aliasRecord, canonicalName, txtValue, type RecordSet } from './dns-records.ts';
 import type { Plan } from './plan.ts';
 
 export const RECORD_TTL_SECONDS = 5;
@@ -11,7 +13,7 @@ export function endpointName(endpoint: string, zone: string): string {
   return canonicalName(`${endpoint}.${zone}`);
 }
 
-export function planSubtreeName(endpoint: string, generation: number, zone: string): string {
+export function planTreeName(endpoint: string, generation: number, zone: string): string {
   return canonicalName(`g${String(generation).padStart(GENERATION_DIGITS, '0')}.plans.${endpoint}.${zone}`);
 }
 
@@ -23,48 +25,62 @@ export function rollbackName(endpoint: string, zone: string): string {
   return canonicalName(`_rollback.${endpoint}.${zone}`);
 }
 
-/** The generation a CNAME value points at, or undefined when it is not a plan subtree. */
-export function generationOfTarget(target: string): number | undefined {
-  const match = /^g(\d+)\.plans\./.exec(canonicalName(target));
+/** The generation a tree name belongs to, or undefined when the name is not a plan tree. */
+export function generationOfTree(name: string): number | undefined {
+  const match = /^g(\d+)\.plans\./.exec(canonicalName(name));
   return match ? Number(match[1]) : undefined;
 }
 
-/** The weighted A record sets of one plan under one endpoint. */
-export function planSubtreeRecords(plan: Plan, endpoint: string, zone: string): RecordSet[] {
-  const name = planSubtreeName(endpoint, plan.generation, zone);
-  return plan.loadBalancers.map((lb) => ({
-    name,
-    type: 'A',
-    ttl: RECORD_TTL_SECONDS,
-    values: [lb.address],
-    setIdentifier: lb.id,
-    weight: lb.weight,
-  }));
+/** The generation an endpoint or rollback record points at (an alias to a plan tree). */
+export function pointedGeneration(record: RecordSet | undefined): number | undefined {
+  return record?.alias ? generationOfTree(record.alias.target) : undefined;
 }
 
-export function endpointCname(endpoint: string, generation: number, zone: string): RecordSet {
-  return {
-    name: endpointName(endpoint, zone),
-    type: 'CNAME',
-    ttl: RECORD_TTL_SECONDS,
-    values: [planSubtreeName(endpoint, generation, zone)],
-  };
+/**
+ * One plan's tree under one endpoint: a weighted A record per load balancer
+ * the plan keeps. A load balancer at weight 0 is capacity the Planner removed,
+ * so it is left out: in Route 53 a weight-0 record still answers when every
+ * record of its group is at 0, which would bring removed capacity back.
+ */
+export function planTreeRecords(plan: Plan, endpoint: string, zone: string): RecordSet[] {
+  const name = planTreeName(endpoint, plan.generation, zone);
+  return plan.loadBalancers
+    .filter((lb) => lb.weight > 0)
+    .map((lb) => ({ name, type: 'A', ttl: RECORD_TTL_SECONDS, values: [lb.address], setIdentifier: lb.id, weight: lb.weight }));
 }
 
-export function rollbackCname(endpoint: string, previousGeneration: number, zone: string): RecordSet {
-  return { ...endpointCname(endpoint, previousGeneration, zone), name: rollbackName(endpoint, zone) };
+/** The endpoint's top-level alias to a plan's tree. */
+export function endpointRecord(endpoint: string, generation: number, zone: string): RecordSet {
+  return aliasRecord(endpointName(endpoint, zone), 'A', planTreeName(endpoint, generation, zone));
 }
 
-export interface LockHolder {
-  enactor: string;
-  generation: number;
+/** The rollback record: an alias to the tree the endpoint pointed at before the latest apply. */
+export function rollbackRecord(endpoint: string, previousGeneration: number, zone: string): RecordSet {
+  return aliasRecord(rollbackName(endpoint, zone), 'A', planTreeName(endpoint, previousGeneration, zone));
 }
 
-export function lockRecord(endpoint: string, holder: LockHolder, zone: string): RecordSet {
-  return {
-    name: lockName(endpoint, zone),
-    type: 'TXT',
-    ttl: RECORD_TTL_SECONDS,
-    values: [txtValue(`enactor=${holder.enactor} generation=${holder.generation}`)],
-  };
+/** Who holds an endpoint's lock, and until when (epoch seconds), as DAT453 describes the TXT value. */
+export interface Lease {
+  holder: string;
+  expiresAt: number;
+}
+
+export function lockRecord(endpoint: string, lease: Lease, zone: string): RecordSet {
+  return { name: lockName(endpoint, zone), type: 'TXT', ttl: RECORD_TTL_SECONDS, values: [txtValue(`holder=${lease.holder} expires=${lease.expiresAt}`)] };
+}
+
+/** The lease a lock record holds; undefined when its value is not one (a lock written by something else). */
+export function leaseOf(record: RecordSet | undefined): Lease | undefined {
+  const match = /^"holder=([^ "]+) expires=(\d+)"$/.exec(record?.values[0] ?? '');
+  return match ? { holder: match[1]!, expiresAt: Number(match[2]) } : undefined;
+}
+
+/** A lease taken now for `seconds`; expiry in whole epoch seconds, as the TXT value carries it. */
+export function leaseFrom(holder: string, nowMs: number, seconds: number): Lease {
+  return { holder, expiresAt: Math.floor(nowMs / 1000) + seconds };
+}
+
+/** A lease stops holding at its expiry second. */
+export function leaseLive(lease: Lease, nowMs: number): boolean {
+  return lease.expiresAt * 1000 > nowMs;
 }

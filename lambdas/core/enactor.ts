@@ -1,70 +1,21 @@
 // The DNS Enactor, as in the postmortem and AWS's DAT453 account: pick the
 // newest plan; check ONCE that it is newer than what is applied; then, for each
-// endpoint in turn, apply it with one Route 53 change batch (lock + the plan's
-// subtree + the endpoint CNAME + a rollback record), retrying with backoff;
-// finally clean up old plans. Each step can run on its own (the state machine
-// places delays between them) or back to back (runEnactor).
+// endpoint in turn, apply it with one Route 53 change batch (the lock, the
+// plan's tree, the endpoint's alias and the rollback record), retrying with
+// backoff; finally clean up old plans. Each step can run on its own (the state
+// machine places delays between them) or back to back (runEnactor).
+import { cleanUp } from './cleanup.ts';
 import type { RecordChange } from './dns-records.ts';
-import { endpointCname, lockRecord, planSubtreeRecords, rollbackCname } from './dns-tree.ts';
-import { oldestAppliedGeneration, readEndpointState, type EndpointState } from './endpoint-state.ts';
+import { endpointRecord, leaseFrom, leaseLive, lockName, lockRecord, planTreeRecords, rollbackRecord } from './dns-tree.ts';
+import type { AttemptResult, EnactorContext, EnactorPolicy, EnactorWork, StepResult } from './enactor-types.ts';
+import { activeTreeGone, oldestAppliedGeneration, readEndpoint, type EndpointSnapshot } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
 import { describePattern, type EventPattern } from './event-pattern.ts';
-import type { RunEvent } from './events.ts';
-import { injectFaults, type Fault } from './faults.ts';
-import { liveAddresses, type Plan } from './plan.ts';
-import type { Clock, DnsZone, PlanStore, Recorder } from './ports.ts';
-import type { SafeguardSet } from './safeguards.ts';
-import { cleanUp } from './cleanup.ts';
-
-export interface EnactorPolicy {
-  /** Clean-up deletes plans more than this many generations older than the one applied. */
-  keepGenerations: number;
-  /** Attempts per endpoint before the Enactor gives up. */
-  attemptsMax: number;
-  /** Delay before the first retry; doubles each retry, up to backoffMsMax. */
-  backoffMs: number;
-  backoffMsMax: number;
-}
-
-export interface EnactorContext {
-  enactor: string;
-  zone: string;
-  store: PlanStore;
-  dns: DnsZone;
-  clock: Clock;
-  record: Recorder;
-  safeguards: SafeguardSet;
-  policy: EnactorPolicy;
-  faults: readonly Fault[];
-  /** When scenario second 0 was, in the clock's time (faults pinned to the schedule need it). */
-  runStartedAt?: number;
-  /** This run's events so far: faults that wait for an event read them. */
-  history?: () => Promise<readonly RunEvent[]>;
-  /** How long a fault may hold one apply step open while it waits for its event; past it the step fails. */
-  faultHoldMaxMs?: number;
-}
+import { injectFaults } from './faults.ts';
+import type { Plan } from './plan.ts';
 
 /** When the settings name no limit (the explorer, unit tests); a scenario always passes its gates.timeoutSeconds. */
 export const DEFAULT_FAULT_HOLD_MAX_MS = 240_000;
-
-/** What an Enactor carries from its begin step to its apply and clean-up steps. */
-export interface EnactorWork {
-  /** The plan as read at begin: the Enactor holds it in memory, as the real one did. */
-  plan: Plan;
-  /** The generation the one-time check compared against (null: nothing applied yet). */
-  checkedAgainst: number | null;
-}
-
-export const STEP_STATUSES = ['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-/** A step's result; the state machine goes on with the Enactor's next step only when `continue` is true. */
-export interface StepResult {
-  continue: boolean;
-  status: StepStatus;
-  work?: EnactorWork;
-  detail?: string;
-}
 
 export async function begin(ctx: EnactorContext): Promise<StepResult> {
   const plan = await ctx.store.newestPlan();
@@ -84,11 +35,9 @@ export async function begin(ctx: EnactorContext): Promise<StepResult> {
 }
 
 export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endpoint: string): Promise<StepResult> {
-  const { plan } = work;
-  if (ctx.safeguards.has('recheck-each-endpoint')) {
-    const state = await readEndpointState(ctx.dns, endpoint, ctx.zone);
-    const checked = await checkNotStale(ctx, work, endpoint, state, 'recheck');
-    if (checked) return checked;
+  for (const hooks of ctx.safeguards.hooks) {
+    const result = await hooks.beforeEndpoint?.(ctx, work, endpoint);
+    if (result) return result;
   }
   const holdStartedAt = ctx.clock.now();
   // Attempts spoiled by a fault that waits for an event are not counted: the
@@ -108,7 +57,7 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
     }
     if (counted < ctx.policy.attemptsMax) await ctx.clock.sleep(backoffMs(ctx.policy, attempt));
   }
-  await ctx.record({ step: 'apply', outcome: 'gave-up', generation: plan.generation, endpoint, detail: `${ctx.policy.attemptsMax} attempts` });
+  await ctx.record({ step: 'apply', outcome: 'gave-up', generation: work.plan.generation, endpoint, detail: `${ctx.policy.attemptsMax} attempts` });
   return { continue: false, status: 'gave-up', work };
 }
 
@@ -116,97 +65,95 @@ export function backoffMs(policy: EnactorPolicy, attempt: number): number {
   return Math.min(policy.backoffMs * 2 ** (attempt - 1), policy.backoffMsMax);
 }
 
-/** An attempt either ends the step (`done`) or asks for a retry, held open by a fault (`heldFor`) or not. */
-type AttemptResult = { done: StepResult; heldFor?: undefined } | { done?: undefined; heldFor?: EventPattern };
-
-/** One attempt: read, check, build the batch, send it. */
+/**
+ * One attempt: read the endpoint (one consistent snapshot), respect a live
+ * lock, run the safeguards' checks, build the batch from that snapshot, send it.
+ */
 async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: string, attempt: number): Promise<AttemptResult> {
+  const generation = work.plan.generation;
+  const retry = async (detail: string, heldFor?: EventPattern): Promise<AttemptResult> => {
+    await ctx.record({ step: 'apply', outcome: 'retry', generation, endpoint, detail: `attempt ${attempt}: ${detail}` });
+    return { heldFor };
+  };
+  const snapshot = await readEndpoint(ctx.dns, endpoint, ctx.zone);
+  // The lock of DAT453: another Enactor's unexpired lease means back off and try again.
+  if (snapshot.lease && snapshot.lease.holder !== ctx.enactor && leaseLive(snapshot.lease, ctx.clock.now())) {
+    // How long, not until when: an event's detail must not carry the wall clock (runs compare by digest).
+    const left = (snapshot.lease.expiresAt * 1000 - ctx.clock.now()) / 1000;
+    return retry(`lock held by ${snapshot.lease.holder} for ${left.toFixed(1)} s more`);
+  }
+  for (const hooks of ctx.safeguards.hooks) {
+    const result = await hooks.beforeWrite?.(ctx, work, snapshot);
+    if (result) return { done: result };
+  }
+
   let plan = work.plan;
-  const state = await readEndpointState(ctx.dns, endpoint, ctx.zone);
-  if (ctx.safeguards.has('write-time-check')) {
-    const checked = await checkNotStale(ctx, work, endpoint, state, 'write-time check');
-    if (checked) return { done: checked };
-    // First line of the fence, faithful on every target: DynamoDB refuses a generation older than one already fenced.
-    if (!(await ctx.store.advanceFence(endpoint, plan.generation, ctx.enactor))) {
-      const detail = 'write-time check: the fence holds a newer generation';
-      await ctx.record({ step: 'apply', outcome: 'stale', generation: plan.generation, endpoint, detail });
-      return { done: { continue: false, status: 'stale', work, detail } };
+  let rollbackTo = snapshot.generation !== plan.generation ? snapshot.generation : undefined;
+  if (activeTreeGone(snapshot)) {
+    // DAT453's "inconsistent state": the rollback record must point at the active tree, and it is gone.
+    let instead: Plan | undefined;
+    for (const hooks of ctx.safeguards.hooks) instead ??= await hooks.whenActiveTreeGone?.(ctx, work, snapshot);
+    if (!instead) {
+      const detail = `active tree g${snapshot.generation} is gone from DNS: cannot write the rollback record`;
+      await ctx.record({ step: 'apply', outcome: 'stuck', generation, endpoint, detail });
+      return { done: { continue: false, status: 'stuck', work, detail } };
     }
+    plan = instead;
+    rollbackTo = undefined;
   }
 
-  let previous: Plan | undefined;
-  if (state.generation !== undefined && state.generation !== plan.generation) {
-    previous = await ctx.store.getPlan(state.generation);
-    if (!previous) {
-      if (!ctx.safeguards.has('self-heal')) {
-        const detail = `active plan g${state.generation} is missing: cannot build the rollback record`;
-        await ctx.record({ step: 'apply', outcome: 'stuck', generation: plan.generation, endpoint, detail });
-        return { done: { continue: false, status: 'stuck', work, detail } };
-      }
-      const newest = await ctx.store.newestPlan();
-      if (newest && newest.generation > plan.generation) plan = newest;
-      await ctx.record({ step: 'apply', outcome: 'self-heal', generation: plan.generation, endpoint, detail: `active plan g${state.generation} missing: applying g${plan.generation}` });
-    }
+  for (const hooks of ctx.safeguards.hooks) {
+    const refusal = hooks.refusePlan?.(plan);
+    if (refusal === undefined) continue;
+    await ctx.record({ step: 'apply', outcome: 'refused', generation: plan.generation, endpoint, detail: refusal });
+    return { done: { continue: false, status: 'refused', work, detail: refusal } };
   }
 
-  if (ctx.safeguards.has('never-empty') && liveAddresses(plan).length === 0) {
-    const detail = `g${plan.generation} has no live load balancer`;
-    await ctx.record({ step: 'apply', outcome: 'refused', generation: plan.generation, endpoint, detail });
-    return { done: { continue: false, status: 'refused', work, detail } };
-  }
-
-  const changes = applyBatch(ctx, plan, endpoint, state, previous);
   let heldFor: EventPattern | undefined;
   try {
+    // Faults strike here, after every check, where a real retry storm or a lost lock would hold the Enactor.
     const faultAt = { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone, now: ctx.clock.now(), runStartedAt: ctx.runStartedAt, history: ctx.history };
     heldFor = (await injectFaults(ctx.faults, faultAt, ctx.dns)).waitingFor;
-    await ctx.dns.change(changes);
+    await ctx.dns.change(applyBatch(ctx, plan, snapshot, rollbackTo));
   } catch (error) {
-    if (!(error instanceof ChangeRejected || error instanceof Throttled)) throw error;
-    heldFor ??= error instanceof Throttled ? error.waitingFor : undefined;
-    const reason = error instanceof Throttled ? 'throttled' : 'lock or record changed';
-    await ctx.record({ step: 'apply', outcome: 'retry', generation: plan.generation, endpoint, detail: `attempt ${attempt}: ${reason}` });
-    return { heldFor };
+    if (error instanceof Throttled) return retry('throttled', heldFor ?? error.waitingFor);
+    if (error instanceof ChangeRejected) return retry(rejectionReason(error, lockName(endpoint, ctx.zone)), heldFor);
+    throw error;
   }
-  const over = state.generation === undefined ? 'empty endpoint' : `over g${state.generation}`;
-  await ctx.record({ step: 'apply', outcome: 'applied', generation: plan.generation, endpoint, over: state.generation, detail: over });
+  const over = snapshot.generation;
+  await ctx.record({ step: 'apply', outcome: 'applied', generation: plan.generation, endpoint, over, detail: over === undefined ? 'empty endpoint' : `over g${over}` });
   return { done: { continue: true, status: 'applied', work: { ...work, plan } } };
 }
 
-/** The ONE change batch that applies a plan to an endpoint. */
-function applyBatch(ctx: EnactorContext, plan: Plan, endpoint: string, state: EndpointState, previous: Plan | undefined): RecordChange[] {
-  const changes: RecordChange[] = [];
-  const lock = lockRecord(endpoint, { enactor: ctx.enactor, generation: plan.generation }, ctx.zone);
-  // The lock: deleting the exact value read makes the batch fail if another Enactor wrote in between.
-  if (state.lock) changes.push({ action: 'DELETE', record: state.lock });
-  changes.push({ action: 'CREATE', record: lock });
-  for (const record of planSubtreeRecords(plan, endpoint, ctx.zone)) changes.push({ action: 'UPSERT', record });
-  const cname = endpointCname(endpoint, plan.generation, ctx.zone);
-  if (ctx.safeguards.has('write-time-check') && state.cname) {
-    // Second line of the fence: the batch only succeeds if the endpoint still points where we read it.
-    changes.push({ action: 'DELETE', record: state.cname }, { action: 'CREATE', record: cname });
-  } else {
-    changes.push({ action: 'UPSERT', record: cname });
-  }
-  if (previous) changes.push({ action: 'UPSERT', record: rollbackCname(endpoint, previous.generation, ctx.zone) });
-  return changes;
+/** Why Route 53 rejected the batch, in a few words: losing the lock is the usual reason. */
+function rejectionReason(error: ChangeRejected, lock: string): string {
+  if (error.messages.some((message) => message.includes(`name='${lock}.'`))) return 'lost the lock (it changed since it was read)';
+  const first = error.messages[0] ?? error.message;
+  return `change batch rejected: ${first.replace(/^\[|\]$/g, '')}`;
 }
 
 /**
- * A safeguard's staleness check: an endpoint already on this generation is
- * done (go on to the next); one on a newer generation means this plan is stale
- * (stop: the Enactor holding the newer plan does the rest). Undefined: write.
+ * The ONE change batch that applies a plan to an endpoint, built from one
+ * snapshot. It starts by deleting the exact lock value read and creating a new
+ * lease: every batch that moves an endpoint does the same, so if the endpoint
+ * moved since the snapshot this batch fails, and what it writes (the rollback
+ * target) and reports ("over gN") are true when it lands.
  */
-async function checkNotStale(ctx: EnactorContext, work: EnactorWork, endpoint: string, state: EndpointState, by: string): Promise<StepResult | undefined> {
-  const generation = work.plan.generation;
-  if (state.generation === undefined || state.generation < generation) return undefined;
-  if (state.generation === generation) {
-    await ctx.record({ step: 'apply', outcome: 'current', generation, endpoint, detail: `${by}: already on g${generation}` });
-    return { continue: true, status: 'current', work };
+function applyBatch(ctx: EnactorContext, plan: Plan, snapshot: EndpointSnapshot, rollbackTo: number | undefined): RecordChange[] {
+  const { endpoint } = snapshot;
+  const changes: RecordChange[] = [];
+  if (snapshot.lock) changes.push({ action: 'DELETE', record: snapshot.lock });
+  changes.push({ action: 'CREATE', record: lockRecord(endpoint, leaseFrom(ctx.enactor, ctx.clock.now(), ctx.policy.lockLeaseSeconds), ctx.zone) });
+  // The tree before the alias that targets it: Route 53 checks an alias's target as the batch goes.
+  for (const record of planTreeRecords(plan, endpoint, ctx.zone)) changes.push({ action: 'UPSERT', record });
+  const alias = endpointRecord(endpoint, plan.generation, ctx.zone);
+  if (snapshot.record && ctx.safeguards.hooks.some((hooks) => hooks.conditionalEndpointWrite)) {
+    changes.push({ action: 'DELETE', record: snapshot.record }, { action: 'CREATE', record: alias });
+  } else {
+    changes.push({ action: 'UPSERT', record: alias });
   }
-  const detail = `${by}: endpoint is at g${state.generation}`;
-  await ctx.record({ step: 'apply', outcome: 'stale', generation, endpoint, detail });
-  return { continue: false, status: 'stale', work, detail };
+  if (rollbackTo !== undefined) changes.push({ action: 'UPSERT', record: rollbackRecord(endpoint, rollbackTo, ctx.zone) });
+  return changes;
 }
 
 /**

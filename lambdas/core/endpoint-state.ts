@@ -1,30 +1,53 @@
-// What an Enactor reads about one endpoint before it writes: the CNAME (and
-// so the generation it points at) and the lock record.
+// What an Enactor knows about one endpoint before it writes: everything at and
+// under the endpoint's name, from ONE read, so the endpoint record, its lock,
+// its rollback record and the plan trees are one consistent snapshot. Every
+// batch that moves the endpoint also rewrites the lock, so a batch that deletes
+// the exact lock value of this snapshot only succeeds if the snapshot still holds.
 import type { RecordSet } from './dns-records.ts';
-import { endpointName, generationOfTarget, lockName } from './dns-tree.ts';
+import { endpointName, generationOfTree, leaseOf, lockName, planTreeName, pointedGeneration, rollbackName, type Lease } from './dns-tree.ts';
 import type { DnsZone } from './ports.ts';
 
-export interface EndpointState {
+export interface EndpointSnapshot {
   endpoint: string;
-  cname?: RecordSet;
-  /** The generation the CNAME points at; undefined before any plan was applied. */
+  /** The endpoint's alias record; undefined before any plan was applied. */
+  record?: RecordSet;
+  /** The generation whose tree the endpoint points at. */
   generation?: number;
   lock?: RecordSet;
+  lease?: Lease;
+  rollback?: RecordSet;
+  /** The plan trees under the endpoint: generation → its weighted records. */
+  trees: ReadonlyMap<number, readonly RecordSet[]>;
 }
 
-export async function readCname(dns: DnsZone, endpoint: string, zone: string): Promise<RecordSet | undefined> {
-  return (await dns.recordsAt(endpointName(endpoint, zone))).find((record) => record.type === 'CNAME');
+export async function readEndpoint(dns: DnsZone, endpoint: string, zone: string): Promise<EndpointSnapshot> {
+  return snapshotOf(endpoint, zone, await dns.recordsUnder(endpointName(endpoint, zone)));
 }
 
-export function cnameGeneration(cname: RecordSet | undefined): number | undefined {
-  const target = cname?.values[0];
-  return target === undefined ? undefined : generationOfTarget(target);
+/** Sorts the record sets of one read into the endpoint's parts. */
+export function snapshotOf(endpoint: string, zone: string, records: readonly RecordSet[]): EndpointSnapshot {
+  const name = endpointName(endpoint, zone);
+  const trees = new Map<number, RecordSet[]>();
+  const snapshot: EndpointSnapshot = { endpoint, trees };
+  for (const record of records) {
+    if (record.name === name && record.type === 'A') snapshot.record = record;
+    else if (record.name === lockName(endpoint, zone) && record.type === 'TXT') snapshot.lock = record;
+    else if (record.name === rollbackName(endpoint, zone)) snapshot.rollback = record;
+    else {
+      const generation = generationOfTree(record.name);
+      if (generation !== undefined && record.type === 'A' && record.name === planTreeName(endpoint, generation, zone)) {
+        trees.set(generation, [...(trees.get(generation) ?? []), record]);
+      }
+    }
+  }
+  snapshot.generation = pointedGeneration(snapshot.record);
+  snapshot.lease = leaseOf(snapshot.lock);
+  return snapshot;
 }
 
-export async function readEndpointState(dns: DnsZone, endpoint: string, zone: string): Promise<EndpointState> {
-  const cname = await readCname(dns, endpoint, zone);
-  const lock = (await dns.recordsAt(lockName(endpoint, zone))).find((record) => record.type === 'TXT');
-  return { endpoint, cname, generation: cnameGeneration(cname), lock };
+/** The endpoint points at a tree that has no records left: its answer is empty, and no rollback record can point there. */
+export function activeTreeGone(snapshot: EndpointSnapshot): boolean {
+  return snapshot.generation !== undefined && !snapshot.trees.has(snapshot.generation);
 }
 
 /**
@@ -36,7 +59,7 @@ export async function readEndpointState(dns: DnsZone, endpoint: string, zone: st
 export async function oldestAppliedGeneration(dns: DnsZone, endpoints: string[], zone: string): Promise<number | undefined> {
   let oldest: number | undefined;
   for (const endpoint of endpoints) {
-    const generation = cnameGeneration(await readCname(dns, endpoint, zone));
+    const { generation } = await readEndpoint(dns, endpoint, zone);
     if (generation === undefined) return undefined;
     if (oldest === undefined || generation < oldest) oldest = generation;
   }

@@ -1,9 +1,9 @@
 // Injected faults: the postmortem's Enactor was delayed because it "needed to
-// retry" its updates. A scenario switches these on per Enactor and endpoint.
-// Both faults act just before the Enactor's change batch, after its checks,
-// which is where a real retry storm would hold it.
+// retry" its updates; DAT453 says it kept losing the lock. A scenario switches
+// these on per Enactor and endpoint. Both act just before the Enactor's change
+// batch, after its read and checks, which is where either would hold it.
 import type { RecordChange } from './dns-records.ts';
-import { lockRecord } from './dns-tree.ts';
+import { leaseFrom, lockRecord } from './dns-tree.ts';
 import { Throttled } from './errors.ts';
 import type { EventPattern } from './event-pattern.ts';
 import { hasHappened } from './event-pattern.ts';
@@ -57,14 +57,16 @@ async function spoils(fault: Fault, at: FaultAttempt): Promise<boolean> {
   return at.attempt <= (fault.times ?? 0);
 }
 
-/** The enactor id a competing lock writer uses. */
+/** The holder name a competing lock writer uses (with the attempt it spoils). */
 export const CONTENDER = 'contender';
 
 /**
  * Acts out the faults that hit this attempt. Throttling cannot be provoked on
  * a real Route 53 on demand, so it is simulated by throwing what the adapter
- * would throw; lock contention is real: another writer takes the lock through
- * the same API, so the Enactor's batch fails its exact-match DELETE.
+ * would throw. Losing the lock is real: a competing holder takes the lock
+ * through the same API between the Enactor's read and its batch, so the
+ * batch's exact DELETE of the lock it read fails. The contender's lease ends
+ * the second it is taken, so it holds back only this Enactor, never the others.
  */
 export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, dns: DnsZone): Promise<FaultHit> {
   const hit: FaultHit = {};
@@ -72,11 +74,8 @@ export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, d
     if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !(await spoils(fault, at))) continue;
     if (fault.until !== undefined) hit.waitingFor = fault.until;
     if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`, hit.waitingFor);
-    const contenderLock: RecordChange = {
-      action: 'UPSERT',
-      record: lockRecord(at.endpoint, { enactor: CONTENDER, generation: at.attempt }, at.zone),
-    };
-    await dns.change([contenderLock]);
+    // A new holder name each attempt, so the lock's value changes even within one second.
+    await dns.change([{ action: 'UPSERT', record: lockRecord(at.endpoint, leaseFrom(`${CONTENDER}-${at.attempt}`, at.now, 0), at.zone) } satisfies RecordChange]);
   }
   return hit;
 }

@@ -15,6 +15,8 @@ export interface PlannerSettings {
   endpoints: string[];
   pool: PoolMember[];
   seed: number;
+  /** A Planner fault: these generations come out with every load balancer at weight 0. */
+  emptyGenerations?: readonly number[];
 }
 
 export interface PlannerContext {
@@ -25,14 +27,22 @@ export interface PlannerContext {
 
 const WEIGHT_MAX = 3;
 
-export function makePlan(generation: number, settings: PlannerSettings, createdAt: number): Plan {
+/**
+ * One generation's weights. Weight 0 is capacity the Planner removed (a load
+ * balancer out of service), as AWS describes its Planner doing. The Planner
+ * keeps at least one load balancer live, unless `removeAll` (a Planner fault)
+ * says every one failed.
+ */
+export function makePlan(generation: number, settings: PlannerSettings, createdAt: number, removeAll = false): Plan {
   // Mix the generation into the seed so every generation differs, yet replays identically.
   const random = seededRandom(settings.seed ^ Math.imul(generation, 0x9e3779b1));
+  const weights: number[] = settings.pool.map(() => (removeAll ? 0 : randomInt(random, 0, WEIGHT_MAX)));
+  if (!removeAll && !weights.some((weight) => weight > 0)) weights[generation % weights.length] = 1;
   return {
     generation,
     createdAt,
     endpoints: [...settings.endpoints],
-    loadBalancers: settings.pool.map((member) => ({ ...member, weight: randomInt(random, 1, WEIGHT_MAX) })),
+    loadBalancers: settings.pool.map((member, i) => ({ ...member, weight: weights[i]! })),
   };
 }
 
@@ -48,7 +58,7 @@ export async function writePlans(ctx: PlannerContext, settings: PlannerSettings,
 async function writeNextPlan(ctx: PlannerContext, settings: PlannerSettings): Promise<number> {
   const generation = await ctx.store.nextGeneration();
   // PlanExists here would mean the counter fell behind the plans: let it surface.
-  await ctx.store.putPlan(makePlan(generation, settings, ctx.clock.now()));
+  await ctx.store.putPlan(makePlan(generation, settings, ctx.clock.now(), settings.emptyGenerations?.includes(generation)));
   await ctx.record({ step: 'plan', outcome: 'written', generation });
   return generation;
 }

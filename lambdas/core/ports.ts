@@ -21,8 +21,11 @@ export interface PlanStore {
 }
 
 export interface DnsZone {
-  /** Record sets at exactly this name. */
-  recordsAt(name: string): Promise<RecordSet[]>;
+  /**
+   * Every record set at this name and under it, from ONE read: a consistent
+   * snapshot of an endpoint's records, its lock and its plan trees together.
+   */
+  recordsUnder(name: string): Promise<RecordSet[]>;
   /** One Route 53 change batch: all or nothing; ChangeRejected or Throttled on failure. */
   change(changes: RecordChange[]): Promise<void>;
 }

@@ -18,7 +18,7 @@ export interface EndpointVerdict {
 export interface Verdict {
   outcome: Outcome;
   endpoints: EndpointVerdict[];
-  /** Enactor steps that ended stuck (active plan missing), in order. */
+  /** Enactor steps that ended stuck (the active tree gone, so no rollback record), in order. */
   stuck: { actor: string; atMs: number; endpoint?: string; detail?: string }[];
   /** The last Enactor apply ended stuck: the automation cannot repair. */
   automationStuck: boolean;

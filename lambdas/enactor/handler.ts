@@ -1,9 +1,10 @@
 // One code for the three Enactor functions: which Enactor (AZ) it is comes in
 // the event, so the embedded target can run all three in one process.
-import { applyEndpoint, begin, runEnactor, type EnactorContext, type StepResult } from '../core/enactor.ts';
+import { applyEndpoint, begin, runEnactor } from '../core/enactor.ts';
+import type { EnactorContext, StepResult } from '../core/enactor-types.ts';
 import { cleanUp } from '../core/cleanup.ts';
 import { makeRecorder } from '../core/events.ts';
-import { SafeguardSet } from '../core/safeguards.ts';
+import { SafeguardSet } from '../core/safeguards/index.ts';
 import { answeringWarmUp, lambdaEntry, reportingFailures, type LabDeps } from '../deps.ts';
 import { withMetrics } from '../metrics.ts';
 import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';

@@ -1,7 +1,9 @@
 // An authoritative DNS server on loopback that answers from the Route 53 zone
 // model, the way Route 53 Resolver answers for a private hosted zone: in-zone
-// CNAME chains are followed, a weighted name answers with ONE of its record
-// sets per query (in proportion to the weights), unknown names are NXDOMAIN.
+// CNAME chains are followed, an alias answers with its target's records under
+// its own name (NOERROR and no answers once the target's records are gone), a
+// weighted name answers with ONE of its record sets per query (in proportion
+// to the weights), unknown names are NXDOMAIN.
 // The answering logic (ZoneAnswerer) is socket-free so it can be used in-process.
 
 import { isIPv6 } from 'node:net';
@@ -103,16 +105,31 @@ export class ZoneAnswerer {
         return result;
       }
       const cname = type === 'CNAME' ? undefined : this.choose(owner, 'CNAME', here);
-      const chosen = cname ?? this.choose(owner, type, here);
+      const chosen = cname ?? this.throughAliases(zone, this.choose(owner, type, here));
       if (!chosen) {
+        // NODATA: the name exists (an alias whose target is gone counts), so NOERROR with no answers.
         result.authority = this.soaOf(zone);
         return result;
       }
+      // An alias answers under the name asked, with its target's records and TTL (Route 53's documented rule).
       for (const value of chosen.values) result.answers.push({ name: owner, type: chosen.type, ttl: chosen.ttl, value });
       if (!cname) return result;
       owner = canonicalName(cname.values[0] ?? '');
     }
     return result;
+  }
+
+  /**
+   * Follows alias records (to records of the same type in the same zone) to the
+   * record set that answers; undefined when a target has no records left.
+   */
+  private throughAliases(zone: ZoneRecords, chosen: RecordSet | undefined): RecordSet | undefined {
+    let set = chosen;
+    for (let depth = 0; set?.alias && depth <= MAX_CHAIN; depth += 1) {
+      const target = set.alias.target;
+      set = this.choose(target, set.type, zone.lookup(target));
+    }
+    return set?.alias ? undefined : set;
   }
 
   /** The record set answering for (name, type): the only one, or one weighted set picked by rotation. */

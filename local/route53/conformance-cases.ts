@@ -72,7 +72,10 @@ export async function createConformanceZone(client: Route53Client, options: Conf
 /** Deletes every record set but the apex SOA and NS, then the zone. A zone already gone is fine. */
 export async function deleteConformanceZone(client: Route53Client, zone: ConformanceZone): Promise<void> {
   try {
-    const removable = (await allRecordSets(client, zone)).filter((set) => !(isApex(set, zone) && (set.Type === 'SOA' || set.Type === 'NS')));
+    const removable = (await allRecordSets(client, zone))
+      .filter((set) => !(isApex(set, zone) && (set.Type === 'SOA' || set.Type === 'NS')))
+      // Aliases first, then their targets, in case a Route 53 checks targets on DELETE too.
+      .sort((a, b) => Number(b.AliasTarget !== undefined) - Number(a.AliasTarget !== undefined));
     if (removable.length > 0) await submit(client, zone, ...removable.map(del));
     await client.send(new DeleteHostedZoneCommand({ Id: zone.id }));
   } catch (error) {
@@ -111,6 +114,11 @@ function recordSet(name: string, type: ResourceRecordSet['Type'], values: string
   if (options.setIdentifier !== undefined) set.SetIdentifier = options.setIdentifier;
   if (options.weight !== undefined) set.Weight = options.weight;
   return set;
+}
+
+/** An alias to a record set of the same type in the same hosted zone. */
+function aliasTo(zone: ConformanceZone, name: string, target: string, type: ResourceRecordSet['Type'] = 'A'): ResourceRecordSet {
+  return { Name: name, Type: type, AliasTarget: { HostedZoneId: zone.id.replace(/^\/hostedzone\//, ''), DNSName: target, EvaluateTargetHealth: false } };
 }
 
 const create = (set: ResourceRecordSet): Change => ({ Action: 'CREATE', ResourceRecordSet: set });
@@ -171,7 +179,8 @@ async function recordSetPages(client: Route53Client, zone: ConformanceZone, maxI
 /** A comparable one-line form of a record set: values as a set, name without case or trailing dot. */
 function summary(set: ResourceRecordSet): string {
   const values = (set.ResourceRecords ?? []).map((record) => record.Value ?? '').sort();
-  return `${bare(set.Name)} ${set.Type} id=${set.SetIdentifier ?? '-'} w=${set.Weight ?? '-'} ttl=${set.TTL} [${values.join(', ')}]`;
+  const alias = set.AliasTarget ? ` alias=${bare(set.AliasTarget.DNSName)}` : '';
+  return `${bare(set.Name)} ${set.Type} id=${set.SetIdentifier ?? '-'} w=${set.Weight ?? '-'} ttl=${set.TTL}${alias} [${values.join(', ')}]`;
 }
 
 async function snapshot(client: Route53Client, zone: ConformanceZone): Promise<string[]> {
@@ -618,6 +627,42 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
         ),
         'HostedZoneAlreadyExists',
       );
+    },
+  },
+  // Aliases to another record set in the same zone: how the lab's endpoints point at a plan's tree.
+  {
+    name: 'an alias to a name in the zone with no record set of its type is rejected',
+    rule: 'an alias must target an existing record set',
+    async run(client, zone) {
+      const name = host(zone, 'alias');
+      await rejected(submit(client, zone, create(aliasTo(zone, name, host(zone, 'nowhere')))), 'InvalidChangeBatch', 'but that target was not found');
+      assert.deepEqual(await at(client, zone, name), []);
+    },
+  },
+  {
+    name: 'an alias and its weighted target can be created in one batch, target first, and the alias reads back with no TTL or values',
+    rule: 'an alias may target a record set created earlier in the same batch',
+    async run(client, zone) {
+      const tree = host(zone, 'g000001.plans.alias');
+      const targets = [1, 2].map((i) => recordSet(tree, 'A', [`10.0.0.${i}`], { setIdentifier: `lb-${i}`, weight: i }));
+      const alias = aliasTo(zone, host(zone, 'alias'), tree);
+      await submit(client, zone, ...targets.map(create), create(alias));
+      const [read] = (await allRecordSets(client, zone)).filter((set) => bare(set.Name) === bare(alias.Name));
+      assert.equal(bare(read?.AliasTarget?.DNSName), bare(tree));
+      assert.equal(read?.TTL, undefined);
+      assert.deepEqual(read?.ResourceRecords ?? [], []);
+    },
+  },
+  {
+    name: "deleting an alias's target is allowed and leaves the alias in place, pointing at nothing",
+    rule: 'an alias target can be deleted while an alias points at it',
+    async run(client, zone) {
+      const target = recordSet(host(zone, 'g000001.plans.dangling'), 'A', ['10.0.0.1'], { setIdentifier: 'lb-1', weight: 1 });
+      const alias = aliasTo(zone, host(zone, 'dangling'), target.Name!);
+      await submit(client, zone, create(target), create(alias));
+      await submit(client, zone, del(target));
+      assert.deepEqual(await at(client, zone, target.Name!), []);
+      assert.deepEqual(await at(client, zone, alias.Name!), [summary(alias)]);
     },
   },
   {

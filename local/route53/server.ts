@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { CHANGE_ACTIONS, RECORD_TYPES, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
+import { aliasRecord, CHANGE_ACTIONS, RECORD_TYPES, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import {
   InvalidChangeBatchError,
   Route53Error,
@@ -41,8 +41,10 @@ const integerText = z
 /** `<ResourceRecords/>` parses as '' (the SDK sends it for an empty list). */
 const ResourceRecordsXml = z.union([z.literal(''), z.strictObject({ ResourceRecord: z.array(z.strictObject({ Value: z.string() })) })]);
 
-// strictObject: routing features the lab does not model (AliasTarget, Region,
-// Failover, GeoLocation, ...) are refused rather than silently ignored.
+const AliasTargetXml = z.strictObject({ HostedZoneId: z.string(), DNSName: z.string(), EvaluateTargetHealth: z.enum(['true', 'false']) });
+
+// strictObject: routing features the lab does not model (Region, Failover,
+// GeoLocation, ...) are refused rather than silently ignored.
 const ResourceRecordSetXml = z.strictObject({
   Name: z.string(),
   Type: z.enum(RECORD_TYPES),
@@ -50,6 +52,7 @@ const ResourceRecordSetXml = z.strictObject({
   Weight: integerText.optional(),
   TTL: integerText.optional(),
   ResourceRecords: ResourceRecordsXml.optional(),
+  AliasTarget: AliasTargetXml.optional(),
 });
 
 const ChangeResourceRecordSetsXml = z.object({
@@ -84,19 +87,32 @@ function parseBody<T>(body: string, schema: z.ZodType<T>): T {
 
 type ResourceRecordSetXml = z.infer<typeof ResourceRecordSetXml>;
 
-function toRecordChange(action: RecordChange['action'], xml: ResourceRecordSetXml): RecordChange {
+function toRecordChange(action: RecordChange['action'], xml: ResourceRecordSetXml, zoneId: string): RecordChange {
   const values = xml.ResourceRecords ? xml.ResourceRecords.ResourceRecord.map((record) => record.Value) : [];
-  if (xml.TTL === undefined || values.length === 0) {
-    // Route 53's wording for a record set with neither records nor an alias target.
-    throw new Route53Error(
-      'InvalidInput',
-      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${action}, Name=${dnsName(xml.Name)}, Type=${xml.Type}, SetIdentifier=${xml.SetIdentifier ?? 'null'}]`,
-    );
+  const hasRecords = xml.TTL !== undefined || values.length > 0;
+  const where = `in Change with [Action=${action}, Name=${dnsName(xml.Name)}, Type=${xml.Type}, SetIdentifier=${xml.SetIdentifier ?? 'null'}]`;
+  // Route 53's wording for a record set with neither (or both) records and an alias target.
+  const expected = 'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId]';
+  if (xml.AliasTarget) {
+    if (hasRecords) throw new Route53Error('InvalidInput', `${expected}, but found more than one ${where}`);
+    if (bareZoneId(xml.AliasTarget.HostedZoneId) !== zoneId) {
+      throw new Route53Error('InvalidInput', `Invalid request: the embedded Route 53 supports aliases to records in the same hosted zone only (${zoneId}) ${where}`);
+    }
+    return { action, record: withRouting(aliasRecord(xml.Name, xml.Type, xml.AliasTarget.DNSName), xml) };
   }
-  const record: RecordSet = { name: xml.Name, type: xml.Type, ttl: xml.TTL, values };
+  if (xml.TTL === undefined || values.length === 0) throw new Route53Error('InvalidInput', `${expected}, but found none ${where}`);
+  return { action, record: withRouting({ name: xml.Name, type: xml.Type, ttl: xml.TTL, values }, xml) };
+}
+
+function withRouting(record: RecordSet, xml: ResourceRecordSetXml): RecordSet {
   if (xml.SetIdentifier !== undefined) record.setIdentifier = xml.SetIdentifier;
   if (xml.Weight !== undefined) record.weight = xml.Weight;
-  return { action, record };
+  return record;
+}
+
+/** "/hostedzone/Z…" or "Z…" → "Z…". */
+function bareZoneId(id: string): string {
+  return id.replace(/^\/hostedzone\//, '');
 }
 
 function integerParam(query: URLSearchParams, name: string): number | undefined {
@@ -134,13 +150,14 @@ const changeInfoXml = (change: ChangeInfo) => ({
   Comment: change.comment,
 });
 
-const recordSetXml = (record: RecordSet) => ({
+const recordSetXml = (zoneId: string) => (record: RecordSet) => ({
   Name: dnsName(record.name),
   Type: record.type,
   SetIdentifier: record.setIdentifier,
   Weight: record.weight,
-  TTL: record.ttl,
-  ResourceRecords: { ResourceRecord: record.values.map((value) => ({ Value: value })) },
+  ...(record.alias
+    ? { AliasTarget: { HostedZoneId: zoneId, DNSName: dnsName(record.alias.target), EvaluateTargetHealth: false } }
+    : { TTL: record.ttl, ResourceRecords: { ResourceRecord: record.values.map((value) => ({ Value: value })) } }),
 });
 
 const vpcXml = (vpc: Vpc) => ({ VPCRegion: vpc.vpcRegion, VPCId: vpc.vpcId });
@@ -274,7 +291,8 @@ const routes: Route[] = [
     path: /^\/hostedzone\/([^/]+)\/rrset\/?$/,
     handle(model, { params: [id = ''], body }) {
       const batch = parseBody(body, ChangeResourceRecordSetsXml).ChangeResourceRecordSetsRequest.ChangeBatch;
-      const changes = batch.Changes.Change.map((change) => toRecordChange(change.Action, change.ResourceRecordSet));
+      const zoneId = model.zone(id).id;
+      const changes = batch.Changes.Change.map((change) => toRecordChange(change.Action, change.ResourceRecordSet, zoneId));
       return ok('ChangeResourceRecordSetsResponse', { ChangeInfo: changeInfoXml(model.changeResourceRecordSets(id, changes, batch.Comment)) });
     },
   },
@@ -289,7 +307,7 @@ const routes: Route[] = [
         maxItems: integerParam(query, 'maxitems'),
       });
       return ok('ListResourceRecordSetsResponse', {
-        ResourceRecordSets: { ResourceRecordSet: page.records.map(recordSetXml) },
+        ResourceRecordSets: { ResourceRecordSet: page.records.map(recordSetXml(model.zone(id).id)) },
         IsTruncated: page.isTruncated,
         NextRecordName: page.nextRecordName === undefined ? undefined : dnsName(page.nextRecordName),
         NextRecordType: page.nextRecordType,

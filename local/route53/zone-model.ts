@@ -105,8 +105,16 @@ function normalizeChange(change: RecordChange): RecordChange {
   if (!(CHANGE_ACTIONS as readonly string[]).includes(action)) throw invalidInput(`Invalid request: unknown Action '${action}' in ${where}`);
   if (!(RECORD_TYPES as readonly string[]).includes(record.type)) throw invalidInput(`Invalid request: unsupported Type '${record.type}' in ${where}`);
   if (canonicalName(record.name) === '') throw invalidInput(`Invalid request: empty Name in ${where}`);
-  if (!isIntegerIn(record.ttl, 0, MAX_TTL)) throw invalidInput(`Invalid request: TTL ${record.ttl} is not in [0, ${MAX_TTL}] in ${where}`);
-  if (record.values.length === 0) throw invalidInput(`Invalid request: ResourceRecords must contain at least one value in ${where}`);
+  if (record.alias) {
+    // Route 53: an alias carries AliasTarget instead of TTL and ResourceRecords, never both.
+    if (record.ttl !== 0 || record.values.length > 0) {
+      throw invalidInput(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found more than one in ${where}`);
+    }
+    if (canonicalName(record.alias.target) === '') throw invalidInput(`Invalid request: empty AliasTarget DNSName in ${where}`);
+  } else {
+    if (!isIntegerIn(record.ttl, 0, MAX_TTL)) throw invalidInput(`Invalid request: TTL ${record.ttl} is not in [0, ${MAX_TTL}] in ${where}`);
+    if (record.values.length === 0) throw invalidInput(`Invalid request: ResourceRecords must contain at least one value in ${where}`);
+  }
   if (record.setIdentifier !== undefined && record.weight === undefined) throw invalidInput(`Invalid request: Missing field 'Weight' in ${where}`);
   if (record.weight !== undefined && record.setIdentifier === undefined) throw invalidInput(`Invalid request: Missing field 'SetIdentifier' in ${where}`);
   if (record.setIdentifier !== undefined && (record.setIdentifier.length < 1 || record.setIdentifier.length > 128)) {
@@ -123,6 +131,7 @@ function freezeRecord(record: RecordSet): RecordSet {
   const copy: RecordSet = { name: canonicalName(record.name), type: record.type, ttl: record.ttl, values: Object.freeze([...record.values]) as string[] };
   if (record.setIdentifier !== undefined) copy.setIdentifier = record.setIdentifier;
   if (record.weight !== undefined) copy.weight = record.weight;
+  if (record.alias) copy.alias = Object.freeze({ target: canonicalName(record.alias.target) });
   return Object.freeze(copy);
 }
 
@@ -194,9 +203,12 @@ export class ZoneRecords {
   private sorted: RecordSet[] | undefined;
   private print: string | undefined;
   readonly apex: string;
+  /** The hosted zone's id, as Route 53 names the zone in alias messages. */
+  readonly id: string;
 
-  constructor(apexName: string) {
+  constructor(apexName: string, id = 'Z0LAB') {
     this.apex = canonicalName(apexName);
+    this.id = id;
   }
 
   /** Incremented on every successful apply. */
@@ -205,8 +217,8 @@ export class ZoneRecords {
   }
 
   /** The records of a new hosted zone: Route 53 gives every zone an SOA and an NS record set at its apex. */
-  static withApexRecords(apexName: string): ZoneRecords {
-    const zone = new ZoneRecords(apexName);
+  static withApexRecords(apexName: string, id?: string): ZoneRecords {
+    const zone = new ZoneRecords(apexName, id);
     zone.apply([
       { action: 'CREATE', record: { name: zone.apex, type: 'SOA', ttl: 900, values: [APEX_SOA_VALUE] } },
       { action: 'CREATE', record: { name: zone.apex, type: 'NS', ttl: 172800, values: APEX_NS_VALUES } },
@@ -254,6 +266,13 @@ export class ZoneRecords {
     return (type === undefined ? records : records.filter((record) => record.type === type)).sort(compareRecordSets);
   }
 
+  /** The record sets at a name and at every name under it, in Route 53's order: one read, one consistent view. */
+  under(name: string): RecordSet[] {
+    const top = canonicalName(name);
+    const suffix = `.${top}`;
+    return this.list().filter((record) => record.name === top || record.name.endsWith(suffix));
+  }
+
   /** True if the name holds records or is an ancestor of a name that does (an empty non-terminal). */
   nameExists(name: string): boolean {
     const canonical = canonicalName(name);
@@ -274,7 +293,7 @@ export class ZoneRecords {
    * mutates a committed per-name map (it commits fresh ones), so both are shared.
    */
   clone(): ZoneRecords {
-    const copy = new ZoneRecords(this.apex);
+    const copy = new ZoneRecords(this.apex, this.id);
     copy.appliedBatches = this.appliedBatches;
     copy.byName = new Map(this.byName);
     copy.sorted = this.sorted;
@@ -287,7 +306,7 @@ export class ZoneRecords {
     this.print ??= [
       this.apex,
       ...this.list().map((record) =>
-        [record.name, record.type, record.setIdentifier ?? '', record.weight ?? '', record.ttl, [...record.values].sort().join('\u0001')].join('\u0002'),
+        [record.name, record.type, record.setIdentifier ?? '', record.weight ?? '', record.ttl, [...record.values].sort().join('\u0001'), record.alias?.target ?? ''].join('\u0002'),
       ),
     ].join('\n');
     return this.print;
@@ -315,7 +334,21 @@ export class ZoneRecords {
       return undefined;
     }
     if (action === 'CREATE' && current) return `Tried to create resource record set ${describe(record)} but it already exists`;
-    return this.placementProblem(record, batch);
+    return this.placementProblem(record, batch) ?? this.aliasProblem(record, batch);
+  }
+
+  /**
+   * An alias must target a record set of its own type in this zone that exists
+   * when the change is made (an earlier change of the same batch counts).
+   * Route 53 does not stop a later DELETE of the target: the alias then dangles.
+   */
+  private aliasProblem(record: RecordSet, batch: BatchState): string | undefined {
+    if (!record.alias) return undefined;
+    const target = record.alias.target;
+    const prefix = `Tried to create an alias that targets ${dnsName(target)}, type ${record.type} in zone ${this.id}`;
+    if (!isInZone(target, this.apex)) return `${prefix}, but the alias target name does not lie within the target zone`;
+    const found = target !== record.name && [...batch.at(target).values()].some((other) => other.type === record.type);
+    return found ? undefined : `${prefix}, but that target was not found`;
   }
 
   /** Rules about which record sets may live side by side at one name. */
@@ -460,7 +493,7 @@ export class Route53Model {
   /** Route 53 remembers caller references even after their zone is deleted. */
   private readonly callerReferences = new Set<string>();
   private zoneCounter = 0;
-  private appliedBatcheser = 0;
+  private changesMade = 0;
   private readonly now: () => Date;
 
   constructor(options: { now?: () => Date } = {}) {
@@ -479,7 +512,7 @@ export class Route53Model {
     this.callerReferences.add(input.callerReference);
 
     const id = makeId('Z', ++this.zoneCounter);
-    const records = ZoneRecords.withApexRecords(name);
+    const records = ZoneRecords.withApexRecords(name, id);
     const zone: HostedZone = { id, name, callerReference: input.callerReference, privateZone: input.privateZone, vpcs: input.vpc ? [{ ...input.vpc }] : [], records };
     if (input.comment !== undefined) zone.comment = input.comment;
     this.zones.set(id, zone);
@@ -595,7 +628,7 @@ export class Route53Model {
   }
 
   private recordChange(comment?: string): ChangeInfo {
-    const change: Omit<ChangeInfo, 'status'> = { id: makeId('C', ++this.appliedBatcheser), submittedAt: this.now() };
+    const change: Omit<ChangeInfo, 'status'> = { id: makeId('C', ++this.changesMade), submittedAt: this.now() };
     if (comment !== undefined) change.comment = comment;
     this.changes.set(change.id, change);
     return { ...change, status: 'PENDING' };

@@ -13,7 +13,7 @@ describe('racelab CLI', () => {
     const [first, second] = await Promise.all([racelab('run', 'oct-2025', '--json'), racelab('run', 'oct-2025', '--json')]);
     const report = JSON.parse(first.stdout);
     expect(report).toMatchObject({ scenario: 'oct-2025', target: 'local', outcome: 'outage', expected: 'outage', asExpected: true, automation: { stuck: true } });
-    expect(report.story).toMatchObject({ played: true, events: [{ says: "az-a's stale plan g2 lands over the newer g6", seen: true }, {}, {}, {}] });
+    expect(report.story).toMatchObject({ played: true, events: [{}, { says: "az-a's stale plan g2 lands over the newer g6", seen: true }, {}, {}, {}] });
     expect(report.eventsDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(report.simulation).toMatchObject({ latency: { seed: 2025 }, calls: expect.any(Number) });
     expect(report.endpoints.find((e: { endpoint: string }) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ addresses: [], repaired: false });
@@ -81,6 +81,6 @@ describe('racelab CLI', () => {
     expect(oct).toMatchObject({ expect: 'outage', healthyWith: ['write-time-check', 'protect-active', 'never-empty', 'self-heal'] });
     expect(oct.stories.map((story: { safeguards: string[] }) => story.safeguards.join('+'))).toEqual(['', 'write-time-check', 'protect-active', 'never-empty', 'self-heal', 'recheck-each-endpoint']);
     const text = await racelab('scenarios');
-    expect(text.stdout).toContain("story with no safeguard (outage):\n    1. az-a's stale plan g2 lands over the newer g6");
+    expect(text.stdout).toContain("story with no safeguard (outage):\n    1. az-a loses the lock on dynamodb.us-east-1 to a competing holder, and backs off\n    2. az-a's stale plan g2 lands over the newer g6");
   });
 });

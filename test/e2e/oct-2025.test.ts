@@ -5,8 +5,8 @@
 // inputs must give the same event log; and heavy latency must not change the story.
 import { promises as dns } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { endpointName } from '../../lambdas/core/dns-tree.ts';
-import type { Safeguard } from '../../lambdas/core/safeguards.ts';
+import { endpointName, lockName } from '../../lambdas/core/dns-tree.ts';
+import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { DnsResolver } from '../../lambdas/adapters/dns-resolver.ts';
 import { reportOf, type RunReport } from '../../cli/run-report.ts';
@@ -40,7 +40,7 @@ describe('oct-2025 on the embedded target', () => {
     expect(report).toMatchObject({ outcome: 'outage', expected: 'outage', asExpected: true, story: { played: true } });
     const verdict = computeVerdict(events);
     expect(verdict.automationStuck).toBe(true);
-    expect(verdict.stuck.at(-1)?.detail).toMatch(/active plan g2 is missing/);
+    expect(verdict.stuck.at(-1)?.detail).toBe('active tree g2 is gone from DNS: cannot write the rollback record');
     const regional = verdict.endpoints.find((e) => e.endpoint === 'dynamodb.us-east-1');
     expect(regional).toMatchObject({ addresses: [], repaired: false });
     expect(regional?.firstEmptyAtMs).toBeGreaterThan(0);
@@ -89,11 +89,14 @@ describe('oct-2025 on the embedded target', () => {
       for (let i = 0; i < 24; i++) for (const address of await resolver.resolve4(endpointName(endpoint, lab.zone))) seen.add(address);
       expect([...seen].sort()).toEqual(finalProbe.addresses![endpoint]);
     }
-    // The empty answer: the CNAME is still there, pointing at a subtree that no longer exists.
+    // The incident's empty answer: NOERROR with no addresses (ENODATA), not NXDOMAIN (ENOTFOUND): the
+    // endpoint's alias is still there, pointing at a tree that no longer exists.
     const raw = new dns.Resolver();
     raw.setServers([lab.config.dnsServer!]);
     const regional = endpointName('dynamodb.us-east-1', lab.zone);
-    expect(await raw.resolveCname(regional)).toEqual([`g000002.plans.${regional}`]);
-    await expect(raw.resolve4(regional)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(raw.resolve4(regional)).rejects.toMatchObject({ code: 'ENODATA' });
+    await expect(raw.resolve4(`g000002.plans.${regional}`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    // The lock's value, as DAT453 describes it: holder and expiry in epoch seconds.
+    expect((await raw.resolveTxt(lockName('dynamodb.us-east-1', lab.zone))).flat()[0]).toMatch(/^holder=az-a expires=\d{10}$/);
   });
 });

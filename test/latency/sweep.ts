@@ -7,7 +7,7 @@
 // hold to the loopback lab's behaviour (test/e2e/oct-2025.test.ts plays a
 // sample of these seeds over HTTP too).
 import { describe, expect, it } from 'vitest';
-import type { Safeguard } from '../../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { reportOf } from '../../cli/run-report.ts';
 import { expectedOutcome } from '../../scenario/expectations.ts';
 import { loadScenario } from '../../scenario/files.ts';

@@ -5,7 +5,7 @@ import type fc from 'fast-check';
 import { runEnactor } from '../../lambdas/core/enactor.ts';
 import { writePlans } from '../../lambdas/core/planner.ts';
 import type { DnsZone, PlanStore } from '../../lambdas/core/ports.ts';
-import type { Safeguard } from '../../lambdas/core/safeguards.ts';
+import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { EXPLORER_POOL, EXPLORER_SEED, endpointsOf, type ExplorerConfig } from '../../explorer/config.ts';
 import { Execution, enactorContext } from '../../explorer/execution.ts';
 import { checkStep, pointers, type Violation } from '../../explorer/invariants.ts';

@@ -1,13 +1,15 @@
 // A lab in memory for domain tests: the real zone model (the rules of the
 // embedded Route 53 endpoint), an in-memory plan store with DynamoDB's
 // conditional semantics, and a clock the test advances.
-import type { EnactorContext, EnactorPolicy } from '../../lambdas/core/enactor.ts';
-import { endpointName } from '../../lambdas/core/dns-tree.ts';
+import type { EnactorContext, EnactorPolicy } from '../../lambdas/core/enactor-types.ts';
+import { endpointName, pointedGeneration } from '../../lambdas/core/dns-tree.ts';
+import { probeEndpoints } from '../../lambdas/core/probe.ts';
+import { MemoryResolver } from '../../local/memory-resolver.ts';
 import { makeRecorder } from '../../lambdas/core/events.ts';
 import type { Fault } from '../../lambdas/core/faults.ts';
 import { writePlans } from '../../lambdas/core/planner.ts';
 import type { Clock } from '../../lambdas/core/ports.ts';
-import { SafeguardSet, type Safeguard } from '../../lambdas/core/safeguards.ts';
+import { SafeguardSet, type Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { loadBalancerPool } from '../../scenario/schedule.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryEventLog } from '../../local/memory-event-log.ts';
@@ -16,7 +18,7 @@ import { ZoneRecords } from '../../local/route53/zone-model.ts';
 
 export const ZONE = 'lab.internal';
 export const ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'];
-export const POLICY: EnactorPolicy = { keepGenerations: 2, attemptsMax: 4, backoffMs: 100, backoffMsMax: 400 };
+export const POLICY: EnactorPolicy = { keepGenerations: 2, attemptsMax: 4, backoffMs: 100, backoffMsMax: 400, lockLeaseSeconds: 2 };
 
 /** Time moves only when the code under test sleeps. */
 export class ManualClock implements Clock {
@@ -61,16 +63,13 @@ export function memoryLab() {
     plan(count = 1, seed = 7): Promise<number[]> {
       return writePlans({ store, clock, record: makeRecorder(events, clock, runId, 'planner') }, { endpoints: ENDPOINTS, pool: loadBalancerPool(3), seed }, count);
     },
-    /** The generation an endpoint's CNAME points at, read straight from the zone. */
+    /** The generation whose tree an endpoint's alias points at, read straight from the zone. */
     pointsAt(endpoint: string): number | undefined {
-      const target = zone.lookup(endpointName(endpoint, ZONE), 'CNAME')[0]?.values[0];
-      const match = target ? /^g(\d+)\./.exec(target) : null;
-      return match ? Number(match[1]) : undefined;
+      return pointedGeneration(zone.lookup(endpointName(endpoint, ZONE), 'A')[0]);
     },
-    /** The addresses DNS would answer: the CNAME's target A records. */
-    addresses(endpoint: string): string[] {
-      const target = zone.lookup(endpointName(endpoint, ZONE), 'CNAME')[0]?.values[0];
-      return target ? zone.lookup(target, 'A').flatMap((record) => record.values).sort() : [];
+    /** Every address DNS answers for the endpoint, asked through the embedded DNS server's own answering logic. */
+    async addresses(endpoint: string): Promise<string[]> {
+      return probeEndpoints(new MemoryResolver(zone), [endpoint], ZONE, 12).then((found) => found[endpoint] ?? []);
     },
     outcomes(actor: string): string[] {
       return events.events.filter((event) => event.actor === actor).map((event) => `${event.step}:${event.outcome}`);

@@ -79,7 +79,7 @@ describe('racelab doctor', () => {
       '  ✗ DELETE must match the current record set exactly (values)',
       '      case: DELETE with a different value is rejected and the record set stays',
       '      found: expected InvalidChangeBatch, but the call succeeded',
-      "      the lab relies on this: write-time-check's exact-match DELETE of the endpoint's CNAME, the Enactor's lock, and protect-active/never-empty's re-assertion of each CNAME",
+      "      the lab relies on this: the Enactor's lock (every batch deletes the exact lock value it read), write-time-check's exact-match DELETE of the endpoint's alias, and protect-active/never-empty's re-assertion of each lock",
     ]);
     expect(formatDoctorSummary(doctorReport('localstack', 'x', results))).toMatch(
       new RegExp(`^${results.length - broken.length} of ${results.length} conformance cases honoured; \\d+ of the failures are rules the lab relies on, so results that rely on Route 53 preconditions are not trustworthy on localstack$`),

@@ -1,11 +1,12 @@
 // Proves the loopback DNS server answers from the zone model the way Route 53
 // Resolver answers for a private zone, as seen by Node's own resolver: CNAME
-// chains, one weighted set per query in proportion to the weights, dangling
-// in-zone CNAMEs and unknown names as NXDOMAIN, TXT strings, live updates.
+// chains, aliases (a dangling one as NOERROR with no answers), one weighted set
+// per query in proportion to the weights, dangling in-zone CNAMEs and unknown
+// names as NXDOMAIN, TXT strings, live updates.
 
 import { promises as dns } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordChange, RecordSet } from '../../lambdas/core/dns-records.ts';
+import { aliasRecord, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import { startDnsServer, ZoneAnswerer, type DnsServer } from '../../local/dns/server.ts';
 import { Route53Model, ZoneRecords } from '../../local/route53/zone-model.ts';
 
@@ -90,6 +91,29 @@ describe('DNS server over the zone model', () => {
     const answer = new ZoneAnswerer(model).answer('dangling.lab.internal', 'A');
     expect(answer.rcode).toBe('NXDOMAIN');
     expect(answer.answers).toEqual([{ name: 'dangling.lab.internal', type: 'CNAME', ttl: 0, value: 'gone.lab.internal' }]);
+  });
+
+  it("answers an alias with its weighted target's addresses, under the alias's own name and with the target's TTL", async () => {
+    const tree = 'g000001.plans.ep.lab.internal';
+    model.changeResourceRecordSets(zoneId, [
+      create(a(tree, ['10.0.4.1'], { ttl: 5, setIdentifier: 'lb-1', weight: 1 })),
+      create(a(tree, ['10.0.4.2'], { ttl: 5, setIdentifier: 'lb-2', weight: 1 })),
+      create(aliasRecord('ep.lab.internal', 'A', tree)),
+    ]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i += 1) for (const answer of await resolver.resolve4('ep.lab.internal', { ttl: true })) seen.add(`${answer.address}/${answer.ttl}`);
+    expect([...seen].sort()).toEqual(['10.0.4.1/5', '10.0.4.2/5']);
+    expect(new ZoneAnswerer(model).answer('ep.lab.internal', 'A').answers[0]?.name).toBe('ep.lab.internal');
+  });
+
+  it("answers an alias whose target's records are gone with NOERROR and no answers (the incident's empty answer), not NXDOMAIN", async () => {
+    const tree = 'g000001.plans.gone.lab.internal';
+    model.changeResourceRecordSets(zoneId, [create(a(tree, ['10.0.5.1'], { setIdentifier: 'lb-1', weight: 1 })), create(aliasRecord('gone.lab.internal', 'A', tree))]);
+    model.changeResourceRecordSets(zoneId, [{ action: 'DELETE', record: a(tree, ['10.0.5.1'], { setIdentifier: 'lb-1', weight: 1 }) }]);
+    expect(await failureCode(resolver.resolve4('gone.lab.internal'))).toBe('ENODATA');
+    const answer = new ZoneAnswerer(model).answer('gone.lab.internal', 'A');
+    expect(answer).toMatchObject({ rcode: 'NOERROR', answers: [] });
+    expect(answer.authority[0]?.type).toBe('SOA');
   });
 
   it('answers TXT with the stored character strings', async () => {

@@ -4,7 +4,7 @@
 // and the hosted zone operations with their ids, errors and pagination.
 
 import { describe, expect, it } from 'vitest';
-import type { RecordChange, RecordSet } from '../../lambdas/core/dns-records.ts';
+import { aliasRecord, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import { InvalidChangeBatchError, Route53Error, Route53Model, ZoneRecords } from '../../local/route53/zone-model.ts';
 
 const APEX = 'lab.internal';
@@ -156,6 +156,51 @@ describe('ZoneRecords batches', () => {
       expect(error).not.toBeInstanceOf(InvalidChangeBatchError);
     }
     expect(caught(() => zone.apply([])).code).toBe('InvalidInput');
+  });
+});
+
+describe('ZoneRecords aliases (to a record set in the same zone)', () => {
+  const tree = `g000001.plans.ep.${APEX}`;
+  const target = a(tree, ['10.0.0.1'], { setIdentifier: 'lb-1', weight: 1 });
+  const alias = aliasRecord(`ep.${APEX}`, 'A', tree);
+
+  it('needs its target to exist when it is created: an earlier change of the same batch counts, a later one does not', () => {
+    const zone = newZone();
+    const missing = caught(() => zone.apply([create(alias), create(target)]));
+    expect(missing).toBeInstanceOf(InvalidChangeBatchError);
+    expect((missing as InvalidChangeBatchError).messages).toEqual([`Tried to create an alias that targets ${tree}., type A in zone ${zone.id}, but that target was not found`]);
+    zone.apply([create(target), create(alias)]);
+    expect(zone.lookup(alias.name)).toEqual([alias]);
+  });
+
+  it('refuses a target outside the zone, and a target of another type', () => {
+    const zone = newZone();
+    zone.apply([create({ name: `txt.${APEX}`, type: 'TXT', ttl: 60, values: ['"x"'] })]);
+    expect((caught(() => zone.apply([create(aliasRecord(`ep.${APEX}`, 'A', 'www.example.com'))])) as InvalidChangeBatchError).messages[0]).toContain(
+      'but the alias target name does not lie within the target zone',
+    );
+    expect((caught(() => zone.apply([create(aliasRecord(`ep.${APEX}`, 'A', `txt.${APEX}`))])) as InvalidChangeBatchError).messages[0]).toContain('but that target was not found');
+  });
+
+  it('lets the target be deleted while the alias points at it: the alias stays, dangling', () => {
+    const zone = newZone();
+    zone.apply([create(target), create(alias)]);
+    zone.apply([del(target)]);
+    expect(zone.lookup(tree)).toEqual([]);
+    expect(zone.lookup(alias.name)).toEqual([alias]);
+  });
+
+  it('matches an alias exactly on DELETE, target included, and rejects an alias with a TTL or values as InvalidInput', () => {
+    const zone = newZone();
+    zone.apply([create(target), create(alias)]);
+    expect(caught(() => zone.apply([del(aliasRecord(alias.name, 'A', `g000002.plans.ep.${APEX}`))]))).toBeInstanceOf(InvalidChangeBatchError);
+    expect(caught(() => zone.apply([create({ ...alias, name: `other.${APEX}`, ttl: 60 })])).code).toBe('InvalidInput');
+  });
+
+  it('lists a name and everything under it in one read, nothing from neighbours', () => {
+    const zone = newZone();
+    zone.apply([create(target), create(alias), create(a(`ep-fips.${APEX}`, ['10.0.0.2'])), create(a(`epx.${APEX}`, ['10.0.0.3']))]);
+    expect(zone.under(`EP.${APEX}.`).map((record) => record.name)).toEqual([alias.name, tree]);
   });
 });
 
