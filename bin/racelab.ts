@@ -150,6 +150,42 @@ Examples:
   });
 
 program
+  .command('repair')
+  .description('the manual intervention as a command: bring every endpoint back onto a plan that answers, from any state (idempotent)')
+  .addOption(targetOption())
+  .addOption(stackOption())
+  .addOption(regionOption())
+  .option('--dry-run', 'print the change batches, change nothing')
+  .option('--json', 'print the repair as one JSON object')
+  .addHelpText(
+    'after',
+    `
+Picks the newest plan row with a live load balancer; with no row left, rebuilds the
+plan from the newest tree still in DNS and writes its row back. For each endpoint it
+prints, then sends, one change batch: the endpoint's lock (taken like any writer
+takes it, and left released), the plan's tree, the endpoint's alias to it, and a
+rollback record that points at a tree that exists. An endpoint already on a newer
+tree that answers is left there. Then it checks that a second repair would change
+nothing. A batch the zone rejects (an Enactor moved meanwhile) is planned again.
+
+--target local attaches to the lab \`racelab up\` serves: paste the export lines
+it prints (AWS_ENDPOINT_URL_*, PLANS_TABLE, HOSTED_ZONE_ID, ZONE_NAME) first.
+${targetHelp}
+
+Exit codes: 0 repaired (or nothing to change), 1 nothing to repair onto or the
+zone kept changing, 2 bad input or no lab to attach to.
+
+Examples:
+  racelab up --scenario oct-2025                     # terminal 1: the outage, served
+  racelab repair --dry-run                           # terminal 2 (after the exports): what it would do
+  racelab repair && dig @127.0.0.1 -p PORT dynamodb.us-east-1.lab.internal
+  racelab repair --target aws --dry-run`,
+  )
+  .action(async (options) => {
+    process.exitCode = await (await import('../cli/commands/repair.ts')).repairCommand(options);
+  });
+
+program
   .command('teardown')
   .description('delete the deployed lab (its CloudFormation stack and everything in it) and wait until it is gone')
   .addOption(targetOption().default(undefined).makeOptionMandatory())

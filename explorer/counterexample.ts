@@ -116,6 +116,7 @@ export function counterexampleScenario(config: ExplorerConfig, counterexample: C
     // Lease 0, as in the explorer: the replay must not add back-offs the interleaving did not have.
     policy: { keepGenerations: config.keepGenerations, attemptsMax: config.retries, backoffSeconds: 1, backoffSecondsMax: 1, lockLeaseSeconds: 0 },
     faults: [],
+    emptyPlans: [],
     probe: { everySeconds: 1, untilSeconds: at + 2, samples: 6 },
     timeline,
     gates: { pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 },

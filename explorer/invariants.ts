@@ -1,8 +1,9 @@
 // The invariants, each with a name, checked after every step (and, for
 // convergence, once every actor has ended).
 import { runEnactor } from '../lambdas/core/enactor.ts';
+import { applyRepair, planRepair, repairNeeded } from '../lambdas/core/repair.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
-import { endpointsOf, type ExplorerConfig } from './config.ts';
+import { endpointsOf, EXPLORER_ZONE, type ExplorerConfig } from './config.ts';
 import { enactorContext } from './execution.ts';
 import type { World } from './world.ts';
 
@@ -86,4 +87,19 @@ export async function checkConvergence(world: World, config: ExplorerConfig): Pr
   if (behind.length === 0) return [];
   const why = result.status === 'stuck' ? `: the Enactor is stuck (${result.detail})` : ` (the Enactor ended ${result.status})`;
   return [{ invariant: 'converges', detail: `${behind.join(', ')} not on g${newest}${why}` }];
+}
+
+/**
+ * `racelab repair`, run alone on a copy of this state: afterwards every
+ * endpoint answers, none moved back or lost its plan on the way, the next
+ * Enactor converges, and a second repair would change nothing.
+ */
+export async function checkRepair(world: World, config: ExplorerConfig): Promise<Violation[]> {
+  const after = world.clone();
+  const before = pointers(after, config);
+  const ctx = { store: after.store, dns: new MemoryDnsZone(after.zone), clock: { now: () => 0, sleep: async () => {} }, zone: EXPLORER_ZONE };
+  await applyRepair(ctx, await planRepair(ctx));
+  const violations = [...checkStep(after, config, before), ...(await checkConvergence(after, config))];
+  if (repairNeeded(await planRepair(ctx))) violations.push({ invariant: 'converges', detail: 'a second repair would still change something' });
+  return violations;
 }

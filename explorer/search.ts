@@ -40,6 +40,8 @@ export interface SearchLimits {
   shouldStop?: () => boolean;
   /** Random walks only: stop after this long. */
   timeLimitMs?: number;
+  /** Called once for every distinct state the exhaustive search reaches (for checks that need the state itself). */
+  onNewState?: (execution: Execution) => void | Promise<void>;
   /** Sleep sets on (default). Off only to check that they change the work, not the result. */
   partialOrderReduction?: boolean;
 }
@@ -115,6 +117,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         stats.states++;
         collector.add(checkStep(execution.world, config, undefined, { transition: false }), path);
         collector.add(crashes(execution.actors), path);
+        await limits.onNewState?.(execution);
         if (enabled.length === 0) collector.add(await checkConvergence(execution.world, config), path);
         explore = enabledMask & ~sleep;
       } else {

@@ -58,6 +58,8 @@ export const labSettingsSchema = z.object({
     lockLeaseSeconds: z.number().int().min(0),
   }),
   faults: z.array(faultSchema),
+  /** Generations the Planner writes with every load balancer at weight 0 (a Planner fault). */
+  emptyPlans: z.array(z.number().int().min(1)).default([]),
   probeSamples: z.number().int().min(1),
   /** How long a fault may hold an apply step while it waits for its event (the scenario's gates.timeoutSeconds). */
   faultHoldMaxMs: z.number().int().min(0).optional(),

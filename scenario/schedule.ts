@@ -21,6 +21,7 @@ export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettin
       lockLeaseSeconds: scenario.policy.lockLeaseSeconds,
     },
     faults: scenario.faults,
+    emptyPlans: scenario.emptyPlans,
     probeSamples: scenario.probe.samples,
     faultHoldMaxMs: scenario.gates.timeoutSeconds * 1000,
   };

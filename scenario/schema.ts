@@ -70,6 +70,10 @@ export const scenarioSchema = z
         .describe("How long an endpoint's lock holds after an Enactor's change batch: another Enactor that finds it unexpired backs off (DAT453's lease)."),
     }),
     faults: z.array(faultSchema).default([]).describe('Injected faults: throttling or lock contention on one Enactor and endpoint.'),
+    emptyPlans: z
+      .array(z.number().int().min(1))
+      .default([])
+      .describe('A Planner fault: these generations come out with every load balancer at weight 0 (all capacity removed).'),
     probe: z.strictObject({
       everySeconds: z.number().int().min(1).max(60),
       untilSeconds: z.number().int().min(1).max(3600),

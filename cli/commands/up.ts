@@ -63,6 +63,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
         `  aws route53 list-resource-record-sets --hosted-zone-id ${lab.hostedZoneId}`,
         `  aws dynamodb scan --table-name ${lab.tables.plans}`,
         `  dig @${dnsHost} -p ${dnsPort} ${digName}`,
+        '  racelab repair --dry-run        # with the exports above: how the automation would be repaired',
         '',
       ].join('\n'),
     );

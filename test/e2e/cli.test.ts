@@ -59,7 +59,7 @@ describe('racelab CLI', () => {
 
   it('rejects a bad seed and an unknown scenario with exit code 2', async () => {
     expect(await racelab('run', '--seed', 'abc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed must be a whole number') });
-    expect(await racelab('run', 'no-such')).toMatchObject({ code: 2, stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: oct-2025') });
+    expect(await racelab('run', 'no-such')).toMatchObject({ code: 2, stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: empty-plan, oct-2025') });
   });
 
   it('rejects an invalid scenario file with exit code 2 and the field that is wrong', async () => {

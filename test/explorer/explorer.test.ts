@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { counterexampleReport, counterexampleScenario } from '../../explorer/counterexample.ts';
 import { Execution } from '../../explorer/execution.ts';
+import { checkRepair } from '../../explorer/invariants.ts';
+import type { World } from '../../explorer/world.ts';
 import { exhaustive, randomWalks, replaySchedule, shrink } from '../../explorer/search.ts';
 import { parseScenario } from '../../scenario/schema.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
@@ -77,6 +79,19 @@ describe('explorer', { timeout: 180_000 }, () => {
     expect(ops.at(-3)).toMatch(/^az-\w zone\.change /);
     expect(ops.at(-2)).toMatch(/^az-\w zone\.change .*→g000002/);
     expect(ops.at(-1)).toMatch(/^az-\w store\.deletePlan g2$/);
+  });
+
+  it('proves racelab repair: run alone from every state the baseline reaches, it leaves every invariant holding', async () => {
+    const config = small();
+    const worlds: World[] = [];
+    const result = await exhaustive(config, { onNewState: (execution) => void worlds.push(execution.world.clone()) });
+    expect(result.stats.complete).toBe(true);
+    expect(worlds.length).toBe(result.stats.states);
+    // The baseline reaches the outage's states too: endpoints on a deleted tree, and no row for the live plan.
+    expect(worlds.some((world) => world.addresses('dynamodb.us-east-1').length === 0)).toBe(true);
+    const failures: string[] = [];
+    for (const world of worlds) for (const violation of await checkRepair(world, config)) failures.push(`${violation.invariant}: ${violation.detail}`);
+    expect(failures).toEqual([]);
   });
 
   it('reports an actor that throws as a violation, with its schedule', async () => {

@@ -1,0 +1,155 @@
+// racelab repair: the incident's manual intervention as a command. It plans
+// every change batch, prints them, applies them (unless --dry-run), and checks
+// that a second repair would change nothing. On the local target it attaches
+// to the lab `racelab up` serves, through the environment `up` prints.
+import { systemClock } from '../../lambdas/adapters/clocks.ts';
+import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
+import { Route53DnsZone } from '../../lambdas/adapters/route53-dns-zone.ts';
+import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
+import type { RecordChange } from '../../lambdas/core/dns-records.ts';
+import { ChangeRejected } from '../../lambdas/core/errors.ts';
+import { applyRepair, planRepair, repairNeeded, type EndpointRepair, type RepairContext, type RepairPlan } from '../../lambdas/core/repair.ts';
+import { plain, styler } from '../style.ts';
+import { resolveRemoteTarget } from '../targets/remote-clients.ts';
+import { describeRemoteLab, openReadyRemoteLab } from '../targets/remote-lab.ts';
+import { explainingErrors } from '../targets/target-errors.ts';
+import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+
+export interface RepairOptions extends TargetOptions {
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** How often to plan again when the zone changes under a batch (an Enactor still running). */
+const ATTEMPTS_MAX = 3;
+
+/** What `racelab up` prints and `repair --target local` needs: without the endpoints, the SDK would reach real AWS. */
+const LOCAL_VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_ROUTE_53', CONFIG_VARIABLES.plansTable, CONFIG_VARIABLES.hostedZoneId, CONFIG_VARIABLES.zoneName] as const;
+
+export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const name = parseTargetName(options.target);
+  if (name === 'local') {
+    rejectRemoteOptionsForLocal(options);
+    const missing = LOCAL_VARIABLES.filter((variable) => !env[variable]);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `repair --target local attaches to a lab that \`racelab up\` serves, and needs the environment it prints (missing: ${missing.join(', ')}); ` +
+          'start `racelab up` in another terminal and paste its export lines here',
+      );
+    }
+    const ctx: RepairContext = {
+      store: new DynamoDbPlanStore(env[CONFIG_VARIABLES.plansTable]!),
+      dns: new Route53DnsZone(env[CONFIG_VARIABLES.hostedZoneId]!),
+      clock: systemClock,
+      zone: env[CONFIG_VARIABLES.zoneName]!,
+    };
+    try {
+      return await repairOn(ctx, `local (the lab at ${env.AWS_ENDPOINT_URL_ROUTE_53})`, options);
+    } catch (error) {
+      if (isRefused(error)) throw new UsageError(`nothing answers at ${env.AWS_ENDPOINT_URL_ROUTE_53} or ${env.AWS_ENDPOINT_URL_DYNAMODB}: is \`racelab up\` still running?`);
+      throw error;
+    }
+  }
+  const target = await resolveRemoteTarget(name, options);
+  const lab = await openReadyRemoteLab(target);
+  try {
+    const { outputs, clients } = lab;
+    const ctx: RepairContext = {
+      store: new DynamoDbPlanStore(outputs.plansTable, clients.dynamodb),
+      dns: new Route53DnsZone(outputs.hostedZoneId, clients.route53),
+      clock: systemClock,
+      zone: outputs.zoneName,
+    };
+    return await explainingErrors(target, () => repairOn(ctx, describeRemoteLab(lab), options));
+  } finally {
+    lab.close();
+  }
+}
+
+async function repairOn(ctx: RepairContext, where: string, options: RepairOptions): Promise<number> {
+  const paint = options.json ? plain : styler(process.stdout);
+  const log = (text: string) => {
+    if (!options.json) process.stdout.write(`${text}\n`);
+  };
+  log(paint('bold', `racelab repair · ${where}${options.dryRun ? ' · dry run' : ''}`));
+  for (let attempt = 1; ; attempt++) {
+    const repair = await planRepair(ctx);
+    if (!repair.plan) {
+      const why = 'no plan row and no plan tree are left to repair onto: write a plan first (a run of any scenario does)';
+      if (options.json) process.stdout.write(`${JSON.stringify({ repaired: false, reason: why })}\n`);
+      else process.stderr.write(`racelab: ${why}\n`);
+      return EXIT.unexpected;
+    }
+    log(renderRepair(repair, ctx.zone, paint));
+    if (!repairNeeded(repair) || options.dryRun) {
+      if (options.json) process.stdout.write(`${JSON.stringify(repairJson(repair, ctx.zone, { applied: false, dryRun: options.dryRun === true }))}\n`);
+      else log(repairNeeded(repair) ? 'dry run: nothing was changed' : 'nothing to change: every endpoint already answers from the repaired plan');
+      return EXIT.ok;
+    }
+    try {
+      await applyRepair(ctx, repair);
+    } catch (error) {
+      if (!(error instanceof ChangeRejected) || attempt >= ATTEMPTS_MAX) throw error;
+      log(paint('yellow', `the zone changed under a batch (${error.messages[0] ?? error.message}); planning again (attempt ${attempt + 1} of ${ATTEMPTS_MAX})`));
+      continue;
+    }
+    const settled = !repairNeeded(await planRepair(ctx));
+    if (options.json) process.stdout.write(`${JSON.stringify(repairJson(repair, ctx.zone, { applied: true, dryRun: false, settled }))}\n`);
+    else {
+      const batches = repair.endpoints.filter((endpoint) => endpoint.changes.length > 0).length;
+      log(`applied ${batches} change batch${batches === 1 ? '' : 'es'}${repair.restoreRow ? ` and wrote g${repair.plan.generation}'s row back` : ''}`);
+      log(settled ? paint('green', 'checked: a second repair finds nothing to change') : paint('yellow', 'a second repair would still change something: the zone is changing (is a run still going?)'));
+    }
+    return settled ? EXIT.ok : EXIT.unexpected;
+  }
+}
+
+function shortName(name: string, zone: string): string {
+  return name.endsWith(`.${zone}`) ? name.slice(0, -zone.length - 1) : name;
+}
+
+function describeChange(change: RecordChange, zone: string): string {
+  const { record } = change;
+  const what = record.alias
+    ? `alias → ${shortName(record.alias.target, zone)}`
+    : record.setIdentifier !== undefined
+      ? `${record.setIdentifier} weight ${record.weight} → ${record.values.join(' ')}`
+      : record.values.join(' ');
+  return `${change.action.padEnd(6)}  ${record.type.padEnd(3)}  ${shortName(record.name, zone)}  ${what}`;
+}
+
+function describeEndpoint(endpoint: EndpointRepair): string {
+  const from = endpoint.from === undefined ? 'no plan' : `g${endpoint.from}${endpoint.fromAnswering ? '' : " (its tree is gone: answers nothing)"}`;
+  return endpoint.changes.length === 0 ? `${endpoint.endpoint}: on g${endpoint.to}; nothing to change` : `${endpoint.endpoint}: ${from} → g${endpoint.to}`;
+}
+
+export function renderRepair(repair: RepairPlan, zone: string, paint: typeof plain): string {
+  const plan = repair.plan!;
+  const source = repair.source === 'row' ? 'the newest plan row with a live load balancer' : 'rebuilt from its tree in DNS (no usable plan row was left); its row is written back';
+  const lines = [`plan: g${plan.generation}, ${source}`];
+  for (const endpoint of repair.endpoints) {
+    lines.push(`  ${endpoint.changes.length ? paint('bold', describeEndpoint(endpoint)) : describeEndpoint(endpoint)}`);
+    for (const change of endpoint.changes) lines.push(`    ${describeChange(change, zone)}`);
+  }
+  return lines.join('\n');
+}
+
+function repairJson(repair: RepairPlan, zone: string, outcome: { applied: boolean; dryRun: boolean; settled?: boolean }) {
+  return {
+    plan: { generation: repair.plan!.generation, source: repair.source, restoreRow: repair.restoreRow },
+    endpoints: repair.endpoints.map((endpoint) => ({
+      endpoint: endpoint.endpoint,
+      from: endpoint.from ?? null,
+      fromAnswering: endpoint.fromAnswering,
+      to: endpoint.to,
+      changes: endpoint.changes.map((change) => ({ action: change.action, change: describeChange(change, zone).replace(/\s+/g, ' ') })),
+    })),
+    ...outcome,
+  };
+}
+
+function isRefused(error: unknown): boolean {
+  const code = (error as { code?: string; cause?: { code?: string } } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return code === 'ECONNREFUSED' || (error instanceof AggregateError && error.errors.some(isRefused));
+}

@@ -1,0 +1,121 @@
+// racelab repair's domain logic on the real zone model: it brings every
+// endpoint onto a plan that answers from whatever state it finds, rebuilds the
+// plan from its tree when no row is left, never moves an endpoint backwards,
+// takes each lock it needs like any writer, and a second run changes nothing.
+import { describe, expect, it } from 'vitest';
+import { cleanUp } from '../../lambdas/core/cleanup.ts';
+import type { RecordChange } from '../../lambdas/core/dns-records.ts';
+import { leaseOf, lockName, lockRecord, planTreeName, rollbackName } from '../../lambdas/core/dns-tree.ts';
+import { applyEndpoint, begin, runEnactor } from '../../lambdas/core/enactor.ts';
+import { ChangeRejected } from '../../lambdas/core/errors.ts';
+import { applyRepair, planRepair, REPAIR_HOLDER, repairNeeded, type RepairContext } from '../../lambdas/core/repair.ts';
+import { ENDPOINTS, memoryLab, ZONE } from '../support/memory-lab.ts';
+
+const [REGIONAL] = ENDPOINTS as [string, string, string];
+type Lab = ReturnType<typeof memoryLab>;
+
+const contextOf = (lab: Lab): RepairContext => ({ store: lab.store, dns: lab.dns, clock: lab.clock, zone: ZONE });
+
+/** The outage: az-a's stale g2 over az-b's g6 everywhere, then az-b's clean-up deletes g2 (row and tree). */
+async function outage(lab: Lab): Promise<void> {
+  await lab.plan(1);
+  await runEnactor(lab.enactor('az-c'));
+  await lab.plan(1);
+  const slow = (await begin(lab.enactor('az-a'))).work!;
+  await lab.plan(4);
+  const fast = (await begin(lab.enactor('az-b'))).work!;
+  lab.clock.time += 5_000;
+  for (const endpoint of ENDPOINTS) await applyEndpoint(lab.enactor('az-b'), fast, endpoint);
+  lab.clock.time += 5_000;
+  for (const endpoint of ENDPOINTS) await applyEndpoint(lab.enactor('az-a'), slow, endpoint);
+  await cleanUp(lab.enactor('az-b'), fast);
+}
+
+async function repaired(lab: Lab) {
+  const plan = await planRepair(contextOf(lab));
+  await applyRepair(contextOf(lab), plan);
+  return plan;
+}
+
+describe('racelab repair (domain)', () => {
+  it('after the outage: every endpoint onto the newest plan row, answering; a second run changes nothing', async () => {
+    const lab = memoryLab();
+    await outage(lab);
+    for (const endpoint of ENDPOINTS) expect(await lab.addresses(endpoint)).toEqual([]);
+    const plan = await repaired(lab);
+    expect(plan).toMatchObject({ source: 'row', restoreRow: false, plan: { generation: 6 } });
+    expect(plan.endpoints.map((e) => [e.endpoint, e.from, e.fromAnswering, e.to])).toEqual(ENDPOINTS.map((e) => [e, 2, false, 6]).sort());
+    for (const endpoint of ENDPOINTS) {
+      expect(lab.pointsAt(endpoint)).toBe(6);
+      expect(await lab.addresses(endpoint)).not.toEqual([]);
+    }
+    expect(repairNeeded(await planRepair(contextOf(lab)))).toBe(false);
+    // And the automation works again: the next Enactor applies the next plan.
+    await lab.plan(1);
+    lab.clock.time += 5_000;
+    expect((await runEnactor(lab.enactor('az-c'))).status).toBe('cleaned');
+    expect(lab.pointsAt(REGIONAL)).toBe(7);
+  });
+
+  it('with no plan row left, rebuilds the plan from the newest tree in DNS and writes its row back', async () => {
+    const lab = memoryLab();
+    await outage(lab);
+    for (const generation of await lab.store.listGenerations()) await lab.store.deletePlan(generation);
+    const plan = await repaired(lab);
+    expect(plan).toMatchObject({ source: 'tree', restoreRow: true, plan: { generation: 6 } });
+    expect((await lab.store.getPlan(6))?.loadBalancers.map((lb) => lb.id).sort()).toEqual(lab.zone.lookup(planTreeName(REGIONAL, 6, ZONE)).map((r) => r.setIdentifier).sort());
+    for (const endpoint of ENDPOINTS) expect(await lab.addresses(endpoint)).not.toEqual([]);
+    expect(repairNeeded(await planRepair(contextOf(lab)))).toBe(false);
+  });
+
+  it('never moves an endpoint back: one on a newer tree that answers stays there', async () => {
+    const lab = memoryLab();
+    await lab.plan(2);
+    lab.clock.time += 5_000;
+    await runEnactor(lab.enactor('az-c'));
+    await lab.store.deletePlan(2); // the newest row is gone; g2's tree still answers
+    const plan = await planRepair(contextOf(lab));
+    expect(plan.plan?.generation).toBe(1);
+    expect(plan.endpoints.every((endpoint) => endpoint.to === 2)).toBe(true);
+  });
+
+  it("rewrites a plan's tree that differs from the plan, and skips a plan row with no live load balancer", async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    await runEnactor(lab.enactor('az-c'));
+    const tree = lab.zone.lookup(planTreeName(REGIONAL, 1, ZONE));
+    await lab.dns.change([{ action: 'UPSERT', record: { ...tree[0]!, weight: 99 } }, { action: 'CREATE', record: { ...tree[0]!, setIdentifier: 'stray', values: ['10.99.0.1'] } }]);
+    const empty = { ...(await lab.store.getPlan(1))!, generation: 2, loadBalancers: (await lab.store.getPlan(1))!.loadBalancers.map((lb) => ({ ...lb, weight: 0 })) };
+    await lab.store.nextGeneration();
+    await lab.store.putPlan(empty);
+    const plan = await repaired(lab);
+    expect(plan.plan?.generation).toBe(1);
+    expect(lab.zone.lookup(planTreeName(REGIONAL, 1, ZONE))).toEqual(tree);
+    expect(repairNeeded(await planRepair(contextOf(lab)))).toBe(false);
+  });
+
+  it('takes each lock it needs like any writer and leaves it released; the rollback record points at a tree that exists', async () => {
+    const lab = memoryLab();
+    await outage(lab);
+    await repaired(lab);
+    const lease = leaseOf(lab.zone.lookup(lockName(REGIONAL, ZONE), 'TXT')[0]);
+    expect(lease).toEqual({ holder: REPAIR_HOLDER, expiresAt: Math.floor(lab.clock.now() / 1000) });
+    const rollback = lab.zone.lookup(rollbackName(REGIONAL, ZONE), 'A')[0]?.alias?.target;
+    expect(lab.zone.lookup(rollback!).length).toBeGreaterThan(0);
+  });
+
+  it('fails, changing nothing on that endpoint, when the zone changed between its read and its batch', async () => {
+    const lab = memoryLab();
+    await outage(lab);
+    const plan = await planRepair(contextOf(lab));
+    const moved: RecordChange = { action: 'UPSERT', record: lockRecord(REGIONAL, { holder: 'az-c', expiresAt: 1 }, ZONE) };
+    await lab.dns.change([moved]);
+    await expect(applyRepair(contextOf(lab), plan)).rejects.toBeInstanceOf(ChangeRejected);
+    expect(lab.pointsAt(REGIONAL)).toBe(2);
+  });
+
+  it('says there is nothing to repair onto when no plan row and no tree are left', async () => {
+    const lab = memoryLab();
+    expect(await planRepair(contextOf(lab))).toEqual({ restoreRow: false, endpoints: [] });
+  });
+});
