@@ -6,11 +6,12 @@
 export const PLANNER_PLAN_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem'] as const;
 
 /**
- * Enactor → plans table: newestPlan and listGenerations (Query), getPlan (GetItem),
- * advanceFence (UpdateItem on the fence items), deletePlan (DeleteItem). It never
- * writes a plan, so no PutItem.
+ * Enactor → plans table: newestPlan and listGenerations (Query), advanceFence
+ * (UpdateItem on the fence items), deletePlan (DeleteItem). It never reads one
+ * plan by generation (the rollback record needs only the generation), and never
+ * writes a plan, so no GetItem and no PutItem.
  */
-export const ENACTOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const ENACTOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /** Planner and Probe → run-events table: DynamoDbEventLog.append (PutItem). Reading runs back is the CLI's job. */
 export const EVENT_WRITER_ACTIONS = ['dynamodb:PutItem'] as const;

@@ -91,7 +91,6 @@ describe('IAM in the dns-race-lab stack', () => {
       [
         ...ownLogs(enactor),
         'dynamodb:Query on plans table',
-        'dynamodb:GetItem on plans table',
         'dynamodb:UpdateItem on plans table',
         'dynamodb:DeleteItem on plans table',
         ...EVENT_WRITES,
