@@ -99,7 +99,9 @@ async function search(config: ExplorerConfig, options: ExploreOptions, limits: S
       const coverage = result.exhaustive.complete ? 'every interleaving within the bounds' : 'INCOMPLETE: stopped early, so "holds" is not proved';
       lines.push(`${statsLine('exhaustive (depth-first, state hashing, sleep sets)', result.exhaustive)}; ${coverage}`);
     } else {
-      lines.push('exhaustive: not needed, the pre-pass violated every invariant it was asked about');
+      // explore() skips it when the pre-pass broke every invariant, or (check) one that is required.
+      const why = Object.keys(result.violations).length === INVARIANT_NAMES.length ? 'the pre-pass violated every invariant' : 'the pre-pass already violated a required invariant';
+      lines.push(`exhaustive: not needed, ${why}`);
     }
     const states = result.prepass.states + (result.exhaustive?.states ?? 0);
     const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
