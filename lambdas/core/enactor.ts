@@ -89,8 +89,9 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
 
   let plan = work.plan;
   let rollbackTo = snapshot.generation !== plan.generation ? snapshot.generation : undefined;
-  if (activeTreeGone(snapshot)) {
+  if (rollbackTo !== undefined && activeTreeGone(snapshot)) {
     // DAT453's "inconsistent state": the rollback record must point at the active tree, and it is gone.
+    // (Re-applying the endpoint's own generation needs no rollback record: it writes that tree again.)
     let instead: Plan | undefined;
     for (const hooks of ctx.safeguards.hooks) instead ??= await hooks.whenActiveTreeGone?.(ctx, work, snapshot);
     if (!instead) {

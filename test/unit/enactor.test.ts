@@ -276,6 +276,17 @@ describe('the stuck state: the rollback record cannot point at a tree that is go
     expect(lab.zone.version).toBe(versionBefore);
   });
 
+  it("is not stuck re-applying the endpoint's own generation whose tree is gone: it writes that tree again", async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    const work = await workFor(lab, 'az-c');
+    await applyEndpoint(lab.enactor('az-c'), work, REGIONAL);
+    await deleteTree(lab, 1);
+    lab.clock.time += 5_000;
+    expect((await applyEndpoint(lab.enactor('az-a'), work, REGIONAL)).status).toBe('applied');
+    expect(await lab.addresses(REGIONAL)).not.toEqual([]);
+  });
+
   it("is not stuck when only the active plan's row is gone: the rollback record needs only the generation", async () => {
     const lab = memoryLab();
     await lab.plan(1);
