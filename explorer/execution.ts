@@ -81,7 +81,7 @@ export interface TraceStep {
  * the same state would look different to state hashing. (Event times are the
  * step count; they are not part of the state.)
  */
-const stillClock: Clock = { now: () => 0, sleep: async () => {} };
+export const stillClock: Clock = { now: () => 0, sleep: async () => {} };
 
 export const PLANNER = 'planner';
 

@@ -4,7 +4,7 @@ import { runEnactor } from '../lambdas/core/enactor.ts';
 import { applyRepair, planRepair, repairNeeded } from '../lambdas/core/repair.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
 import { endpointsOf, EXPLORER_ZONE, type ExplorerConfig } from './config.ts';
-import { enactorContext } from './execution.ts';
+import { enactorContext, stillClock } from './execution.ts';
 import type { World } from './world.ts';
 
 export const INVARIANTS = {
@@ -80,8 +80,7 @@ export function checkStep(world: World, config: ExplorerConfig, before: Pointers
  */
 export async function checkConvergence(world: World, config: ExplorerConfig): Promise<Violation[]> {
   const after = world.clone();
-  const clock = { now: () => 0, sleep: async () => {} };
-  const result = await runEnactor(enactorContext(config, 'repair', after.store, new MemoryDnsZone(after.zone), clock, async () => {}));
+  const result = await runEnactor(enactorContext(config, 'next-enactor', after.store, new MemoryDnsZone(after.zone), stillClock, async () => {}));
   const newest = (await after.store.newestPlan())?.generation;
   const behind = endpointsOf(config).filter((endpoint) => after.pointsAt(endpoint) !== newest || after.addresses(endpoint).length === 0);
   if (behind.length === 0) return [];
@@ -97,7 +96,7 @@ export async function checkConvergence(world: World, config: ExplorerConfig): Pr
 export async function checkRepair(world: World, config: ExplorerConfig): Promise<Violation[]> {
   const after = world.clone();
   const before = pointers(after, config);
-  const ctx = { store: after.store, dns: new MemoryDnsZone(after.zone), clock: { now: () => 0, sleep: async () => {} }, zone: EXPLORER_ZONE };
+  const ctx = { store: after.store, dns: new MemoryDnsZone(after.zone), clock: stillClock, zone: EXPLORER_ZONE };
   await applyRepair(ctx, await planRepair(ctx));
   const violations = [...checkStep(after, config, before), ...(await checkConvergence(after, config))];
   if (repairNeeded(await planRepair(ctx))) violations.push({ invariant: 'converges', detail: 'a second repair would still change something' });

@@ -31,6 +31,14 @@ export function generationOfTree(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The endpoint a plan tree's name belongs to (relative to the zone), or undefined when the name is not a plan tree. */
+export function endpointOfTree(name: string, zone: string): string | undefined {
+  const suffix = `.${canonicalName(zone)}`;
+  const canonical = canonicalName(name);
+  if (!canonical.endsWith(suffix)) return undefined;
+  return /^g\d+\.plans\.(.+)$/.exec(canonical.slice(0, -suffix.length))?.[1];
+}
+
 /** The generation an endpoint or rollback record points at (an alias to a plan tree). */
 export function pointedGeneration(record: RecordSet | undefined): number | undefined {
   return record?.alias ? generationOfTree(record.alias.target) : undefined;

@@ -4,7 +4,7 @@
 // idempotent (a second run finds nothing to change) and never moves an
 // endpoint back to an older plan that still answers.
 import { sameRecordSet, type RecordChange, type RecordSet } from './dns-records.ts';
-import { endpointRecord, generationOfTree, leaseFrom, lockRecord, planTreeRecords, pointedGeneration, rollbackRecord } from './dns-tree.ts';
+import { endpointOfTree, endpointRecord, generationOfTree, leaseFrom, lockRecord, planTreeRecords, pointedGeneration, rollbackRecord } from './dns-tree.ts';
 import { snapshotOf, type EndpointSnapshot } from './endpoint-state.ts';
 import { liveAddresses, type Plan } from './plan.ts';
 import type { Clock, DnsZone, PlanStore } from './ports.ts';
@@ -97,11 +97,8 @@ function rebuiltFromTree(records: readonly RecordSet[], ctx: RepairContext): { p
 /** Every endpoint the zone knows of: names with a plan tree under them, or an alias to one. */
 function endpointsInZone(records: readonly RecordSet[], zone: string): string[] {
   const endpoints = new Set<string>();
-  const suffix = `.${zone}`;
-  const endpointOf = (treeName: string) => /^g\d+\.plans\.(.+)$/.exec(treeName.slice(0, -suffix.length))?.[1];
   for (const record of records) {
-    const tree = record.alias?.target ?? (generationOfTree(record.name) !== undefined ? record.name : undefined);
-    const endpoint = tree?.endsWith(suffix) ? endpointOf(tree) : undefined;
+    const endpoint = endpointOfTree(record.alias?.target ?? record.name, zone);
     if (endpoint && !endpoint.startsWith('_')) endpoints.add(endpoint);
   }
   return [...endpoints];

@@ -7,7 +7,7 @@ import { writePlans } from '../../lambdas/core/planner.ts';
 import type { DnsZone, PlanStore } from '../../lambdas/core/ports.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { EXPLORER_POOL, EXPLORER_SEED, endpointsOf, type ExplorerConfig } from '../../explorer/config.ts';
-import { Execution, enactorContext } from '../../explorer/execution.ts';
+import { Execution, enactorContext, stillClock } from '../../explorer/execution.ts';
 import { checkStep, pointers, type Violation } from '../../explorer/invariants.ts';
 import type { World } from '../../explorer/world.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
@@ -45,7 +45,7 @@ export async function raceUnder(s: fc.Scheduler, safeguards: Safeguard[]): Promi
   };
   const store = scheduled<PlanStore>(s, world.store, check);
   const dns = scheduled<DnsZone>(s, new MemoryDnsZone(world.zone), check);
-  const clock = { now: () => 0, sleep: async () => {} };
+  const clock = stillClock;
   const record = async () => {};
   const actors = [
     writePlans({ store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, config.generations - 1),
