@@ -11,7 +11,8 @@ export default tseslint.config(
     },
   },
   {
-    // The domain must stay free of AWS SDK imports (ARCHITECTURE.md: "No AWS SDK import here").
+    // The domain must stay free of AWS SDK imports (docs/architecture.md); the rest of the layer map is
+    // .dependency-cruiser.cjs, which `npm run lint` runs after ESLint.
     files: ['lambdas/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],

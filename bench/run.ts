@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { DEFAULT_BOUNDS, describeConfig } from '../explorer/config.ts';
 import { exhaustive, explore, type SearchStats } from '../explorer/search.ts';
-import { reportOf } from '../cli/run-report.ts';
+import { reportOf } from '../scenario/run-report.ts';
 import { loadScenario } from '../scenario/files.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { MemoryLab } from '../local/memory-lab.ts';

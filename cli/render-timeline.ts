@@ -1,7 +1,7 @@
 // Renders a run report as a terminal timeline and verdict. It reads only the
 // report (built from the run-events table), so every target renders alike.
 import type { RunEvent } from '../lambdas/core/events.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../scenario/run-report.ts';
 import { plain } from './style.ts';
 
 type Paint = typeof plain;

@@ -3,7 +3,7 @@
 // steps happen in the counterexample's order, for the embedded target,
 // LocalStack and AWS.
 import type { RunEvent } from '../lambdas/core/events.ts';
-import { buildRunReport, type RunReport } from '../cli/run-report.ts';
+import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';

@@ -18,7 +18,7 @@ import { buildScenarioDefinition, FUNCTION_KEYS, substitutePlaceholders, type As
 import { executionInput } from '../scenario/schedule.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
-import type { LatencySettings } from './simulation/latency.ts';
+import type { LatencySettings } from '../scenario/schema.ts';
 import { simulatedDeps, Simulation } from './simulation/simulation.ts';
 
 export interface EmbeddedRunOptions {

@@ -182,6 +182,9 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 
+/** The embedded target's latency for one run: the scenario's (or the options'), and the seed of its random streams. */
+export type LatencySettings = Scenario['latency'] & { seed: number };
+
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 }

@@ -1,6 +1,6 @@
 // `racelab run --target aws|localstack`: the terminal side of a deployed run
 // (warnings, progress, Ctrl-C, the timeline or JSON, the exit code).
-import type { RunRequest } from '../run-report.ts';
+import type { RunRequest } from '../../scenario/run-report.ts';
 import { renderTimeline } from '../render-timeline.ts';
 import { styler } from '../style.ts';
 import { EXIT } from '../usage-error.ts';

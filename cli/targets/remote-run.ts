@@ -7,7 +7,7 @@ import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
 import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
 import { executionInput } from '../../scenario/schedule.ts';
-import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../run-report.ts';
+import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../../scenario/run-report.ts';
 import { compareDeployedDefinition } from './deployed-definition.ts';
 import { stateMachineFor } from './deployed-stack.ts';
 import { followExecution, type ExecutionEnd } from './follow-execution.ts';

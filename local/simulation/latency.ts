@@ -4,14 +4,8 @@
 // not depend on how the others' calls interleave: a run stays a pure function
 // of (scenario, seed, safeguards, latency seed).
 import { seededRandom, type Random } from '../../lambdas/core/random.ts';
+import type { LatencySettings } from '../../scenario/schema.ts';
 
-export interface LatencySettings {
-  /** Seconds one call takes: uniform in [min, max]. */
-  callSeconds: { min: number; max: number };
-  /** Seconds a function's cold start takes at most: uniform in [0, max]. */
-  coldStartSeconds: number;
-  seed: number;
-}
 
 /** FNV-1a: a stable number for a stream's name. */
 function hash(text: string): number {

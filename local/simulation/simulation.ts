@@ -4,7 +4,8 @@
 import { RUNNER } from '../../lambdas/core/events.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
 import { EVENT_ACTORS } from '../../lambdas/task-input.ts';
-import { LatencyModel, type LatencySettings } from './latency.ts';
+import type { LatencySettings } from '../../scenario/schema.ts';
+import { LatencyModel } from './latency.ts';
 import { VirtualTime } from './virtual-time.ts';
 
 /** Who goes first when several actors' calls are due at the same instant: the runner, then the actors in their usual order. */

@@ -3,7 +3,7 @@
 // Route 53 itself rejects the alias to an empty tree. DNS keeps answering.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
-import { reportOf } from '../../cli/run-report.ts';
+import { reportOf } from '../../scenario/run-report.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';

@@ -9,10 +9,10 @@ import { endpointName, lockName } from '../../lambdas/core/dns-tree.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { DnsResolver } from '../../lambdas/adapters/dns-resolver.ts';
-import { reportOf, type RunReport } from '../../cli/run-report.ts';
+import { reportOf, type RunReport } from '../../scenario/run-report.ts';
 import { loadScenario } from '../../scenario/files.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import type { LatencySettings } from '../../local/simulation/latency.ts';
+import type { LatencySettings } from '../../scenario/schema.ts';
 import { runScenarioEmbedded, type EmbeddedRun } from '../../local/run-embedded.ts';
 
 let lab: EmbeddedLab | undefined;

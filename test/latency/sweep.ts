@@ -8,7 +8,7 @@
 // sample of these seeds over HTTP too).
 import { describe, expect, it } from 'vitest';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
-import { reportOf } from '../../cli/run-report.ts';
+import { reportOf } from '../../scenario/run-report.ts';
 import { expectedOutcome } from '../../scenario/expectations.ts';
 import { loadScenario } from '../../scenario/files.ts';
 import { MemoryLab } from '../../local/memory-lab.ts';

@@ -15,7 +15,7 @@ import { openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remot
 import { runOnRemoteLab, scheduleStart, type RemoteRunOptions } from '../../cli/targets/remote-run.ts';
 import { describeExecutionEnd, runRemoteCommand } from '../../cli/targets/remote-run-command.ts';
 import { matchesDefinition } from '../../cli/targets/deployed-definition.ts';
-import { buildRunReport } from '../../cli/run-report.ts';
+import { buildRunReport } from '../../scenario/run-report.ts';
 import type { Pacing } from '../../cli/targets/pacing.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import type { Scenario } from '../../scenario/schema.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { describePattern, matchesPattern } from '../../lambdas/core/event-pattern.ts';
 import type { RunEvent } from '../../lambdas/core/events.ts';
-import { eventsDigest } from '../../cli/run-report.ts';
+import { eventsDigest } from '../../scenario/run-report.ts';
 import { checkStory } from '../../scenario/story.ts';
 
 const event = (at: number, fields: Omit<RunEvent, 'runId' | 'at'>): RunEvent => ({ runId: 'r', at, ...fields });

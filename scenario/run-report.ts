@@ -1,12 +1,12 @@
-// The result of one run, as `run --json` prints it and as the timeline renders it.
+// The result of one run, as `run --json` prints it and as the timeline renders it:
+// the verdict (lambdas/core/verdict.ts) judged against what the scenario expects.
 import { createHash } from 'node:crypto';
 import { byTime, type RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict, type Outcome } from '../lambdas/core/verdict.ts';
-import type { LatencySettings } from '../local/simulation/latency.ts';
-import { expectedOutcome, expectedStory } from '../scenario/expectations.ts';
-import type { Scenario, StoryLine } from '../scenario/schema.ts';
-import { checkStory } from '../scenario/story.ts';
+import { expectedOutcome, expectedStory } from './expectations.ts';
+import type { LatencySettings, Scenario, StoryLine } from './schema.ts';
+import { checkStory } from './story.ts';
 
 /** The validated inputs of a run, whatever the target. */
 export interface RunRequest {
