@@ -1,12 +1,13 @@
 // What the explorer explores: every bound is explicit, printed, and part of
 // the counterexample, so a result can always be reproduced.
+import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { ENACTOR_IDS } from '../lambdas/task-input.ts';
 import { loadBalancerPool } from '../scenario/schedule.ts';
 
 export const EXPLORER_ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'] as const;
-export const EXPLORER_ZONE = 'lab.internal';
+export const EXPLORER_ZONE = DEFAULT_ZONE_NAME;
 
 export interface ExplorerConfig {
   /** Enactors racing, each running one full cycle (begin, apply every endpoint, clean up): 1..3. */

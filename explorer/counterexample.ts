@@ -2,6 +2,7 @@
 // the same timeline renderer as `racelab run`) and as a scenario file whose
 // steps happen in the counterexample's order, for the embedded target,
 // LocalStack and AWS.
+import { STEP_STATUSES } from '../lambdas/core/enactor-types.ts';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -13,7 +14,8 @@ import type { Counterexample } from './search.ts';
 import { replaySchedule } from './search.ts';
 
 /** Outcomes that end an Enactor step (the others are recorded within a step). */
-const STEP_ENDS = new Set(['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned']);
+/** The outcomes that end an Enactor's step: its step statuses. */
+const STEP_ENDS = new Set<string>(STEP_STATUSES);
 
 /** The run's events with a probe event whenever what DNS answers changes, so the verdict can be computed. */
 export async function counterexampleEvents(config: ExplorerConfig, counterexample: Counterexample): Promise<{ events: RunEvent[]; execution: Execution }> {

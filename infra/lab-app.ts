@@ -10,10 +10,10 @@ import { LAB_AVAILABILITY_ZONES } from './lab-network.ts';
 import { resolveSandboxTarget, type SandboxTarget } from './sandbox-guard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_STACK_NAME } from './stack-outputs.ts';
+import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 
 export const ZONE_NAME_CONTEXT = 'zoneName';
 export const AVAILABILITY_ZONES_CONTEXT = 'availabilityZones';
-export const DEFAULT_ZONE_NAME = 'lab.internal';
 const ZONE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 
 export interface LabApp {

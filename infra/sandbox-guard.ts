@@ -60,10 +60,13 @@ export function resolveSandboxTarget({ context, env }: SandboxInputs): SandboxTa
   return { target, account, region };
 }
 
+/** An allowlist of accounts as RACELAB_SANDBOX_ACCOUNTS or the context gives it: commas or spaces. The CLI's check reads it the same way. */
+export function accountList(listed: string | undefined): string[] {
+  return (listed ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
 function pickSandboxAccount(context: SandboxInputs['context'], env: SandboxInputs['env']): string {
-  const listed = text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist];
-  // Commas or spaces, as the CLI's own check reads the same variable (cli/targets/sandbox-guard.ts).
-  const allowlist = (listed ?? '').split(/[\s,]+/).filter(Boolean);
+  const allowlist = accountList(text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist]);
   if (allowlist.length === 0) {
     throw refusal(
       `no sandbox account is allowlisted; name your disposable sandbox account with context ${SANDBOX_CONTEXT.allowlist} (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`, or env ${SANDBOX_ENV.allowlist}), or target LocalStack with \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\``,

@@ -13,6 +13,9 @@ export interface LambdaConfig {
 
 export type MetricsMode = 'emf';
 
+/** The lab's private hosted zone, unless a deployment names another (the CDK context zoneName). */
+export const DEFAULT_ZONE_NAME = 'lab.internal';
+
 export const CONFIG_VARIABLES = {
   plansTable: 'PLANS_TABLE',
   eventsTable: 'EVENTS_TABLE',
@@ -36,6 +39,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
     metrics: readMetricsMode(env),
   };
+}
+
+/** The environment that readConfig reads this configuration back from (the embedded lab hands it to `racelab up`'s users). */
+export function configEnvironment(config: LambdaConfig): Record<string, string> {
+  const environment: Record<string, string> = {
+    [CONFIG_VARIABLES.plansTable]: config.plansTable,
+    [CONFIG_VARIABLES.eventsTable]: config.eventsTable,
+    [CONFIG_VARIABLES.hostedZoneId]: config.hostedZoneId,
+    [CONFIG_VARIABLES.zoneName]: config.zoneName,
+  };
+  if (config.dnsServer) environment[CONFIG_VARIABLES.dnsServer] = config.dnsServer;
+  if (config.metrics) environment[CONFIG_VARIABLES.metrics] = config.metrics;
+  return environment;
 }
 
 /** Read on its own too: the embedded target builds handlers without readConfig and must stay silent. */

@@ -4,20 +4,19 @@
 import './node-compat.ts';
 import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
-import type { LambdaConfig } from '../lambdas/config.ts';
+import { configEnvironment, DEFAULT_ZONE_NAME, type LambdaConfig } from '../lambdas/config.ts';
+import { documentClient } from '../lambdas/adapters/dynamodb-clients.ts';
 import { startDnsServer } from './dns/server.ts';
 import { Route53Model } from './route53/zone-model.ts';
 import { startRoute53Server } from './route53/server.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
-export const DEFAULT_ZONE = 'lab.internal';
 export const EMBEDDED_REGION = 'us-east-1';
 /** The embedded endpoints accept any credentials; the SDK still needs some to sign with. */
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'racelab', secretAccessKey: 'racelab' };
@@ -45,7 +44,7 @@ export interface EmbeddedLab extends ScenarioLab {
 
 export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promise<EmbeddedLab> {
   const host = options.host ?? '127.0.0.1';
-  const zone = options.zone ?? DEFAULT_ZONE;
+  const zone = options.zone ?? DEFAULT_ZONE_NAME;
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
@@ -84,7 +83,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
       zoneName: zone,
       dnsServer: `${dnsServer.host}:${dnsServer.port}`,
     };
-    const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+    const documents = documentClient(dynamodb);
     const deps = (clock: Clock = systemClock) => depsFromConfig(config, { dynamodb: documents, route53 }, clock);
     // The gate's Query goes to dynalite as the API request it is: what DynamoDB filters is what the gate sees.
     const gateQuery = async (input: unknown) => {
@@ -106,11 +105,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
         AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         AWS_ENDPOINT_URL_ROUTE_53: route53Server.endpoint,
-        PLANS_TABLE: tables.plans,
-        EVENTS_TABLE: tables.events,
-        HOSTED_ZONE_ID: hostedZoneId,
-        ZONE_NAME: zone,
-        DNS_SERVER: config.dnsServer!,
+        ...configEnvironment(config),
       },
       deps,
       gateQuery,

@@ -11,12 +11,12 @@ import { MemoryDnsZone } from './memory-dns-zone.ts';
 import { MemoryEventLog } from './memory-event-log.ts';
 import { MemoryPlanStore } from './memory-plan-store.ts';
 import { MemoryResolver } from './memory-resolver.ts';
-import { DEFAULT_ZONE } from './embedded-lab.ts';
+import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import { ZoneRecords } from './route53/zone-model.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
 export class MemoryLab implements ScenarioLab {
-  readonly zone = ZoneRecords.withApexRecords(DEFAULT_ZONE);
+  readonly zone = ZoneRecords.withApexRecords(DEFAULT_ZONE_NAME);
   readonly store = new MemoryPlanStore();
   readonly dns = new MemoryDnsZone(this.zone);
   readonly events = new MemoryEventLog();
@@ -25,7 +25,7 @@ export class MemoryLab implements ScenarioLab {
   readonly realIo = false;
 
   deps(clock: Clock = systemClock): LabDeps {
-    return { store: this.store, dns: this.dns, events: this.events, resolver: this.resolver, clock, zone: DEFAULT_ZONE };
+    return { store: this.store, dns: this.dns, events: this.events, resolver: this.resolver, clock, zone: DEFAULT_ZONE_NAME };
   }
 
   /** A gate's read: the number of this run's events matching the gate's pattern. */

@@ -3,9 +3,11 @@
 // not one whose alias says production, and one the user listed in
 // RACELAB_SANDBOX_ACCOUNTS when that variable is set.
 import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { accountList, SANDBOX_ENV } from '../../infra/sandbox-guard.ts';
 import { errorName, isAccessDenied, isTargetUnusable, TargetError } from './target-errors.ts';
 
-export const SANDBOX_ACCOUNTS_VARIABLE = 'RACELAB_SANDBOX_ACCOUNTS';
+/** The same variable the CDK app's guard reads (infra/sandbox-guard.ts). */
+export const SANDBOX_ACCOUNTS_VARIABLE = SANDBOX_ENV.allowlist;
 
 export interface AccountCheck {
   account: string;
@@ -15,8 +17,8 @@ export interface AccountCheck {
 }
 
 export function sandboxAllowlist(env: NodeJS.ProcessEnv): string[] | undefined {
-  const value = env[SANDBOX_ACCOUNTS_VARIABLE]?.trim();
-  return value ? value.split(/[\s,]+/).filter(Boolean) : undefined;
+  const allowed = accountList(env[SANDBOX_ACCOUNTS_VARIABLE]);
+  return allowed.length > 0 ? allowed : undefined;
 }
 
 /** Throws a TargetError if the account must not be touched. */

@@ -28,18 +28,3 @@ export class PlanExists extends Error {
     super(`plan generation ${generation} already exists`);
   }
 }
-
-/**
- * An endpoint points at a plan that is no longer in the plan store: the
- * Enactor cannot build the rollback record, so it cannot apply anything.
- * This is the state that kept the October 2025 outage from self-repairing.
- */
-export class ActivePlanMissing extends Error {
-  override readonly name = 'ActivePlanMissing';
-  constructor(
-    readonly endpoint: string,
-    readonly generation: number,
-  ) {
-    super(`${endpoint} points at generation ${generation}, which is no longer in the plan store`);
-  }
-}

@@ -7,7 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
-import { DEFAULT_ZONE_NAME } from '../../infra/lab-app.ts';
+import { DEFAULT_ZONE_NAME } from '../../lambdas/config.ts';
 import { LAB_TAGS } from '../../infra/lab-stack.ts';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
 import { METRIC_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE } from '../../lambdas/metrics.ts';
