@@ -1,7 +1,6 @@
 // The layer map of docs/architecture.md, enforced: `npm run lint` fails on an
 // import that goes upward or sideways between layers, and on any import loop.
 // Each rule names what a layer may NOT import; test/ and bench/ may import anything.
-/* global module */
 
 /** A layer's folders, as path patterns. */
 const LAYER = {

@@ -2,9 +2,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'runs/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'runs/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // The few plain JavaScript files (the bin shim, the build, the dependency-cruiser config) run on Node.
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', module: 'writable' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -4,7 +4,7 @@
 // quiet machine and beside two CPU-bound processes. Warm in-process figures
 // follow as extras.
 // Options: --runs N (cold processes per case), --seeds N (latency sweep),
-// --proof-seconds S (cap on the 3×3×4 proof), --only cold|warm|latency|explorer|suite.
+// --proof-seconds S (cap on the 3×3×4 proof), --only startup|cold|warm|latency|explorer|suite.
 import '../local/node-compat.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -182,6 +182,36 @@ async function explorerSection(): Promise<void> {
   }
 }
 
+/** One command, as a user starts it, timed from spawn to exit. */
+function timeCommand(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** How fast the CLI starts: the compiled bin (bin/racelab.js), and through npx, which adds its own start. */
+async function startupSection(): Promise<void> {
+  console.log(`start-up: cold processes of the compiled CLI (bin/racelab.js), ${runs} of each`);
+  await timeCommand(process.execPath, ['bin/racelab.js', '--version']); // compiles first if a source changed
+  const cases: [string, string, string[], number | undefined][] = [
+    ['racelab --help', process.execPath, ['bin/racelab.js', '--help'], 300],
+    ['racelab scenarios', process.execPath, ['bin/racelab.js', 'scenarios'], 500],
+    ['npx racelab --help', 'npx', ['racelab', '--help'], undefined],
+  ];
+  for (const [label, command, args, targetMs] of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      times.push(await timeCommand(command, args));
+      progress(label, i + 1, runs);
+    }
+    const target = targetMs === undefined ? '(extra figure: npx adds its own start)' : `(target <= ${targetMs} ms)`;
+    console.log(`  ${label.padEnd(20)} median ${fmt(median(times))}   (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))})   ${target}`);
+  }
+}
+
 /** The README's test command, timed from spawn to exit. */
 async function suiteSection(): Promise<void> {
   console.log('the test suite: `npm test`, as the README runs it');
@@ -195,6 +225,7 @@ async function suiteSection(): Promise<void> {
 }
 
 console.log(`dns-race-lab bench · node ${process.version} · ${new Date().toISOString()}`);
+if (section('startup')) await startupSection();
 if (section('cold')) await coldSection();
 if (section('warm')) await warmSection();
 if (section('latency')) await latencySection();

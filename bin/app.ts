@@ -9,7 +9,7 @@
 // runs the same app through it (RACELAB_CFN_VALIDATE=1, see docs/deploy.md).
 import { App } from 'aws-cdk-lib';
 import { loadScenario, scenarioNames } from '../scenario/files.ts';
-import { ScenarioError } from '../scenario/schema.ts';
+import { ScenarioError } from '../scenario/scenario-error.ts';
 import { ContextError } from '../infra/context-error.ts';
 import { buildLabApp } from '../infra/lab-app.ts';
 

@@ -3,14 +3,14 @@
 import '../local/node-compat.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { SAFEGUARDS, SAFEGUARD_SUMMARY } from '../lambdas/core/safeguards/index.ts';
-import { SANDBOX_ACCOUNTS_VARIABLE } from '../cli/targets/sandbox-guard.ts';
+import { SANDBOX_ENV } from '../infra/sandbox-guard.ts';
 import { TARGETS } from '../cli/targets/target.ts';
 import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
-import { DEFAULT_SCENARIO } from '../scenario/files.ts';
-import { ScenarioError } from '../scenario/schema.ts';
+import { projectVersion } from '../scenario/project-root.ts';
+import { DEFAULT_SCENARIO, ScenarioError } from '../scenario/scenario-error.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, PROOF_BOUNDS } from '../explorer/config.ts';
-import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariants.ts';
+import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariant-names.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -30,7 +30,7 @@ Targets:
                AWS_ACCESS_KEY_ID is set
 
 On aws, racelab refuses an account whose alias contains "prod", and any account
-not listed in ${SANDBOX_ACCOUNTS_VARIABLE} (comma-separated) when that variable is set.`;
+not listed in ${SANDBOX_ENV.allowlist} (comma-separated) when that variable is set.`;
 
 const safeguardHelp = SAFEGUARDS.map((name) => `  ${name.padEnd(22)} ${SAFEGUARD_SUMMARY[name]}`).join('\n');
 
@@ -54,6 +54,7 @@ needs, and the same scenario, seed, safeguards and latency give the same events
 const program = new Command()
   .name('racelab')
   .description('Recreate the 20 October 2025 us-east-1 DynamoDB DNS race, break it and fix it.')
+  .version(projectVersion(), '-V, --version', 'print the version and exit')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RunEvent } from '../lambdas/core/events.ts';
-import { DEFAULT_SCENARIO, loadScenario } from '../scenario/files.ts';
+import { loadScenario } from '../scenario/files.ts';
+import { DEFAULT_SCENARIO } from '../scenario/scenario-error.ts';
 import type { EmbeddedLab } from '../local/embedded-lab.ts';
 import type { LatencySettings } from '../scenario/schema.ts';
 import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';

@@ -3,8 +3,8 @@
 import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
-import { ENACTOR_IDS } from '../lambdas/task-input.ts';
-import { loadBalancerPool } from '../scenario/schedule.ts';
+import { ENACTOR_IDS } from '../lambdas/core/events.ts';
+import { loadBalancerPool } from '../lambdas/core/planner.ts';
 
 export const EXPLORER_ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'] as const;
 export const EXPLORER_ZONE = DEFAULT_ZONE_NAME;

@@ -6,10 +6,10 @@ import { STEP_STATUSES } from '../lambdas/core/enactor-types.ts';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
+import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
 import { PLANNER, type Execution } from './execution.ts';
-import { INVARIANTS } from './invariants.ts';
+import { INVARIANTS } from './invariant-names.ts';
 import type { Counterexample } from './search.ts';
 import { replaySchedule } from './search.ts';
 

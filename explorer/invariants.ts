@@ -5,18 +5,9 @@ import { applyRepair, planRepair, repairNeeded } from '../lambdas/core/repair.ts
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
 import { endpointsOf, EXPLORER_ZONE, type ExplorerConfig } from './config.ts';
 import { enactorContext, stillClock } from './execution.ts';
+import type { InvariantName } from './invariant-names.ts';
 import type { World } from './world.ts';
 
-export const INVARIANTS = {
-  answers: 'every endpoint resolves to at least one address',
-  'never-older': 'an endpoint never moves to an older generation',
-  'active-kept': 'no step deletes the row or the tree of a plan that an endpoint points at',
-  converges: 'once the race is over, an Enactor brings every endpoint to the newest plan',
-  'no-crash': 'no actor fails with an unexpected error',
-} as const;
-
-export type InvariantName = keyof typeof INVARIANTS;
-export const INVARIANT_NAMES = Object.keys(INVARIANTS) as InvariantName[];
 
 export interface Violation {
   invariant: InvariantName;

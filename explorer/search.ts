@@ -4,7 +4,8 @@
 import { seededRandom } from '../lambdas/core/random.ts';
 import type { ExplorerConfig } from './config.ts';
 import { Execution, independent } from './execution.ts';
-import { checkConvergence, checkStep, crashes, INVARIANT_NAMES, pointers, type InvariantName, type Violation } from './invariants.ts';
+import { INVARIANT_NAMES, type InvariantName } from './invariant-names.ts';
+import { checkConvergence, checkStep, crashes, pointers, type Violation } from './invariants.ts';
 import { World } from './world.ts';
 
 export interface Counterexample extends Violation {

@@ -6,7 +6,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { EnactorId } from '../lambdas/task-input.ts';
+import type { EnactorId } from '../lambdas/core/events.ts';
 import { METRIC_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE } from '../lambdas/metrics.ts';
 
 export interface LabDashboardProps {

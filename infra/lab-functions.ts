@@ -4,7 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ENACTOR_IDS, type EnactorId } from '../lambdas/task-input.ts';
+import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
 import { ENACTOR_EVENT_ACTIONS, ENACTOR_PLAN_ACTIONS, ENACTOR_ZONE_ACTIONS, EVENT_WRITER_ACTIONS, NO_ACCESS, PLANNER_PLAN_ACTIONS } from './lab-access.ts';
 import { LabFunction } from './lab-function.ts';
 import type { LabTables } from './lab-tables.ts';

@@ -11,7 +11,8 @@
 // has a gate: a bounded poll of the run-events table (a direct DynamoDB Query
 // integration, no Lambda), so the order holds by cause on every target.
 import { describePattern, EXACT_PATTERN_FIELDS, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
-import { WARM_UP_INPUT, type EnactorId } from '../lambdas/task-input.ts';
+import type { EnactorId } from '../lambdas/core/events.ts';
+import { WARM_UP_INPUT } from '../lambdas/task-input.ts';
 import { lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
 import { ACTORS, type Actor, type EnactorStepSpec, type PlannerStep, type ProbeStep, type Scenario, type Step } from '../scenario/schema.ts';
 

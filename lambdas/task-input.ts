@@ -2,17 +2,11 @@
 // Task passes in. The ASL builder writes these shapes; the handlers parse them.
 import { z } from 'zod';
 import type { EventPattern } from './core/event-pattern.ts';
-import { EVENT_OUTCOMES } from './core/events.ts';
+import { ENACTOR_IDS, EVENT_ACTORS, EVENT_OUTCOMES, EVENT_STEPS } from './core/events.ts';
 import { FAULT_KINDS, type Fault } from './core/faults.ts';
 import { SAFEGUARDS } from './core/safeguards/index.ts';
 
-export const ENACTOR_IDS = ['az-a', 'az-b', 'az-c'] as const;
-export type EnactorId = (typeof ENACTOR_IDS)[number];
 
-/** Every actor that records events during a scenario's race. */
-export const EVENT_ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
-/** The steps they record. */
-export const EVENT_STEPS = ['plan', 'begin', 'apply', 'cleanup', 'probe'] as const;
 
 const outcome = z.enum(EVENT_OUTCOMES);
 

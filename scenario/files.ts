@@ -1,14 +1,12 @@
 // Finds and loads scenario files: by name from scenarios/, or by path. Every
 // problem is a ScenarioError with one readable message (the CLI exits 2 on it).
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseScenario, ScenarioError, type Scenario } from './schema.ts';
+import { basename, join, resolve } from 'node:path';
+import { PROJECT_ROOT } from './project-root.ts';
+import { parseScenario, type Scenario } from './schema.ts';
+import { ScenarioError } from './scenario-error.ts';
 
-/** The scenario a run plays when given none: the outage itself. */
-export const DEFAULT_SCENARIO = 'oct-2025';
-
-export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+export const SCENARIOS_DIR = join(PROJECT_ROOT, 'scenarios');
 
 export async function scenarioNames(): Promise<string[]> {
   const files = await readdir(SCENARIOS_DIR);

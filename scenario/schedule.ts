@@ -1,12 +1,10 @@
 // From a scenario to what one execution needs: the lab settings every Task
 // reads, and the schedule of absolute instants its Wait states wait for.
+import { loadBalancerPool } from '../lambdas/core/planner.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { ExecutionInput, LabSettings } from '../lambdas/task-input.ts';
 import { ACTORS, type Scenario, type Step } from './schema.ts';
 
-export function loadBalancerPool(count: number): LabSettings['pool'] {
-  return Array.from({ length: count }, (_, i) => ({ id: `lb-${i + 1}`, address: `10.10.0.${11 + i}` }));
-}
 
 export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettings {
   return {

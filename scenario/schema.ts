@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { EventPattern } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
-import { ENACTOR_IDS, eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
+import { ENACTOR_IDS } from '../lambdas/core/events.ts';
+import { ScenarioError } from './scenario-error.ts';
+import { eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
 
 /** The actors with a timeline of steps. */
 export const ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
@@ -185,9 +187,6 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 /** The embedded target's latency for one run: the scenario's (or the options'), and the seed of its random streams. */
 export type LatencySettings = Scenario['latency'] & { seed: number };
 
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-}
 
 /** Fields of earlier versions of the format, and what replaced them. */
 const RETIRED_FIELDS: { path: string[]; hint: string }[] = [

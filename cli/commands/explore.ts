@@ -5,7 +5,7 @@ import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards/index.
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../../explorer/counterexample.ts';
-import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../../explorer/invariants.ts';
+import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../../explorer/invariant-names.ts';
 import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult, type SearchStats } from '../../explorer/search.ts';
 import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';

@@ -1,6 +1,15 @@
 // Run events: every component appends one per step to the run-events table;
 // the timeline and the verdict are computed from them alone, on every target.
 
+/** The three Enactors, one per Availability Zone. */
+export const ENACTOR_IDS = ['az-a', 'az-b', 'az-c'] as const;
+export type EnactorId = (typeof ENACTOR_IDS)[number];
+
+/** Every actor that records events during a scenario's race. */
+export const EVENT_ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
+/** The steps they record. */
+export const EVENT_STEPS = ['plan', 'begin', 'apply', 'cleanup', 'probe'] as const;
+
 /** Every outcome an actor records. Gates, faults and stories name these, so a typo is caught when the scenario loads. */
 export const EVENT_OUTCOMES = [
   // racelab (the runner)

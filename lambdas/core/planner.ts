@@ -11,6 +11,11 @@ export interface PoolMember {
   address: string;
 }
 
+/** The lab's pool of load balancers: lb-1 at 10.10.0.11, lb-2 at 10.10.0.12, and so on. */
+export function loadBalancerPool(count: number): PoolMember[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `lb-${i + 1}`, address: `10.10.0.${11 + i}` }));
+}
+
 export interface PlannerSettings {
   endpoints: string[];
   pool: PoolMember[];

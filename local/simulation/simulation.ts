@@ -3,7 +3,7 @@
 // call takes its (virtual) latency, a DNS query none; then each waits its turn.
 import { RUNNER } from '../../lambdas/core/events.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
-import { EVENT_ACTORS } from '../../lambdas/task-input.ts';
+import { EVENT_ACTORS } from '../../lambdas/core/events.ts';
 import type { LatencySettings } from '../../scenario/schema.ts';
 import { LatencyModel } from './latency.ts';
 import { VirtualTime } from './virtual-time.ts';

@@ -4,7 +4,8 @@
 // `racelab up` users rely on; here it runs against the embedded endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { labSettings, loadBalancerPool } from '../../scenario/schedule.ts';
+import { loadBalancerPool } from '../../lambdas/core/planner.ts';
+import { labSettings } from '../../scenario/schedule.ts';
 import { loadScenario } from '../../scenario/files.ts';
 
 let lab: EmbeddedLab;

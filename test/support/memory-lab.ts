@@ -10,7 +10,7 @@ import type { Fault } from '../../lambdas/core/faults.ts';
 import { writePlans } from '../../lambdas/core/planner.ts';
 import type { Clock } from '../../lambdas/core/ports.ts';
 import { SafeguardSet, type Safeguard } from '../../lambdas/core/safeguards/index.ts';
-import { loadBalancerPool } from '../../scenario/schedule.ts';
+import { loadBalancerPool } from '../../lambdas/core/planner.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryEventLog } from '../../local/memory-event-log.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';

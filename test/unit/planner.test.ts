@@ -1,7 +1,7 @@
 // The Planner is deterministic for a seed and writes monotonic generations.
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../lambdas/core/planner.ts';
-import { loadBalancerPool } from '../../scenario/schedule.ts';
+import { loadBalancerPool } from '../../lambdas/core/planner.ts';
 import { ENDPOINTS, memoryLab } from '../support/memory-lab.ts';
 
 const settings = { endpoints: ENDPOINTS, pool: loadBalancerPool(4), seed: 42 };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executionInput, scheduleSeconds } from '../../scenario/schedule.ts';
 import { expectedOutcome, expectedStory } from '../../scenario/expectations.ts';
-import { parseScenario, ScenarioError } from '../../scenario/schema.ts';
+import { parseScenario } from '../../scenario/schema.ts';
+import { ScenarioError } from '../../scenario/scenario-error.ts';
 import { SCENARIOS_DIR, scenarioNames } from '../../scenario/files.ts';
 import { JSON_SCHEMA_FILE, scenarioJsonSchemaText } from '../../scenario/json-schema.ts';
 

@@ -1,0 +1,8 @@
+// A scenario that cannot be used, said in one message that names the field
+// and the fix. Its own module, so entry points can catch it without loading zod.
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+/** The scenario a run plays when given none: the outage itself. */
+export const DEFAULT_SCENARIO = 'oct-2025';

@@ -1,0 +1,30 @@
+// The CLI as npm's bin runs it: compiled JavaScript from dist/ (bin/build.js),
+// rebuilt when a source changed. It must say the same as the TypeScript it
+// comes from.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { currentBuild } from '../../bin/build.js';
+import { racelab } from '../support/racelab-cli.ts';
+
+const exec = promisify(execFile);
+const bin = (...args: string[]) => exec(process.execPath, ['bin/racelab.js', ...args], { timeout: 60_000 });
+
+describe('the compiled CLI (bin/racelab.js)', () => {
+  it('prints the version from package.json', async () => {
+    const { stdout } = await bin('--version');
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('runs from a complete build in dist/, and says what the TypeScript says', async () => {
+    const compiled = await bin('scenarios', '--json');
+    const dir = currentBuild();
+    expect(dir).toBeDefined();
+    expect(existsSync(join(dir!, 'bin', 'racelab.js'))).toBe(true);
+    expect(existsSync(join(dir!, 'lambdas', 'core', 'enactor.js'))).toBe(true);
+    const fromSource = await racelab(['scenarios', '--json']);
+    expect(JSON.parse(compiled.stdout)).toEqual(JSON.parse(fromSource.stdout));
+  });
+});
