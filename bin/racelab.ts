@@ -61,7 +61,7 @@ const program = new Command()
 const run = program
   .command('run')
   .description('run a scenario on a target (the embedded lab by default) and print its timeline and verdict')
-  .argument('[scenario]', 'scenario name (see `racelab scenarios`) or path to a scenario .json file', DEFAULT_SCENARIO)
+  .argument('[scenario]', `scenario name (see \`racelab scenarios\`) or path to a scenario .json file (default: ${DEFAULT_SCENARIO})`)
   .addOption(new Option('-s, --safeguard <name>', 'switch a safeguard on (repeat, or comma-separate, for several)').default([]).argParser(collect))
   .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
   .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
@@ -258,7 +258,8 @@ boundOptions(
     .description('explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found'),
 )
   .option('--matrix', `baseline, each safeguard alone and each pair, as a table (default bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints)`)
-  .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json)')
+  .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json); the folder must exist')
+  .option('--force', 'let --out overwrite a file that is not an earlier counterexample')
   .addHelpText(
     'after',
     `
@@ -318,6 +319,18 @@ program
   .option('--json', 'print as JSON')
   .action(async (options) => {
     process.exitCode = await (await import('../cli/commands/scenarios.ts')).scenariosCommand(options);
+  });
+
+// `help NAME` for a command that does not exist is a mistake to name, not a reason to print all the help.
+program.helpCommand(false);
+program
+  .command('help [command]')
+  .description('display help for a command')
+  .action((name?: string) => {
+    if (name === undefined) return program.outputHelp();
+    const command = program.commands.find((candidate) => candidate.name() === name);
+    if (!command) throw new UsageError(`"${name}" is not a command; the commands are: ${program.commands.map((candidate) => candidate.name()).join(', ')}`);
+    command.outputHelp();
   });
 
 try {

@@ -41,7 +41,7 @@ export const MS_PER_SECOND_RETIRED =
 
 export async function parseRunRequest(scenarioName: string | undefined, options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string } & SimulationOptions): Promise<RunRequest> {
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
-  if (options.from && scenarioName && scenarioName !== DEFAULT_SCENARIO) {
+  if (options.from && scenarioName) {
     throw new UsageError(`give the scenario either as an argument ("${scenarioName}") or with --from ("${options.from}"), not both`);
   }
   const scenario = await loadScenario(options.from ?? scenarioName ?? DEFAULT_SCENARIO);
@@ -71,7 +71,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   if (process.stderr.isTTY && !options.json) process.stderr.write(`running ${request.scenario.name} on the embedded target (run ${runId})…\n`);
   const onInterrupt = async () => {
     const events = await lab.deps().events.list(runId).catch(() => []);
-    process.stdout.write(`${renderTimeline(report(events), styler(process.stdout))}\n(interrupted: the run did not finish)\n`);
+    process.stdout.write(interruptedOutput(events.length ? report(events) : undefined, { runId, json: options.json }));
     await lab.close();
     process.exit(EXIT.interrupted);
   };
@@ -85,6 +85,16 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/**
+ * What Ctrl-C prints: the events so far (as JSON with --json), never a verdict
+ * for a run that recorded nothing.
+ */
+export function interruptedOutput(partial: RunReport | undefined, options: { runId: string; json?: boolean }): string {
+  if (options.json) return `${JSON.stringify({ interrupted: true, runId: options.runId, ...(partial ? { report: partial } : { events: [] }) }, null, 2)}\n`;
+  if (!partial) return '(interrupted before the run recorded any event: no timeline, and no verdict)\n';
+  return `${renderTimeline(partial, styler(process.stdout))}\n(interrupted: the run did not finish, so the verdict above is of the part that ran)\n`;
 }
 
 /** Prints the report; with `paceMs`, the rows appear as a replay at that many real ms per scenario second. */

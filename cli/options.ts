@@ -4,7 +4,8 @@ import { UsageError } from './usage-error.ts';
 
 export function parseSafeguards(names: readonly string[]): Safeguard[] {
   const chosen = new Set<Safeguard>();
-  for (const name of names.flatMap((value) => value.split(','))) {
+  // "a,,b" and a trailing comma are slips of the keyboard, not a safeguard named "".
+  for (const name of names.flatMap((value) => value.split(',')).filter((value) => value.trim() !== '')) {
     const trimmed = name.trim();
     if (!isSafeguard(trimmed)) throw new UsageError(`--safeguard "${trimmed}" is not a safeguard; choose from: ${SAFEGUARDS.join(', ')}`);
     chosen.add(trimmed);

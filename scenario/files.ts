@@ -1,6 +1,6 @@
 // Finds and loads scenario files: by name from scenarios/, or by path. Every
 // problem is a ScenarioError with one readable message (the CLI exits 2 on it).
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
 import { parseScenario, type Scenario } from './schema.ts';
@@ -13,16 +13,33 @@ export async function scenarioNames(): Promise<string[]> {
   return files.filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json')).map((file) => basename(file, '.json')).sort();
 }
 
+const SCENARIO_BYTES_MAX = 1_000_000;
+
+/** Why a scenario path cannot be read, in words, with a hint when the user meant a scenario's name. */
+async function whyUnreadable(error: unknown, nameOrPath: string): Promise<string> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'it is a directory; give a .json file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code !== 'ENOENT') return (error as Error).message;
+  const name = basename(nameOrPath, '.json');
+  const isName = !nameOrPath.includes('/') && (await scenarioNames()).includes(name);
+  return isName ? `no such file here; to run the scenario of that name, give the name alone: racelab run ${name}` : 'no such file';
+}
+
 /** A scenario name (scenarios/NAME.json) or a path to a JSON file. */
 export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
   const path = isPath ? resolve(nameOrPath) : join(SCENARIOS_DIR, `${nameOrPath}.json`);
   let text: string;
   try {
+    // A scenario is a few kilobytes; refuse a huge file before reading it all into memory.
+    const { size } = await stat(path);
+    if (size > SCENARIO_BYTES_MAX) throw new ScenarioError(`${path} is ${(size / 1e6).toFixed(1)} MB; a scenario file is a few kilobytes (at most ${SCENARIO_BYTES_MAX / 1e6} MB)`);
     text = await readFile(path, 'utf8');
-  } catch {
-    const known = (await scenarioNames()).join(', ');
-    throw new ScenarioError(isPath ? `cannot read scenario file ${path}` : `no scenario named "${nameOrPath}"; known scenarios: ${known} (or give a path to a .json file)`);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    if (!isPath) throw new ScenarioError(`no scenario named "${nameOrPath}"; known scenarios: ${(await scenarioNames()).join(', ')} (or give a path to a .json file)`);
+    throw new ScenarioError(`cannot read scenario file ${path}: ${await whyUnreadable(error, nameOrPath)}`);
   }
   let data: unknown;
   try {

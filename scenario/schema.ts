@@ -44,7 +44,12 @@ const outcome = z.enum(OUTCOMES);
 /** One line of a story: what it says happened, and the event that shows it. */
 const storyLine = z.strictObject({ says: z.string().min(1).describe('What happens, in words, as the verdict prints it.'), event: eventPatternSchema });
 export type StoryLine = z.infer<typeof storyLine>;
-const story = z.array(storyLine).default([]);
+/**
+ * Bounds on every list: a scenario is a script for a few dozen steps, and a
+ * file of thousands would run for minutes (the state machine has a state per step).
+ */
+const LIST_MAX = { steps: 200, faults: 20, story: 50, emptyPlans: 50, schedule: 10_000 } as const;
+const story = z.array(storyLine).max(LIST_MAX.story).default([]);
 const expectation = z.strictObject({ outcome, story });
 
 const seconds = (max: number) => z.number().min(0).max(max);
@@ -71,9 +76,10 @@ export const scenarioSchema = z
         .default(2)
         .describe("How long an endpoint's lock holds after an Enactor's change batch: another Enactor that finds it unexpired backs off (DAT453's lease)."),
     }),
-    faults: z.array(faultSchema).default([]).describe('Injected faults: throttling or lock contention on one Enactor and endpoint.'),
+    faults: z.array(faultSchema).max(LIST_MAX.faults).default([]).describe('Injected faults: throttling or lock contention on one Enactor and endpoint.'),
     emptyPlans: z
       .array(z.number().int().min(1))
+      .max(LIST_MAX.emptyPlans)
       .default([])
       .describe('A Planner fault: these generations come out with every load balancer at weight 0 (all capacity removed).'),
     probe: z.strictObject({
@@ -95,11 +101,11 @@ export const scenarioSchema = z
       .default({ pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 })
       .describe('How gated steps wait: polls of the run-events table, pollSeconds apart at first, doubling up to pollSecondsMax; the run fails once a gate has waited timeoutSeconds.'),
     timeline: z.strictObject({
-      planner: z.array(plannerStep).default([]),
-      'az-a': z.array(enactorStep).default([]),
-      'az-b': z.array(enactorStep).default([]),
-      'az-c': z.array(enactorStep).default([]),
-      probe: z.array(probeStep).default([]),
+      planner: z.array(plannerStep).max(LIST_MAX.steps).default([]),
+      'az-a': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+      'az-b': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+      'az-c': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+      probe: z.array(probeStep).max(LIST_MAX.steps).default([]),
     }).describe("Each actor's steps, in time order."),
     expect: z.strictObject({
       /** The outcome with no safeguard on. */
@@ -124,15 +130,20 @@ export const scenarioSchema = z
         detail: z.string(),
         safeguards: z.array(z.enum(SAFEGUARDS)),
         bounds: z.record(z.string(), z.number()),
-        schedule: z.array(z.number().int().min(0)),
+        schedule: z.array(z.number().int().min(0)).max(LIST_MAX.schedule),
       })
       .optional(),
   })
   .superRefine((scenario, ctx) => {
     const endpoints = new Set(scenario.endpoints);
+    scenario.endpoints.forEach((endpoint, i) => {
+      if (scenario.endpoints.indexOf(endpoint) < i) ctx.addIssue({ code: 'custom', path: ['endpoints', i], message: `"${endpoint}" is listed twice; list each endpoint once` });
+    });
+    // With the list itself wrong, every step naming an endpoint would be reported too: one line is enough.
+    const endpointsValid = endpoints.size === scenario.endpoints.length && endpoints.size > 0 && scenario.endpoints.every((name) => endpointName.safeParse(name).success);
     const known = scenario.endpoints.join(', ');
     const checkEndpoint = (endpoint: string | undefined, path: (string | number)[]) => {
-      if (endpoint !== undefined && !endpoints.has(endpoint)) {
+      if (endpointsValid && endpoint !== undefined && !endpoints.has(endpoint)) {
         ctx.addIssue({ code: 'custom', path, message: `"${endpoint}" is not one of the scenario's endpoints (${known})` });
       }
     };
@@ -202,6 +213,8 @@ function retiredFieldIssues(data: unknown): string[] {
   }).map(({ path, hint }) => `  ${path.join('.')}: ${hint}`);
 }
 
+const ISSUES_SHOWN = 15;
+
 /** Validates parsed JSON; the error names each bad field and what is allowed. */
 export function parseScenario(data: unknown, source: string): Scenario {
   const retired = retiredFieldIssues(data);
@@ -209,5 +222,8 @@ export function parseScenario(data: unknown, source: string): Scenario {
   const parsed = scenarioSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+  // A long list helps nobody: the first problems, and how many more there are.
+  const shown = lines.slice(0, ISSUES_SHOWN);
+  if (lines.length > ISSUES_SHOWN) shown.push(`  … and ${lines.length - ISSUES_SHOWN} more problem${lines.length - ISSUES_SHOWN === 1 ? '' : 's'}`);
+  throw new ScenarioError(`${source} is not a valid scenario:\n${shown.join('\n')}`);
 }

@@ -1,6 +1,7 @@
 // racelab explore / check: the explorer on the real Planner and Enactor code.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
@@ -26,6 +27,7 @@ export interface ExploreOptions {
   statesMax?: string;
   matrix?: boolean;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -111,6 +113,38 @@ async function search(config: ExplorerConfig, options: ExploreOptions, limits: S
   }
 }
 
+/**
+ * Where the counterexample may go: a folder that exists, and no file there
+ * already unless it is an earlier explorer output (or --force says so).
+ */
+async function writableOutput(path: string, force: boolean): Promise<string> {
+  const folder = dirname(path);
+  const folderStat = await stat(folder).catch(() => undefined);
+  if (!folderStat?.isDirectory()) throw new UsageError(`--out ${path}: the folder ${folder} does not exist; create it or give another path`);
+  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+  if (existing instanceof Error) {
+    const why = existing.code === 'EISDIR' ? 'is a folder' : existing.message;
+    throw new UsageError(`--out ${path}: ${why}; give a file path`);
+  }
+  if (existing !== undefined && !force && !isExplorerOutput(existing)) {
+    throw new UsageError(`--out ${path}: the file exists and is not a counterexample racelab explore wrote; give another path, or add --force to overwrite it`);
+  }
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${path}: cannot write in ${folder}; give another path`);
+  }
+  return path;
+}
+
+function isExplorerOutput(text: string): boolean {
+  try {
+    return typeof (JSON.parse(text) as { counterexample?: unknown }).counterexample === 'object';
+  } catch {
+    return false;
+  }
+}
+
 /** The worst violation found, made as short as the shrinker can. */
 async function worstCounterexample(result: Found): Promise<Counterexample | undefined> {
   const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
@@ -125,6 +159,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     return matrixCommand(options);
   }
   const config = parseExplorerConfig(options, safeguards);
+  // Checked before the search, so a long search never ends in a file that cannot be written.
+  const out = await writableOutput(resolve(options.out ?? 'counterexample.json'), options.force === true);
   const paint = styler(process.stdout);
   const interrupt = interruptible();
   let result: Found;
@@ -134,7 +170,6 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     interrupt.dispose();
   }
   const counterexample = await worstCounterexample(result);
-  const out = resolve(options.out ?? 'counterexample.json');
   let replay: { outcome: string; expected: string } | undefined;
   if (counterexample) {
     const { report, execution } = await counterexampleReport(config, counterexample);

@@ -25,8 +25,10 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Validate everything before any port is opened.
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
-  const simulationGiven = simulationOptionsGiven(options);
-  if (!request && simulationGiven.length) throw new UsageError(`${simulationGiven.join(', ')}: only with --scenario (they shape the run it starts with)`);
+  const scenarioOnly = [...(options.safeguard.length ? ['--safeguard'] : []), ...(options.seed !== undefined ? ['--seed'] : []), ...simulationOptionsGiven(options)];
+  if (!request && scenarioOnly.length) {
+    throw new UsageError(`${scenarioOnly.join(', ')}: only with --scenario (they shape the run it starts with; without one, up serves an empty lab)`);
+  }
   const paceMs = parsePace(options);
   const ports = {
     dynamodb: parseInteger('--dynamodb-port', options.dynamodbPort, PORT_RANGE),

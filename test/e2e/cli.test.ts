@@ -57,6 +57,21 @@ describe('racelab CLI', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('names the mistake in `help nope`, in `up --safeguard` without --scenario and in an --out that cannot be written, before any work (exit 2)', async () => {
+    const help = await racelab('help', 'nope');
+    expect(help).toMatchObject({ code: 2, stdout: '' });
+    expect(help.stderr).toContain('"nope" is not a command; the commands are: run, up,');
+    const up = await racelab('up', '--safeguard', 'write-time-check');
+    expect(up).toMatchObject({ code: 2 });
+    expect(up.stderr).toContain('--safeguard: only with --scenario');
+    const missing = await racelab('explore', '--out', '/nonexistent/dir/x.json');
+    expect(missing.stderr).toContain('the folder /nonexistent/dir does not exist');
+    expect(missing.code).toBe(2);
+    const scenario = await racelab('explore', '--out', 'scenarios/oct-2025.json');
+    expect(scenario.stderr).toContain('the file exists and is not a counterexample racelab explore wrote; give another path, or add --force to overwrite it');
+    expect(scenario.code).toBe(2);
+  });
+
   it('rejects a bad seed and an unknown scenario with exit code 2', async () => {
     expect(await racelab('run', '--seed', 'abc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed must be a whole number') });
     expect(await racelab('run', 'no-such')).toMatchObject({ code: 2, stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: empty-plan, oct-2025') });
