@@ -2,19 +2,49 @@
 // every change batch, prints them, applies them (unless --dry-run), and checks
 // that a second repair would change nothing. On the local target it attaches
 // to the lab `racelab up` serves, through the environment `up` prints.
+import { Command } from 'commander';
 import { systemClock } from '../../lambdas/adapters/clocks.ts';
-import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
-import { Route53DnsZone } from '../../lambdas/adapters/route53-dns-zone.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
 import type { RecordChange } from '../../lambdas/core/dns-records.ts';
 import { ChangeRejected } from '../../lambdas/core/errors.ts';
 import { applyRepair, planRepair, repairNeeded, type EndpointRepair, type RepairContext, type RepairPlan } from '../../lambdas/core/repair.ts';
+import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
 import { plain, styler } from '../style.ts';
-import { resolveRemoteTarget } from '../targets/remote-clients.ts';
-import { describeRemoteLab, openReadyRemoteLab } from '../targets/remote-lab.ts';
-import { explainingErrors } from '../targets/target-errors.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
+
+export function command(): Command {
+  return withTargetOptions(
+    new Command('repair').description('the manual intervention as a command: bring every endpoint back onto a plan that answers, from any state (idempotent)'),
+  )
+    .option('--dry-run', 'print the change batches, change nothing')
+    .option('--json', 'print the repair as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Picks the newest plan row with a live load balancer; with no row left, rebuilds the
+plan from the newest tree still in DNS and writes its row back. For each endpoint it
+prints, then sends, one change batch: the endpoint's lock (taken like any writer
+takes it, and left released), the plan's tree, the endpoint's alias to it, and a
+rollback record that points at a tree that exists. An endpoint already on a newer
+tree that answers is left there. Then it checks that a second repair would change
+nothing. A batch the zone rejects (an Enactor moved meanwhile) is planned again.
+
+--target local attaches to the lab \`racelab up\` serves: paste the export lines
+it prints (AWS_ENDPOINT_URL_*, PLANS_TABLE, HOSTED_ZONE_ID, ZONE_NAME) first.
+${targetHelp}
+
+Exit codes: 0 repaired (or nothing to change), 1 nothing to repair onto or the
+zone kept changing, 2 bad input or no lab to attach to.
+
+Examples:
+  racelab up --scenario oct-2025                     # terminal 1: the outage, served
+  racelab repair --dry-run                           # terminal 2 (after the exports): what it would do
+  racelab repair && dig @127.0.0.1 -p PORT dynamodb.us-east-1.lab.internal
+  racelab repair --target aws --dry-run`,
+    )
+    .action(async (options: RepairOptions) => exitWith(await repairCommand(options)));
+}
 
 export interface RepairOptions extends TargetOptions {
   dryRun?: boolean;
@@ -29,6 +59,9 @@ const LOCAL_VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_ROUTE_53
 
 export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const name = parseTargetName(options.target);
+  // The adapters bring the AWS SDK: loaded when the command runs, not when racelab starts.
+  const { DynamoDbPlanStore } = await import('../../lambdas/adapters/dynamodb-plan-store.ts');
+  const { Route53DnsZone } = await import('../../lambdas/adapters/route53-dns-zone.ts');
   if (name === 'local') {
     rejectRemoteOptionsForLocal(options);
     const missing = LOCAL_VARIABLES.filter((variable) => !env[variable]);
@@ -51,6 +84,9 @@ export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessE
       throw error;
     }
   }
+  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
+  const { describeRemoteLab, openReadyRemoteLab } = await import('../targets/remote-lab.ts');
+  const { explainingErrors } = await import('../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   const lab = await openReadyRemoteLab(target);
   try {

@@ -1,8 +1,59 @@
 // racelab run: one scenario on a target (the embedded lab by default, or a
 // deployed stack on aws/localstack), then its timeline, story and verdict.
-import { newRunId, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected, type SimulationOptions } from '../local-run.ts';
+import { Command } from 'commander';
+import { DEFAULT_SCENARIO } from '../../scenario/scenario-error.ts';
+import { exitWith, localTimeHelp, safeguardHelp, safeguardOption, simulationOptions, targetHelp, withTargetOptions } from '../command-options.ts';
+import type { SimulationOptions } from '../local-run.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { isRemoteTarget, parseTargetName, rejectRemoteOptionsForLocal } from '../targets/target.ts';
+
+export function command(): Command {
+  const run = withTargetOptions(
+    new Command('run')
+      .description('run a scenario on a target (the embedded lab by default) and print its timeline and verdict')
+      .argument('[scenario]', `scenario name (see \`racelab scenarios\`) or path to a scenario .json file (default: ${DEFAULT_SCENARIO})`)
+      .addOption(safeguardOption())
+      .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
+      .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
+      .option(
+        '--json',
+        'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack the execution) instead of a timeline',
+      ),
+  );
+  return simulationOptions(run)
+    .addHelpText(
+      'after',
+      `
+Safeguards:
+${safeguardHelp}
+${targetHelp}
+${localTimeHelp}
+
+On aws and localstack the run starts the scenario's Step Functions execution
+(in real time: a scenario second is a second), follows it (progress on stderr;
+Ctrl-C stops the execution), then reads the run-events table and prints the
+same timeline and verdict as the embedded lab. Run \`racelab reset\` between runs.
+
+The verdict also checks the story: the key events the scenario says the race
+goes through with these safeguards (see \`racelab scenarios\`), in order.
+
+Exit codes: 0 the outcome matches the scenario's expectation for these safeguards
+            and its story played out, 1 it does not (or the execution failed),
+            2 bad input or a target that is not ready (no credentials, stack not
+            deployed, LocalStack down), 130 interrupted.
+
+Examples:
+  racelab run                                  # the outage, as it happened
+  racelab run oct-2025 --safeguard write-time-check
+  racelab run --safeguard self-heal --json | jq '.story'
+  racelab run --latency 0-3 --cold-start 5 --latency-seed 7   # same story, slower network
+  racelab run --pace 250                       # watch it unfold, 4 scenario seconds a second
+  racelab run oct-2025 --target aws            # after: npx cdk deploy -c sandboxAccounts=<account>
+  AWS_PROFILE=sandbox racelab run --target aws --region eu-west-1 --safeguard protect-active
+  racelab run oct-2025 --target localstack     # after: npx cdklocal deploy`,
+    )
+    .action(async (scenario: string | undefined, options: RunCommandOptions) => exitWith(await runCommand(scenario, options)));
+}
 
 export interface RunCommandOptions extends SimulationOptions {
   safeguard: string[];
@@ -22,6 +73,8 @@ export interface RunCommandOptions extends SimulationOptions {
 }
 
 export async function runCommand(scenarioName: string | undefined, options: RunCommandOptions): Promise<number> {
+  // The scenario model, the embedded lab and the SDK clients load when the command runs, not when racelab starts.
+  const { newRunId, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
   const request = await parseRunRequest(scenarioName, options);
   const target = parseTargetName(options.target);
   if (isRemoteTarget(target)) {

@@ -1,9 +1,16 @@
 // racelab scenarios: what can be run, what each is expected to show, and the
 // story each tells with no safeguard and with each safeguard alone.
+import { Command } from 'commander';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
-import { healthyWith } from '../../scenario/expectations.ts';
-import { loadScenario, scenarioNames } from '../../scenario/files.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { exitWith } from '../command-options.ts';
+
+export function command(): Command {
+  return new Command('scenarios')
+    .description('list the scenarios and what each is expected to show')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) => exitWith(await scenariosCommand(options)));
+}
 
 function stories(scenario: Scenario) {
   const bySafeguard = Object.entries(scenario.expect.safeguards).map(([name, entry]) => ({ safeguards: [name as Safeguard], outcome: entry!.outcome, story: entry!.story }));
@@ -11,6 +18,9 @@ function stories(scenario: Scenario) {
 }
 
 export async function scenariosCommand(options: { json?: boolean }): Promise<number> {
+  // The scenario model (zod) loads when the command runs, not when racelab starts.
+  const { healthyWith } = await import('../../scenario/expectations.ts');
+  const { loadScenario, scenarioNames } = await import('../../scenario/files.ts');
   const scenarios = await Promise.all((await scenarioNames()).map((name) => loadScenario(name)));
   const rows = scenarios.map((s) => ({ name: s.name, title: s.title, expect: s.expect.outcome, healthyWith: healthyWith(s), endpoints: s.endpoints, stories: stories(s) }));
   if (options.json) {

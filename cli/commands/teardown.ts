@@ -1,11 +1,31 @@
 // racelab teardown: deletes the deployed lab (the CloudFormation stack and
 // everything in it), after an explicit --yes.
-import { resolveRemoteTarget } from '../targets/remote-clients.ts';
-import { describeRemoteLab, openRemoteLab } from '../targets/remote-lab.ts';
-import { teardownStack } from '../targets/teardown-stack.ts';
-import { explainingErrors } from '../targets/target-errors.ts';
+import { Command } from 'commander';
+import { exitWith, targetHelp, targetOption, withTargetOptions } from '../command-options.ts';
 import { describeTarget, parseTargetName, rejectRemoteOptionsForLocal, remoteTarget, type TargetOptions } from '../targets/target.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
+
+export function command(): Command {
+  return withTargetOptions(
+    new Command('teardown').description('delete the deployed lab (its CloudFormation stack and everything in it) and wait until it is gone'),
+    targetOption().default(undefined).makeOptionMandatory(),
+  )
+    .option('-y, --yes', 'confirm the deletion (without it, teardown refuses and exits 2)')
+    .addHelpText(
+      'after',
+      `
+Running executions are stopped and the hosted zone is emptied first (CloudFormation
+cannot delete a zone that still holds records); then DeleteStack, with progress.
+Equivalent: npx cdk destroy (aws) or npx cdklocal destroy (localstack), after \`racelab reset\`.
+The CDK bootstrap stack (CDKToolkit) stays; remove it by hand if you no longer need it.
+${targetHelp}
+
+Examples:
+  racelab teardown --target aws --yes
+  racelab teardown --target localstack --yes`,
+    )
+    .action(async (options: TeardownCommandOptions) => exitWith(await teardownCommand(options)));
+}
 
 export interface TeardownCommandOptions extends TargetOptions {
   yes?: boolean;
@@ -28,6 +48,10 @@ export async function teardownCommand(options: TeardownCommandOptions): Promise<
         `run it again with --yes to confirm, or use ${planned.commands.destroy}`,
     );
   }
+  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
+  const { describeRemoteLab, openRemoteLab } = await import('../targets/remote-lab.ts');
+  const { teardownStack } = await import('../targets/teardown-stack.ts');
+  const { explainingErrors } = await import('../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   const lab = await openRemoteLab(target);
   try {

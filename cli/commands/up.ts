@@ -1,8 +1,31 @@
 // racelab up: the embedded endpoints on loopback until Ctrl-C, so the AWS CLI,
 // dig and any SDK can look at (or drive) the lab by hand.
+import { Command } from 'commander';
+import { exitWith, safeguardOption, simulationOptions } from '../command-options.ts';
+import type { SimulationOptions } from '../local-run.ts';
 import { parseInteger } from '../options.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
-import { MS_PER_SECOND_RETIRED, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected, type SimulationOptions } from '../local-run.ts';
+
+export function command(): Command {
+  const up = new Command('up')
+    .description('serve the embedded DynamoDB, Route 53 and DNS endpoints on loopback until Ctrl-C')
+    .option('--dynamodb-port <port>', 'port for the DynamoDB API (default: a free one)')
+    .option('--route53-port <port>', 'port for the Route 53 API (default: a free one)')
+    .option('--dns-port <port>', 'port for the DNS server, UDP and TCP (default: a free one)')
+    .option('--scenario <name>', 'first run this scenario (name or .json path), then keep serving its end state for dig and the AWS CLI')
+    .addOption(safeguardOption('with --scenario: switch a safeguard on (repeatable)'))
+    .option('--seed <n>', "with --scenario: seed for the Planner's weights")
+    .option('--json', 'print the endpoints and environment as one JSON line (and the run report first, with --scenario)');
+  return simulationOptions(up, 'with --scenario')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  racelab up                         # empty lab: drive it yourself with the AWS CLI
+  racelab up --scenario oct-2025     # run the race, then: dig @127.0.0.1 -p PORT dynamodb.us-east-1.lab.internal`,
+    )
+    .action(async (options: UpOptions) => exitWith(await upCommand(options)));
+}
 
 export interface UpOptions extends SimulationOptions {
   /** Run this scenario first, then keep serving its end state. */
@@ -22,6 +45,8 @@ export interface UpOptions extends SimulationOptions {
 const PORT_RANGE = { min: 0, max: 65535 };
 
 export async function upCommand(options: UpOptions): Promise<number> {
+  // The scenario model and the embedded lab load when the command runs, not when racelab starts.
+  const { MS_PER_SECOND_RETIRED, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
   // Validate everything before any port is opened.
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;

@@ -1,0 +1,321 @@
+// The service behind racelab explore and racelab check (cli/commands/): the
+// explorer on the real Planner and Enactor code, its output and the matrix.
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
+import { computeVerdict } from '../lambdas/core/verdict.ts';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
+import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../explorer/counterexample.ts';
+import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
+import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult, type SearchStats } from '../explorer/search.ts';
+import { startEmbeddedLab } from '../local/embedded-lab.ts';
+import { runScenarioEmbedded } from '../local/run-embedded.ts';
+import { parseInteger, parseSafeguards } from './options.ts';
+import { renderTimeline } from './render-timeline.ts';
+import { styler } from './style.ts';
+import { EXIT, UsageError } from './usage-error.ts';
+
+export interface ExploreOptions {
+  safeguard: string[];
+  enactors?: string;
+  endpoints?: string;
+  generations?: string;
+  retries?: string;
+  keep?: string;
+  random?: string;
+  seed?: string;
+  statesMax?: string;
+  matrix?: boolean;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** The harm each invariant stands for, worst first: which counterexample to show. */
+const SEVERITY: InvariantName[] = ['no-crash', 'answers', 'converges', 'active-kept', 'never-older'];
+
+export function parseExplorerConfig(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig {
+  const bound = (option: string, value: string | undefined, key: keyof typeof BOUND_LIMITS) => parseInteger(option, value, BOUND_LIMITS[key]) ?? DEFAULT_BOUNDS[key];
+  return {
+    enactors: bound('--enactors', options.enactors, 'enactors'),
+    endpoints: bound('--endpoints', options.endpoints, 'endpoints'),
+    generations: bound('--generations', options.generations, 'generations'),
+    retries: bound('--retries', options.retries, 'retries'),
+    keepGenerations: bound('--keep', options.keep, 'keepGenerations'),
+    safeguards,
+  };
+}
+
+function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: () => void } {
+  let stop = false;
+  const onInterrupt = () => {
+    stop = true;
+    process.stderr.write('\ninterrupted: finishing with what was explored so far\n');
+  };
+  process.once('SIGINT', onInterrupt);
+  return { limits: { shouldStop: () => stop }, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+function progress(label: string): SearchLimits['onProgress'] {
+  if (!process.stderr.isTTY) return undefined;
+  return (stats) => process.stderr.write(`\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`);
+}
+
+/** What one exploration found, whichever way it searched. */
+interface Found {
+  config: ExplorerConfig;
+  violations: SearchResult['violations'];
+  /** Every invariant reported as holding was proved for every interleaving within the bounds. */
+  complete: boolean;
+  /** States and time, summed over the searches made. */
+  states: number;
+  elapsedMs: number;
+  lines: string[];
+}
+
+function statsLine(label: string, stats: SearchStats): string {
+  const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
+  const first = stats.firstViolationMs === undefined ? '' : `; first counterexample after ${(stats.firstViolationMs / 1000).toFixed(2)} s`;
+  return `${label}: ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s)${first}`;
+}
+
+async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<Found> {
+  const walks = parseInteger('--random', options.random, { min: 1, max: 10_000_000 });
+  const seed = parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
+  const statesMax = parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 });
+  try {
+    if (walks !== undefined) {
+      const result = await randomWalks(config, walks, seed, limits);
+      return {
+        config,
+        violations: result.violations,
+        complete: false,
+        states: result.stats.states,
+        elapsedMs: result.stats.elapsedMs,
+        lines: [statsLine(`random walks (${walks} from seed ${seed}; they prove nothing when they find nothing)`, result.stats)],
+      };
+    }
+    const result = await explore(config, seed, { ...limits, statesMax });
+    const lines = [statsLine(`random pre-pass (seed ${seed})`, result.prepass)];
+    if (result.exhaustive) {
+      const coverage = result.exhaustive.complete ? 'every interleaving within the bounds' : 'INCOMPLETE: stopped early, so "holds" is not proved';
+      lines.push(`${statsLine('exhaustive (depth-first, state hashing, sleep sets)', result.exhaustive)}; ${coverage}`);
+    } else {
+      // explore() skips it when the pre-pass broke every invariant, or (check) one that is required.
+      const why = Object.keys(result.violations).length === INVARIANT_NAMES.length ? 'the pre-pass violated every invariant' : 'the pre-pass already violated a required invariant';
+      lines.push(`exhaustive: not needed, ${why}`);
+    }
+    const states = result.prepass.states + (result.exhaustive?.states ?? 0);
+    const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
+    return { config, violations: result.violations, complete: result.complete, states, elapsedMs, lines };
+  } finally {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  }
+}
+
+/**
+ * Where the counterexample may go: a folder that exists, and no file there
+ * already unless it is an earlier explorer output (or --force says so).
+ */
+async function writableOutput(path: string, force: boolean): Promise<string> {
+  const folder = dirname(path);
+  const folderStat = await stat(folder).catch(() => undefined);
+  if (!folderStat?.isDirectory()) throw new UsageError(`--out ${path}: the folder ${folder} does not exist; create it or give another path`);
+  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+  if (existing instanceof Error) {
+    const why = existing.code === 'EISDIR' ? 'is a folder' : existing.message;
+    throw new UsageError(`--out ${path}: ${why}; give a file path`);
+  }
+  if (existing !== undefined && !force && !isExplorerOutput(existing)) {
+    throw new UsageError(`--out ${path}: the file exists and is not a counterexample racelab explore wrote; give another path, or add --force to overwrite it`);
+  }
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${path}: cannot write in ${folder}; give another path`);
+  }
+  return path;
+}
+
+function isExplorerOutput(text: string): boolean {
+  try {
+    return typeof (JSON.parse(text) as { counterexample?: unknown }).counterexample === 'object';
+  } catch {
+    return false;
+  }
+}
+
+/** The worst violation found, made as short as the shrinker can. */
+async function worstCounterexample(result: Found): Promise<Counterexample | undefined> {
+  const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
+  return worst && shrink(result.config, worst);
+}
+
+export async function exploreCommand(options: ExploreOptions): Promise<number> {
+  const safeguards = parseSafeguards(options.safeguard);
+  if (options.matrix) {
+    // The matrix chooses the safeguards itself and writes no counterexample.
+    if (safeguards.length || options.out) throw new UsageError('--matrix runs the baseline, each safeguard and each pair itself: drop --safeguard and --out');
+    return matrixCommand(options);
+  }
+  const config = parseExplorerConfig(options, safeguards);
+  // Checked before the search, so a long search never ends in a file that cannot be written.
+  const out = await writableOutput(resolve(options.out ?? 'counterexample.json'), options.force === true);
+  const paint = styler(process.stdout);
+  const interrupt = interruptible();
+  let result: Found;
+  try {
+    result = await search(config, options, { ...interrupt.limits, onProgress: progress('exploring') });
+  } finally {
+    interrupt.dispose();
+  }
+  const counterexample = await worstCounterexample(result);
+  let replay: { outcome: string; expected: string } | undefined;
+  if (counterexample) {
+    const { report, execution } = await counterexampleReport(config, counterexample);
+    const scenario = counterexampleScenario(config, counterexample, execution, report.outcome);
+    await writeFile(out, `${JSON.stringify(scenario, null, 2)}\n`);
+    replay = await replayOnEmbedded(scenario, config.safeguards);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: { ...counterexample, trace: execution.trace, file: out, replay } }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${header(config, result)}\n\n`);
+      process.stdout.write(`${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`);
+      process.stdout.write(`${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n\n`);
+      process.stdout.write(`wrote ${out}\n  replay: racelab run --from ${out}\n`);
+      process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${replay.outcome === replay.expected ? 'reproduces the counterexample' : `does NOT reproduce: the counterexample ends in ${replay.expected}; the interleaving needs a gap inside one step, which a scenario cannot script`})\n`);
+    }
+  } else if (options.json) {
+    process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${header(config, result)}\n`);
+  }
+  // Exit 0 only when every invariant was proved: scripts can use explore as a check.
+  return counterexample || !result.complete ? EXIT.unexpected : EXIT.ok;
+}
+
+function invariantTable(result: Found) {
+  return INVARIANT_NAMES.map((name) => ({
+    invariant: name,
+    meaning: INVARIANTS[name],
+    // "holds" only when the exhaustive search covered the bounds; otherwise "not found".
+    verdict: result.violations[name] ? 'violated' : result.complete ? 'holds' : 'not found',
+    counterexampleSteps: result.violations[name]?.schedule.length ?? null,
+  }));
+}
+
+function header(config: ExplorerConfig, result: Found): string {
+  const paint = styler(process.stdout);
+  const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), ...result.lines, 'invariants:'];
+  for (const row of invariantTable(result)) {
+    const mark = row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
+    const tail = row.verdict === 'violated' ? ` (first found: ${row.counterexampleSteps} steps, before shrinking)` : '';
+    lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
+  }
+  return lines.join('\n');
+}
+
+async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenario>, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
+  const lab = await startEmbeddedLab();
+  try {
+    const { events } = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });
+    return { outcome: computeVerdict(events).outcome, expected: scenario.expect.outcome };
+  } finally {
+    await lab.close();
+  }
+}
+
+function withProofBounds(options: ExploreOptions): ExploreOptions {
+  return { ...options, enactors: options.enactors ?? String(PROOF_BOUNDS.enactors), endpoints: options.endpoints ?? String(PROOF_BOUNDS.endpoints) };
+}
+
+/** Baseline, each safeguard alone, and each pair. */
+export function matrixRows(): Safeguard[][] {
+  const rows: Safeguard[][] = [[], ...SAFEGUARDS.map((name) => [name])];
+  SAFEGUARDS.forEach((a, i) => SAFEGUARDS.slice(i + 1).forEach((b) => rows.push([a, b])));
+  return rows;
+}
+
+
+async function matrixCommand(options: ExploreOptions): Promise<number> {
+  const paint = styler(process.stdout);
+  const base = parseExplorerConfig(withProofBounds(options), []);
+  const interrupt = interruptible();
+  const rows: { safeguards: Safeguard[]; result: Found }[] = [];
+  try {
+    for (const safeguards of matrixRows()) {
+      const result = await search({ ...base, safeguards }, options, { ...interrupt.limits, onProgress: progress(safeguards.join('+') || 'baseline') });
+      rows.push({ safeguards, result });
+      if (interrupt.limits.shouldStop?.()) break;
+    }
+  } finally {
+    interrupt.dispose();
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ bounds: { ...base, safeguards: undefined }, rows: rows.map((r) => ({ safeguards: r.safeguards, complete: r.result.complete, states: r.result.states, elapsedMs: Math.round(r.result.elapsedMs), search: r.result.lines, invariants: invariantTable(r.result) })) }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  process.stdout.write(`${paint('bold', `racelab explore --matrix · ${describeConfig(base).replace(/; safeguards: none$/, '')}`)}\n`);
+  process.stdout.write(`each cell: ✓ the invariant holds for every interleaving within the bounds, or ✗ with the shortest counterexample found (steps)\n`);
+  process.stdout.write(`(a seeded random pre-pass looks for counterexamples first; the exhaustive search proves the rest)\n\n`);
+  const widths = [40, ...INVARIANT_NAMES.map((name) => Math.max(name.length, 7))];
+  process.stdout.write(`${'safeguards'.padEnd(widths[0]!)} ${INVARIANT_NAMES.map((name, i) => name.padEnd(widths[i + 1]!)).join(' ')} ${'states'.padStart(9)} ${'time'.padStart(7)}\n`);
+  for (const { safeguards, result } of rows) {
+    const cells = INVARIANT_NAMES.map((name, i) => {
+      const found = result.violations[name];
+      const text = found ? `✗ ${found.schedule.length}` : '✓';
+      return paint(found ? 'red' : 'green', text.padEnd(widths[i + 1]!));
+    });
+    const complete = result.complete ? '' : ' (incomplete: ✓ not proved)';
+    process.stdout.write(`${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.states.toLocaleString('en').padStart(9)} ${`${(result.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`);
+  }
+  return EXIT.ok;
+}
+
+/**
+ * racelab check: the bounded exploration against the Enactor as it stands in
+ * this working tree (a trainee's patch). Pass means no interleaving within the
+ * bounds empties an endpoint (plus any --invariant asked for).
+ */
+export async function checkCommand(options: ExploreOptions & { invariant: string[] }): Promise<number> {
+  const safeguards = parseSafeguards(options.safeguard);
+  const required = parseInvariants(options.invariant);
+  const config = parseExplorerConfig(withProofBounds(options), safeguards);
+  const interrupt = interruptible();
+  let result: Found;
+  try {
+    result = await search(config, options, { ...interrupt.limits, stopOn: required, onProgress: progress('checking') });
+  } finally {
+    interrupt.dispose();
+  }
+  const failed = required.map((name) => result.violations[name]).find(Boolean);
+  const paint = styler(process.stdout);
+  const verdict = failed ? paint('red', 'FAIL') : result.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
+  if (options.json) {
+    const counterexample = failed ? await shrink(config, failed) : undefined;
+    const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
+    process.stdout.write(`${JSON.stringify({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${result.lines.join('\n')}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`);
+    if (failed) {
+      const counterexample = await shrink(config, failed);
+      const { report, execution } = await counterexampleReport(config, counterexample);
+      process.stdout.write(`\ncounterexample (${counterexample.schedule.length} steps): ${counterexample.detail}\n${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n`);
+    }
+  }
+  if (failed) return EXIT.unexpected;
+  return result.complete ? EXIT.ok : EXIT.unexpected;
+}
+
+/** Every invariant unless --invariant narrows the set: a fix that keeps DNS answering but leaves the automation stuck must not pass. */
+function parseInvariants(names: readonly string[]): InvariantName[] {
+  const given = names.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  if (given.length === 0) return [...INVARIANT_NAMES];
+  const chosen = new Set<InvariantName>();
+  for (const name of given) {
+    if (!(INVARIANT_NAMES as string[]).includes(name)) throw new UsageError(`--invariant "${name}" is not an invariant; choose from: ${INVARIANT_NAMES.join(', ')}`);
+    chosen.add(name as InvariantName);
+  }
+  return INVARIANT_NAMES.filter((name) => chosen.has(name));
+}
