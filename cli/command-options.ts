@@ -46,7 +46,10 @@ export const safeguardOption = (description = 'switch a safeguard on (repeat, or
 /** The embedded target's simulation options, on `run` and `up --scenario`. */
 export const simulationOptions = (command: Command, prefix = 'local only'): Command =>
   command
-    .option('--latency <seconds>', `${prefix}: virtual seconds each call to the lab's endpoints takes, one number or MIN-MAX (default: the scenario's, 0.02-0.2 for oct-2025)`)
+    .option(
+      '--latency <seconds>',
+      `${prefix}: virtual seconds each call to the lab's endpoints takes, one number or MIN-MAX (default: the scenario's, 0.02-0.2 for oct-2025)`,
+    )
     .option('--cold-start <seconds>', `${prefix}: the most a function's first invocation adds, in virtual seconds (default: the scenario's)`)
     .option('--latency-seed <n>', `${prefix}: seed for the latencies and cold starts (default: the --seed value)`)
     .option('--pace <ms>', `${prefix}: replay the timeline at this many real milliseconds per scenario second (1000: real time), for watching`)
@@ -61,7 +64,10 @@ needs, and the same scenario, seed, safeguards and latency give the same events
 /** The explorer's bounds and search options, on `explore` and `check`. */
 export const boundOptions = (command: Command, defaults: { enactors: number; endpoints: number } = DEFAULT_BOUNDS): Command =>
   command
-    .option('--enactors <n>', `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${defaults.enactors})`)
+    .option(
+      '--enactors <n>',
+      `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${defaults.enactors})`,
+    )
     .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${defaults.endpoints})`)
     .option('--generations <n>', `plans in all; g1 is applied before the race, the Planner writes the rest during it (default ${DEFAULT_BOUNDS.generations})`)
     .option('--retries <n>', `attempts per endpoint (default ${DEFAULT_BOUNDS.retries})`)

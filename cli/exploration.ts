@@ -36,7 +36,8 @@ export interface ExploreOptions {
 const SEVERITY: InvariantName[] = ['no-crash', 'answers', 'converges', 'active-kept', 'never-older'];
 
 export function parseExplorerConfig(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig {
-  const bound = (option: string, value: string | undefined, key: keyof typeof BOUND_LIMITS) => parseInteger(option, value, BOUND_LIMITS[key]) ?? DEFAULT_BOUNDS[key];
+  const bound = (option: string, value: string | undefined, key: keyof typeof BOUND_LIMITS) =>
+    parseInteger(option, value, BOUND_LIMITS[key]) ?? DEFAULT_BOUNDS[key];
   return {
     enactors: bound('--enactors', options.enactors, 'enactors'),
     endpoints: bound('--endpoints', options.endpoints, 'endpoints'),
@@ -59,7 +60,10 @@ function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: (
 
 function progress(label: string): SearchLimits['onProgress'] {
   if (!process.stderr.isTTY) return undefined;
-  return (stats) => process.stderr.write(`\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`);
+  return (stats) =>
+    process.stderr.write(
+      `\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`,
+    );
 }
 
 /** What one exploration found, whichever way it searched. */
@@ -77,7 +81,10 @@ interface Found {
 function statsLine(label: string, stats: SearchStats): string {
   const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
   const first = stats.firstViolationMs === undefined ? '' : `; first counterexample after ${(stats.firstViolationMs / 1000).toFixed(2)} s`;
-  return `${label}: ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s)${first}`;
+  return (
+    `${label}: ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ` +
+    `${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s)${first}`
+  );
 }
 
 async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<Found> {
@@ -103,7 +110,10 @@ async function search(config: ExplorerConfig, options: ExploreOptions, limits: S
       lines.push(`${statsLine('exhaustive (depth-first, state hashing, sleep sets)', result.exhaustive)}; ${coverage}`);
     } else {
       // explore() skips it when the pre-pass broke every invariant, or (check) one that is required.
-      const why = Object.keys(result.violations).length === INVARIANT_NAMES.length ? 'the pre-pass violated every invariant' : 'the pre-pass already violated a required invariant';
+      const why =
+        Object.keys(result.violations).length === INVARIANT_NAMES.length
+          ? 'the pre-pass violated every invariant'
+          : 'the pre-pass already violated a required invariant';
       lines.push(`exhaustive: not needed, ${why}`);
     }
     const states = result.prepass.states + (result.exhaustive?.states ?? 0);
@@ -146,6 +156,11 @@ function isExplorerOutput(text: string): boolean {
   }
 }
 
+const printJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+const notReproduced = (expected: string): string =>
+  `does NOT reproduce: the counterexample ends in ${expected}; the interleaving needs a gap inside one step, which a scenario cannot script`;
+
 /** The worst violation found, made as short as the shrinker can. */
 async function worstCounterexample(result: Found): Promise<Counterexample | undefined> {
   const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
@@ -175,19 +190,23 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   if (counterexample) {
     const { report, execution } = await counterexampleReport(config, counterexample);
     const scenario = counterexampleScenario(config, counterexample, execution, report.outcome);
-    await writeFile(out, `${JSON.stringify(scenario, null, 2)}\n`);
+    await writeFile(out, printJson(scenario));
     replay = await replayOnEmbedded(scenario, config.safeguards);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: { ...counterexample, trace: execution.trace, file: out, replay } }, null, 2)}\n`);
+      const found = { ...counterexample, trace: execution.trace, file: out, replay };
+      process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: found }));
     } else {
       process.stdout.write(`${header(config, result)}\n\n`);
-      process.stdout.write(`${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`);
+      process.stdout.write(
+        `${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`,
+      );
       process.stdout.write(`${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n\n`);
       process.stdout.write(`wrote ${out}\n  replay: racelab run --from ${out}\n`);
-      process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${replay.outcome === replay.expected ? 'reproduces the counterexample' : `does NOT reproduce: the counterexample ends in ${replay.expected}; the interleaving needs a gap inside one step, which a scenario cannot script`})\n`);
+      const verdict = replay.outcome === replay.expected ? 'reproduces the counterexample' : notReproduced(replay.expected);
+      process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${verdict})\n`);
     }
   } else if (options.json) {
-    process.stdout.write(`${JSON.stringify({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }, null, 2)}\n`);
+    process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }));
   } else {
     process.stdout.write(`${header(config, result)}\n`);
   }
@@ -209,7 +228,8 @@ function header(config: ExplorerConfig, result: Found): string {
   const paint = styler(process.stdout);
   const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), ...result.lines, 'invariants:'];
   for (const row of invariantTable(result)) {
-    const mark = row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
+    const mark =
+      row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
     const tail = row.verdict === 'violated' ? ` (first found: ${row.counterexampleSteps} steps, before shrinking)` : '';
     lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
   }
@@ -237,7 +257,6 @@ export function matrixRows(): Safeguard[][] {
   return rows;
 }
 
-
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);
   const base = parseExplorerConfig(withProofBounds(options), []);
@@ -253,14 +272,25 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
     interrupt.dispose();
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ bounds: { ...base, safeguards: undefined }, rows: rows.map((r) => ({ safeguards: r.safeguards, complete: r.result.complete, states: r.result.states, elapsedMs: Math.round(r.result.elapsedMs), search: r.result.lines, invariants: invariantTable(r.result) })) }, null, 2)}\n`);
+    const rowsJson = rows.map((r) => ({
+      safeguards: r.safeguards,
+      complete: r.result.complete,
+      states: r.result.states,
+      elapsedMs: Math.round(r.result.elapsedMs),
+      search: r.result.lines,
+      invariants: invariantTable(r.result),
+    }));
+    process.stdout.write(printJson({ bounds: { ...base, safeguards: undefined }, rows: rowsJson }));
     return EXIT.ok;
   }
   process.stdout.write(`${paint('bold', `racelab explore --matrix · ${describeConfig(base).replace(/; safeguards: none$/, '')}`)}\n`);
   process.stdout.write(`each cell: ✓ the invariant holds for every interleaving within the bounds, or ✗ with the shortest counterexample found (steps)\n`);
   process.stdout.write(`(a seeded random pre-pass looks for counterexamples first; the exhaustive search proves the rest)\n\n`);
   const widths = [40, ...INVARIANT_NAMES.map((name) => Math.max(name.length, 7))];
-  process.stdout.write(`${'safeguards'.padEnd(widths[0]!)} ${INVARIANT_NAMES.map((name, i) => name.padEnd(widths[i + 1]!)).join(' ')} ${'states'.padStart(9)} ${'time'.padStart(7)}\n`);
+  process.stdout.write(
+    `${'safeguards'.padEnd(widths[0]!)} ${INVARIANT_NAMES.map((name, i) => name.padEnd(widths[i + 1]!)).join(' ')} ${'states'.padStart(9)} ` +
+      `${'time'.padStart(7)}\n`,
+  );
   for (const { safeguards, result } of rows) {
     const cells = INVARIANT_NAMES.map((name, i) => {
       const found = result.violations[name];
@@ -268,7 +298,10 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
       return paint(found ? 'red' : 'green', text.padEnd(widths[i + 1]!));
     });
     const complete = result.complete ? '' : ' (incomplete: ✓ not proved)';
-    process.stdout.write(`${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.states.toLocaleString('en').padStart(9)} ${`${(result.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`);
+    process.stdout.write(
+      `${(safeguards.join(' + ') || 'baseline').padEnd(widths[0]!)} ${cells.join(' ')} ${result.states.toLocaleString('en').padStart(9)} ` +
+        `${`${(result.elapsedMs / 1000).toFixed(1)}s`.padStart(7)}${complete}\n`,
+    );
   }
   return EXIT.ok;
 }
@@ -295,13 +328,21 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   if (options.json) {
     const counterexample = failed ? await shrink(config, failed) : undefined;
     const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
-    process.stdout.write(`${JSON.stringify({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }, null, 2)}\n`);
+    process.stdout.write(
+      printJson({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }),
+    );
   } else {
-    process.stdout.write(`${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${result.lines.join('\n')}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`);
+    process.stdout.write(
+      `${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${result.lines.join('\n')}\nrequired: ` +
+        `${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`,
+    );
     if (failed) {
       const counterexample = await shrink(config, failed);
       const { report, execution } = await counterexampleReport(config, counterexample);
-      process.stdout.write(`\ncounterexample (${counterexample.schedule.length} steps): ${counterexample.detail}\n${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n`);
+      process.stdout.write(
+        `\ncounterexample (${counterexample.schedule.length} steps): ` +
+          `${counterexample.detail}\n${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n`,
+      );
     }
   }
   if (failed) return EXIT.unexpected;
@@ -310,11 +351,15 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
 
 /** Every invariant unless --invariant narrows the set: a fix that keeps DNS answering but leaves the automation stuck must not pass. */
 function parseInvariants(names: readonly string[]): InvariantName[] {
-  const given = names.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  const given = names
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
   if (given.length === 0) return [...INVARIANT_NAMES];
   const chosen = new Set<InvariantName>();
   for (const name of given) {
-    if (!(INVARIANT_NAMES as string[]).includes(name)) throw new UsageError(`--invariant "${name}" is not an invariant; choose from: ${INVARIANT_NAMES.join(', ')}`);
+    if (!(INVARIANT_NAMES as string[]).includes(name))
+      throw new UsageError(`--invariant "${name}" is not an invariant; choose from: ${INVARIANT_NAMES.join(', ')}`);
     chosen.add(name as InvariantName);
   }
   return INVARIANT_NAMES.filter((name) => chosen.has(name));

@@ -37,9 +37,13 @@ export function newRunId(): string {
 }
 
 export const MS_PER_SECOND_RETIRED =
-  '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline unfold, use --pace <ms> (e.g. --pace 1000 for real time).';
+  '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline ' +
+  'unfold, use --pace <ms> (e.g. --pace 1000 for real time).';
 
-export async function parseRunRequest(scenarioName: string | undefined, options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string } & SimulationOptions): Promise<RunRequest> {
+export async function parseRunRequest(
+  scenarioName: string | undefined,
+  options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string } & SimulationOptions,
+): Promise<RunRequest> {
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   if (options.from && scenarioName) {
     throw new UsageError(`give the scenario either as an argument ("${scenarioName}") or with --from ("${options.from}"), not both`);
@@ -70,7 +74,10 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   const report = (events: RunEvent[]) => reportOf(request, { target: 'local', runId }, events);
   if (process.stderr.isTTY && !options.json) process.stderr.write(`running ${request.scenario.name} on the embedded target (run ${runId})…\n`);
   const onInterrupt = async () => {
-    const events = await lab.deps().events.list(runId).catch(() => []);
+    const events = await lab
+      .deps()
+      .events.list(runId)
+      .catch(() => []);
     process.stdout.write(interruptedOutput(events.length ? report(events) : undefined, { runId, json: options.json }));
     await lab.close();
     process.exit(EXIT.interrupted);
@@ -120,7 +127,8 @@ export async function printReport(report: RunReport, json: boolean | undefined, 
 
 export function parsePace(options: { pace?: string; json?: boolean }): number | undefined {
   const pace = parseInteger('--pace', options.pace, PACE_RANGE);
-  if (pace !== undefined && options.json) throw new UsageError('--pace replays the timeline for people to watch; it has no effect with --json, so leave one of them out');
+  if (pace !== undefined && options.json)
+    throw new UsageError('--pace replays the timeline for people to watch; it has no effect with --json, so leave one of them out');
   return pace;
 }
 

@@ -35,7 +35,9 @@ export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plai
   const generation = event.generation === undefined ? '' : `g${event.generation}`;
   const detail = event.addresses ? `addresses: ${addressSummary(event.addresses)}` : (event.detail ?? '');
   const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', event.outcome.padEnd(10));
-  return `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ${detail}`.trimEnd();
+  return (
+    `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ` + `${detail}`.trimEnd()
+  );
 }
 
 /**
@@ -82,22 +84,28 @@ export function renderTimeline(report: RunReport, paint: Paint = plain): string 
 export function renderVerdict(report: RunReport, paint: Paint = plain): string[] {
   const lines: string[] = [];
   const outcome = report.outcome === 'outage' ? paint('red', 'OUTAGE') : paint('green', 'HEALTHY');
-  const expectation = report.outcome === report.expected ? paint('green', `as expected (${report.expected})`) : paint('red', `NOT as expected: expected ${report.expected}`);
+  const expectation =
+    report.outcome === report.expected ? paint('green', `as expected (${report.expected})`) : paint('red', `NOT as expected: expected ${report.expected}`);
   const story = report.story === null ? '' : report.story.played ? '; the story played out' : paint('red', '; the story did NOT play out');
   lines.push(`${paint('bold', 'verdict:')} ${outcome}, ${expectation}${story}`);
   if (report.story) {
     lines.push('  story:');
     for (const line of report.story.events) {
       const when = line.atSeconds === undefined ? '    —  ' : `+${line.atSeconds.toFixed(1)}s`.padStart(7);
-      lines.push(line.seen ? `    ${paint('green', '✓')} ${when}  ${line.says}` : `    ${paint('red', '✗')} ${when}  ${line.says} ${paint('red', '(not seen)')}`);
+      lines.push(
+        line.seen ? `    ${paint('green', '✓')} ${when}  ${line.says}` : `    ${paint('red', '✗')} ${when}  ${line.says} ${paint('red', '(not seen)')}`,
+      );
     }
   }
   for (const endpoint of report.endpoints) {
-    const state = endpoint.addresses.length ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}` : paint('red', 'answers nothing');
+    const state = endpoint.addresses.length
+      ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}`
+      : paint('red', 'answers nothing');
     const history =
       endpoint.firstEmptyAtSeconds === null
         ? 'never went empty'
-        : `went empty at +${endpoint.firstEmptyAtSeconds.toFixed(1)}s, ${endpoint.repaired ? paint('green', 'repaired by the automation') : paint('red', 'not repaired')}`;
+        : `went empty at +${endpoint.firstEmptyAtSeconds.toFixed(1)}s, ` +
+          `${endpoint.repaired ? paint('green', 'repaired by the automation') : paint('red', 'not repaired')}`;
     lines.push(`  ${endpoint.endpoint.padEnd(26)} ${state}; ${history}`);
   }
   if (report.automation.stuck) {

@@ -54,7 +54,10 @@ export function explorerPolicy(config: ExplorerConfig): EnactorPolicy {
 
 export function describeConfig(config: ExplorerConfig): string {
   const safeguards = config.safeguards.length ? config.safeguards.join(', ') : 'none';
-  return `${config.enactors} enactors × ${config.endpoints} endpoints × ${config.generations} generations, ${config.retries} attempt(s) per endpoint, keep ${config.keepGenerations}; safeguards: ${safeguards}`;
+  return (
+    `${config.enactors} enactors × ${config.endpoints} endpoints × ${config.generations} generations, ${config.retries} attempt(s) per ` +
+    `endpoint, keep ${config.keepGenerations}; safeguards: ${safeguards}`
+  );
 }
 
 /** Bounds whose proofs finish in seconds on 2 cores: the defaults of --matrix and check. */

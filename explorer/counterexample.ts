@@ -43,7 +43,14 @@ export async function counterexampleReport(config: ExplorerConfig, counterexampl
   const final = events.filter((event) => event.addresses).at(-1);
   const outage = Object.values(final?.addresses ?? {}).some((list) => list.length === 0);
   const report = buildRunReport(
-    { scenario: `explored: ${counterexample.invariant}`, target: 'explorer', runId: 'explore', seed: EXPLORER_SEED, safeguards: config.safeguards, expected: outage ? 'outage' : 'healthy' },
+    {
+      scenario: `explored: ${counterexample.invariant}`,
+      target: 'explorer',
+      runId: 'explore',
+      seed: EXPLORER_SEED,
+      safeguards: config.safeguards,
+      expected: outage ? 'outage' : 'healthy',
+    },
     events,
   );
   return { report, execution };
@@ -70,7 +77,11 @@ function projectSteps(config: ExplorerConfig, execution: Execution): ProjectedSt
   for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
     const ops = execution.trace.map((step, index) => ({ step, index })).filter(({ step }) => step.actor === enactor);
     const ends = execution.events.filter((event) => event.actor === enactor && STEP_ENDS.has(event.outcome)).map((event) => event.at / 1000);
-    const specs: ProjectedStep['spec'][] = [{ at: 0, do: 'begin' }, ...endpointsOf(config).map((endpoint) => ({ at: 0, do: 'apply' as const, endpoint })), { at: 0, do: 'cleanup' }];
+    const specs: ProjectedStep['spec'][] = [
+      { at: 0, do: 'begin' },
+      ...endpointsOf(config).map((endpoint) => ({ at: 0, do: 'apply' as const, endpoint })),
+      { at: 0, do: 'cleanup' },
+    ];
     let from = 0;
     specs.forEach((spec, k) => {
       const end = ends[k] ?? Infinity;
@@ -93,7 +104,12 @@ const RACE_STARTS_AT = 3;
  * one step cannot be scripted; `racelab explore` replays the file to say
  * whether the projection still shows the violation.
  */
-export function counterexampleScenario(config: ExplorerConfig, counterexample: Counterexample, execution: Execution, expectOutcome: 'outage' | 'healthy'): Scenario {
+export function counterexampleScenario(
+  config: ExplorerConfig,
+  counterexample: Counterexample,
+  execution: Execution,
+  expectOutcome: 'outage' | 'healthy',
+): Scenario {
   const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], 'az-a': [], 'az-b': [], 'az-c': [{ at: 1, do: 'run' }], probe: [] };
   let at = RACE_STARTS_AT;
   for (const step of projectSteps(config, execution)) {
@@ -111,7 +127,10 @@ export function counterexampleScenario(config: ExplorerConfig, counterexample: C
   return {
     name,
     title: `Explorer counterexample: ${INVARIANTS[counterexample.invariant]}`,
-    description: `Found by racelab explore (${config.enactors} enactors, ${config.endpoints} endpoints, ${config.generations} generations, ${config.retries} attempt(s), keep ${config.keepGenerations}; safeguards: ${config.safeguards.join(', ') || 'none'}): ${counterexample.detail}. Steps are played in the interleaving's order, ${SECONDS_PER_STEP} s apart.`,
+    description:
+      `Found by racelab explore (${config.enactors} enactors, ${config.endpoints} endpoints, ${config.generations} generations, ` +
+      `${config.retries} attempt(s), keep ${config.keepGenerations}; safeguards: ${config.safeguards.join(', ') || 'none'}): ` +
+      `${counterexample.detail}. Steps are played in the interleaving's order, ${SECONDS_PER_STEP} s apart.`,
     endpoints: endpointsOf(config),
     loadBalancers: 2,
     seed: EXPLORER_SEED,
@@ -129,9 +148,14 @@ export function counterexampleScenario(config: ExplorerConfig, counterexample: C
       invariant: counterexample.invariant,
       detail: counterexample.detail,
       safeguards: config.safeguards,
-      bounds: { enactors: config.enactors, endpoints: config.endpoints, generations: config.generations, retries: config.retries, keepGenerations: config.keepGenerations },
+      bounds: {
+        enactors: config.enactors,
+        endpoints: config.endpoints,
+        generations: config.generations,
+        retries: config.retries,
+        keepGenerations: config.keepGenerations,
+      },
       schedule: counterexample.schedule,
     },
   };
 }
-

@@ -55,7 +55,8 @@ function overlap(x: string, y: string): boolean {
 
 /** Two calls commute unless one writes what the other reads or writes. */
 export function independent(a: Footprint, b: Footprint): boolean {
-  const clash = (writes: readonly string[], other: Footprint) => writes.some((key) => [...other.reads, ...other.writes].some((otherKey) => overlap(key, otherKey)));
+  const clash = (writes: readonly string[], other: Footprint) =>
+    writes.some((key) => [...other.reads, ...other.writes].some((otherKey) => overlap(key, otherKey)));
   return !clash(a.writes, b) && !clash(b.writes, a);
 }
 
@@ -309,7 +310,17 @@ export function enactorContext(
   clock: Clock,
   record: (fields: EventFields) => Promise<void>,
 ): EnactorContext {
-  return { enactor, zone: EXPLORER_ZONE, store, dns, clock, record, safeguards: new SafeguardSet(config.safeguards), policy: explorerPolicy(config), faults: [] };
+  return {
+    enactor,
+    zone: EXPLORER_ZONE,
+    store,
+    dns,
+    clock,
+    record,
+    safeguards: new SafeguardSet(config.safeguards),
+    policy: explorerPolicy(config),
+    faults: [],
+  };
 }
 
 /** g1 written and applied to every endpoint by an Enactor running alone. */

@@ -8,7 +8,6 @@ import { enactorContext, stillClock } from './execution.ts';
 import type { InvariantName } from './invariant-names.ts';
 import type { World } from './world.ts';
 
-
 export interface Violation {
   invariant: InvariantName;
   detail: string;
@@ -16,7 +15,9 @@ export interface Violation {
 
 /** Actors that threw something the domain does not handle: a defect in the code under test, never a result. */
 export function crashes(actors: readonly { id: string; status: string; error?: string }[]): Violation[] {
-  return actors.filter((actor) => actor.status === 'failed').map((actor) => ({ invariant: 'no-crash', detail: `${actor.id} failed: ${actor.error ?? 'unknown error'}` }));
+  return actors
+    .filter((actor) => actor.status === 'failed')
+    .map((actor) => ({ invariant: 'no-crash', detail: `${actor.id} failed: ${actor.error ?? 'unknown error'}` }));
 }
 
 /** What each endpoint points at, and whether that plan's row and tree exist, to judge the next step. */
@@ -48,7 +49,10 @@ export function checkStep(world: World, config: ExplorerConfig, before: Pointers
   for (const endpoint of endpointsOf(config)) {
     const now = pointer(world, endpoint);
     if (state && world.addresses(endpoint).length === 0) {
-      violations.push({ invariant: 'answers', detail: `${endpoint} answers nothing${now.generation === undefined ? '' : ` (alias → g${now.generation}'s tree, whose records are gone)`}` });
+      violations.push({
+        invariant: 'answers',
+        detail: `${endpoint} answers nothing${now.generation === undefined ? '' : ` (alias → g${now.generation}'s tree, whose records are gone)`}`,
+      });
     }
     const was = before?.get(endpoint);
     if (!transition || was?.generation === undefined || now.generation === undefined) continue;

@@ -230,7 +230,11 @@ export async function explore(config: ExplorerConfig, seed: number, limits: Sear
 }
 
 /** Replays a schedule, checking every step; returns the violations it reaches. */
-export async function replaySchedule(config: ExplorerConfig, schedule: readonly number[], initial?: World): Promise<{ execution: Execution; violations: Counterexample[] }> {
+export async function replaySchedule(
+  config: ExplorerConfig,
+  schedule: readonly number[],
+  initial?: World,
+): Promise<{ execution: Execution; violations: Counterexample[] }> {
   const execution = await Execution.start(config, initial);
   const violations: Counterexample[] = [];
   for (let i = 0; i < schedule.length; i++) {
@@ -238,9 +242,11 @@ export async function replaySchedule(config: ExplorerConfig, schedule: readonly 
     const choice = schedule[i]!;
     if (!execution.enabled().includes(choice)) break;
     await execution.step(choice);
-    for (const found of [...checkStep(execution.world, config, before), ...crashes(execution.actors)]) violations.push({ ...found, schedule: schedule.slice(0, i + 1) });
+    for (const found of [...checkStep(execution.world, config, before), ...crashes(execution.actors)])
+      violations.push({ ...found, schedule: schedule.slice(0, i + 1) });
   }
-  if (execution.enabled().length === 0) for (const found of await checkConvergence(execution.world, config)) violations.push({ ...found, schedule: [...schedule] });
+  if (execution.enabled().length === 0)
+    for (const found of await checkConvergence(execution.world, config)) violations.push({ ...found, schedule: [...schedule] });
   return { execution, violations };
 }
 

@@ -31,7 +31,9 @@ export function buildLabApp(app: App, scenarios: readonly Scenario[], env: Reado
   const target = resolveSandboxTarget({ context, env });
   const stack = new DnsRaceLabStack(app, DEFAULT_STACK_NAME, {
     env: { account: target.account, region: target.region },
-    description: `dns-race-lab: the October 2025 DynamoDB DNS race, recreated in a disposable ${target.target === 'localstack' ? 'LocalStack' : 'sandbox account'}; tear down as docs/deploy.md says`,
+    description:
+      `dns-race-lab: the October 2025 DynamoDB DNS race, recreated in a disposable ` +
+      `${target.target === 'localstack' ? 'LocalStack' : 'sandbox account'}; tear down as docs/deploy.md says`,
     scenarios,
     zoneName: readZoneName(context(ZONE_NAME_CONTEXT)),
     availabilityZones: readAvailabilityZones(context(AVAILABILITY_ZONES_CONTEXT), target.region),
@@ -46,9 +48,11 @@ export function buildLabApp(app: App, scenarios: readonly Scenario[], env: Reado
 function readAvailabilityZones(value: unknown, region: string): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const zones = (Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/)).filter(Boolean);
-  if (zones.length === LAB_AVAILABILITY_ZONES && new Set(zones).size === zones.length && zones.every((zone) => new RegExp(`^${region}[a-z]$`).test(zone))) return zones;
+  if (zones.length === LAB_AVAILABILITY_ZONES && new Set(zones).size === zones.length && zones.every((zone) => new RegExp(`^${region}[a-z]$`).test(zone)))
+    return zones;
   throw new ContextError(
-    `Refusing to synthesize the dns-race-lab stack: context ${AVAILABILITY_ZONES_CONTEXT} must name ${LAB_AVAILABILITY_ZONES} different AZs of ${region}, not "${zones.join(',')}" (e.g. \`npx cdk deploy -c ${AVAILABILITY_ZONES_CONTEXT}=${region}a,${region}c\`).`,
+    `Refusing to synthesize the dns-race-lab stack: context ${AVAILABILITY_ZONES_CONTEXT} must name ${LAB_AVAILABILITY_ZONES} different AZs ` +
+      `of ${region}, not "${zones.join(',')}" (e.g. \`npx cdk deploy -c ${AVAILABILITY_ZONES_CONTEXT}=${region}a,${region}c\`).`,
   );
 }
 
@@ -56,5 +60,8 @@ function readZoneName(value: unknown): string {
   if (value === undefined || value === null || value === '') return DEFAULT_ZONE_NAME;
   const name = String(value).replace(/\.$/, '');
   if (ZONE_NAME.test(name)) return name;
-  throw new ContextError(`Refusing to synthesize the dns-race-lab stack: context ${ZONE_NAME_CONTEXT} "${name}" is not a lower-case DNS name with at least two labels (e.g. \`npx cdk deploy -c ${ZONE_NAME_CONTEXT}=${DEFAULT_ZONE_NAME}\`).`);
+  throw new ContextError(
+    `Refusing to synthesize the dns-race-lab stack: context ${ZONE_NAME_CONTEXT} "${name}" is not a lower-case DNS name with at least two ` +
+      `labels (e.g. \`npx cdk deploy -c ${ZONE_NAME_CONTEXT}=${DEFAULT_ZONE_NAME}\`).`,
+  );
 }

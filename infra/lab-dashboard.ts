@@ -30,21 +30,32 @@ export class LabDashboard extends Construct {
     // Minimum: one empty answer within a second is the outage, however many full ones surround it.
     const addresses = new cloudwatch.GraphWidget({
       title: 'Addresses per endpoint (Probe, via the VPC resolver; 0 = empty answer)',
-      left: [new cloudwatch.MathExpression({ expression: endpointSearch(METRIC_NAMES.addresses, 'Minimum'), usingMetrics: {}, period: RACE_PERIOD, label: '' })],
+      left: [
+        new cloudwatch.MathExpression({ expression: endpointSearch(METRIC_NAMES.addresses, 'Minimum'), usingMetrics: {}, period: RACE_PERIOD, label: '' }),
+      ],
       leftYAxis: { min: 0, showUnits: false },
       width: 12,
       height: WIDGET_HEIGHT,
     });
     const generations = new cloudwatch.GraphWidget({
       title: 'Applied generation per endpoint (Enactor; a drop = a stale plan won)',
-      left: [new cloudwatch.MathExpression({ expression: endpointSearch(METRIC_NAMES.appliedGeneration, 'Maximum'), usingMetrics: {}, period: RACE_PERIOD, label: '' })],
+      left: [
+        new cloudwatch.MathExpression({
+          expression: endpointSearch(METRIC_NAMES.appliedGeneration, 'Maximum'),
+          usingMetrics: {},
+          period: RACE_PERIOD,
+          label: '',
+        }),
+      ],
       leftYAxis: { min: 0, showUnits: false },
       width: 12,
       height: WIDGET_HEIGHT,
     });
     const errors = new cloudwatch.GraphWidget({
       title: 'Enactor errors (Lambda Errors per function)',
-      left: Object.entries(props.enactors).map(([enactor, fn]) => fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), label: enactor })),
+      left: Object.entries(props.enactors).map(([enactor, fn]) =>
+        fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), label: enactor }),
+      ),
       leftYAxis: { min: 0, showUnits: false },
       width: 24,
       height: 6,

@@ -91,7 +91,8 @@ export class LabFunction extends Construct {
     Validations.of(this.function.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'nodejs22.x is the lab\'s pinned runtime (cdk-nag wants the newest the CDK knows, nodejs24.x): the handlers and the embedded target are tested on Node 20 and 22 (package.json engines); moving runtimes is a deliberate upgrade with its own test run.',
+        "nodejs22.x is the lab's pinned runtime (cdk-nag wants the newest the CDK knows, nodejs24.x): the handlers and the embedded target " +
+        'are tested on Node 20 and 22 (package.json engines); moving runtimes is a deliberate upgrade with its own test run.',
     });
     if (props.vpc) this.allowVpcNetworkInterfaces();
   }
@@ -122,7 +123,8 @@ export class LabFunction extends Construct {
     Validations.of(rolePolicy.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Lambda manages the ENIs of a VPC function through the execution role; ec2:Describe* have no resource-level scope and the ENI ids do not exist before Lambda creates them, so AWS documents Resource "*" for these six actions (AWSLambdaVPCAccessExecutionRole).',
+        'Lambda manages the ENIs of a VPC function through the execution role; ec2:Describe* have no resource-level scope and the ENI ids ' +
+        'do not exist before Lambda creates them, so AWS documents Resource "*" for these six actions (AWSLambdaVPCAccessExecutionRole).',
     });
   }
 }

@@ -41,7 +41,10 @@ export class LabNetwork extends Construct {
     Validations.of(this.vpc.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-VPC7',
       reason:
-        'No flow logs, on purpose: the VPC has no internet or NAT gateway and carries only the Probe\'s DNS queries (to the VPC resolver, which flow logs do not record) and its run-event writes through the DynamoDB gateway endpoint, whose policy allows only PutItem on the events table; the run-events table is the lab\'s audit trail. Flow logs would add a role, a log group and ingestion cost for nothing to investigate.',
+        "No flow logs, on purpose: the VPC has no internet or NAT gateway and carries only the Probe's DNS queries (to the VPC resolver, " +
+        'which flow logs do not record) and its run-event writes through the DynamoDB gateway endpoint, whose policy allows only PutItem ' +
+        "on the events table; the run-events table is the lab's audit trail. Flow logs would add a role, a log group and ingestion cost " +
+        'for nothing to investigate.',
     });
   }
 }

@@ -56,7 +56,12 @@ export class DnsRaceLabStack extends Stack {
     this.functions = new LabFunctions(this, 'Functions', { tables: this.tables, zone: this.zone, vpc: this.network.vpc });
 
     const arns = this.functions.arns();
-    this.stateMachines = new Map(props.scenarios.map((scenario) => [scenario.name, new ScenarioStateMachine(this, `Scenario-${scenario.name}`, { scenario, functionArns: arns, eventsTable: this.tables.events })]));
+    this.stateMachines = new Map(
+      props.scenarios.map((scenario) => [
+        scenario.name,
+        new ScenarioStateMachine(this, `Scenario-${scenario.name}`, { scenario, functionArns: arns, eventsTable: this.tables.events }),
+      ]),
+    );
 
     new LabDashboard(this, 'Dashboard', { enactors: this.functions.enactors() });
 

@@ -18,7 +18,8 @@ function attribute(key: KeySpec): dynamodb.Attribute {
 }
 
 const NO_PITR_REASON =
-  'No point-in-time recovery, on purpose: a lab\'s disposable data: plans are the race\'s scratch state and run events expire by TTL after a week; there is nothing worth restoring, and PITR would bill per GB for it.';
+  "No point-in-time recovery, on purpose: a lab's disposable data: plans are the race's scratch state and run events expire by TTL after a " +
+  'week; there is nothing worth restoring, and PITR would bill per GB for it.';
 
 export class LabTables extends Construct {
   readonly plans: dynamodb.Table;

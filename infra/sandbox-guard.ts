@@ -54,8 +54,14 @@ export function resolveSandboxTarget({ context, env }: SandboxInputs): SandboxTa
   const account = target === 'localstack' ? LOCALSTACK_ACCOUNT : pickSandboxAccount(context, env);
   // The CLI would refuse a mismatch too, but later and in its own words; say why here.
   if (credentials && credentials !== account) {
-    const command = target === 'localstack' ? `npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack` : `AWS_PROFILE=sandbox npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${account}`;
-    throw refusal(`your AWS credentials are for account ${credentials} but the lab is pinned to ${target === 'localstack' ? 'LocalStack account' : 'sandbox account'} ${account}; use that account's credentials (e.g. \`${command}\`)`);
+    const command =
+      target === 'localstack'
+        ? `npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack`
+        : `AWS_PROFILE=sandbox npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${account}`;
+    throw refusal(
+      `your AWS credentials are for account ${credentials} but the lab is pinned to ` +
+        `${target === 'localstack' ? 'LocalStack account' : 'sandbox account'} ${account}; use that account's credentials (e.g. \`${command}\`)`,
+    );
   }
   return { target, account, region };
 }
@@ -69,23 +75,30 @@ function pickSandboxAccount(context: SandboxInputs['context'], env: SandboxInput
   const allowlist = accountList(text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist]);
   if (allowlist.length === 0) {
     throw refusal(
-      `no sandbox account is allowlisted; name your disposable sandbox account with context ${SANDBOX_CONTEXT.allowlist} (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`, or env ${SANDBOX_ENV.allowlist}), or target LocalStack with \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\``,
+      `no sandbox account is allowlisted; name your disposable sandbox account with context ${SANDBOX_CONTEXT.allowlist} (e.g. \`npx cdk ` +
+        `deploy -c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`, or env ${SANDBOX_ENV.allowlist}), or target LocalStack with \`npx ` +
+        `cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\``,
     );
   }
   const malformed = allowlist.find((entry) => !ACCOUNT_ID.test(entry));
   if (malformed !== undefined) {
-    throw refusal(`"${malformed}" in ${SANDBOX_CONTEXT.allowlist} is not a 12-digit AWS account id (e.g. \`-c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`)`);
+    throw refusal(
+      `"${malformed}" in ${SANDBOX_CONTEXT.allowlist} is not a 12-digit AWS account id (e.g. \`-c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`)`,
+    );
   }
   const chosen = text(context(SANDBOX_CONTEXT.account));
   if (chosen === undefined) {
     if (allowlist.length === 1) return allowlist[0]!;
     throw refusal(
-      `${allowlist.length} sandbox accounts are allowlisted (${allowlist.join(', ')}); pick one with context ${SANDBOX_CONTEXT.account} (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${allowlist.join(',')} -c ${SANDBOX_CONTEXT.account}=${allowlist[0]}\`)`,
+      `${allowlist.length} sandbox accounts are allowlisted (${allowlist.join(', ')}); pick one with context ${SANDBOX_CONTEXT.account} ` +
+        `(e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${allowlist.join(',')} -c ${SANDBOX_CONTEXT.account}=${allowlist[0]}\`)`,
     );
   }
   if (!allowlist.includes(chosen)) {
     throw refusal(
-      `account ${chosen} is not in the sandbox allowlist (${allowlist.join(', ')}); add it to context ${SANDBOX_CONTEXT.allowlist} only if it is a disposable sandbox (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${[...allowlist, chosen].join(',')} -c ${SANDBOX_CONTEXT.account}=${chosen}\`)`,
+      `account ${chosen} is not in the sandbox allowlist (${allowlist.join(', ')}); add it to context ${SANDBOX_CONTEXT.allowlist} only if ` +
+        `it is a disposable sandbox (e.g. \`npx cdk deploy -c ${SANDBOX_CONTEXT.allowlist}=${[...allowlist, chosen].join(',')} -c ` +
+        `${SANDBOX_CONTEXT.account}=${chosen}\`)`,
     );
   }
   return chosen;
@@ -96,7 +109,9 @@ function readTarget(value: unknown, credentialsAccount: string | undefined): Dep
   // whose `cdklocal bootstrap` and `cdklocal destroy` pass no context.
   const target = text(value) ?? (credentialsAccount === LOCALSTACK_ACCOUNT ? 'localstack' : 'aws');
   if ((TARGETS as readonly string[]).includes(target)) return target as DeployTarget;
-  throw refusal(`context ${SANDBOX_CONTEXT.target} must be ${TARGETS.join(' or ')}, not "${target}" (e.g. \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\`)`);
+  throw refusal(
+    `context ${SANDBOX_CONTEXT.target} must be ${TARGETS.join(' or ')}, not "${target}" (e.g. \`npx cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\`)`,
+  );
 }
 
 /** Context values arrive as strings from -c, or as JSON values from cdk.json. */

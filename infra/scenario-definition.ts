@@ -178,7 +178,15 @@ function warmUpBranches(tasks: Record<string, TaskEntry>): Branch[] {
     return {
       StartAt: name,
       States: {
-        [name]: { Type: 'Task', Resource: resource(key), Parameters: WARM_UP_INPUT, ResultPath: null, TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS, Retry: LAMBDA_RETRY, End: true },
+        [name]: {
+          Type: 'Task',
+          Resource: resource(key),
+          Parameters: WARM_UP_INPUT,
+          ResultPath: null,
+          TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+          Retry: LAMBDA_RETRY,
+          End: true,
+        },
       },
     };
   });
@@ -253,7 +261,14 @@ function actorBranch(scenario: Scenario, actor: Actor, steps: readonly Step[], t
  * happened. The gate's bookkeeping lives in $.gate so that $.last (the work
  * an Enactor carries between steps) passes through.
  */
-function gateStates(scenario: Scenario, actor: Actor, base: string, pattern: EventPattern, open: string, tasks: Record<string, TaskEntry>): Record<string, State> {
+function gateStates(
+  scenario: Scenario,
+  actor: Actor,
+  base: string,
+  pattern: EventPattern,
+  open: string,
+  tasks: Record<string, TaskEntry>,
+): Record<string, State> {
   const { pollSeconds, pollSecondsMax, timeoutSeconds } = scenario.gates;
   const check = `${base} gate check`;
   const decide = `${base} gate open?`;
@@ -284,8 +299,17 @@ function gateStates(scenario: Scenario, actor: Actor, base: string, pattern: Eve
     },
     [cap]: { Type: 'Pass', Parameters: { 'waited.$': '$.gate.waited', wait: pollSecondsMax }, ResultPath: '$.gate', Next: poll },
     [poll]: { Type: 'Wait', SecondsPath: '$.gate.wait', Next: count },
-    [count]: { Type: 'Pass', Parameters: { 'waited.$': 'States.MathAdd($.gate.waited, $.gate.wait)', 'wait.$': 'States.MathAdd($.gate.wait, $.gate.wait)' }, ResultPath: '$.gate', Next: check },
-    [timedOut]: { Type: 'Fail', Error: GATE_TIMEOUT_ERROR, Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened` },
+    [count]: {
+      Type: 'Pass',
+      Parameters: { 'waited.$': 'States.MathAdd($.gate.waited, $.gate.wait)', 'wait.$': 'States.MathAdd($.gate.wait, $.gate.wait)' },
+      ResultPath: '$.gate',
+      Next: check,
+    },
+    [timedOut]: {
+      Type: 'Fail',
+      Error: GATE_TIMEOUT_ERROR,
+      Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened`,
+    },
   };
 }
 

@@ -61,7 +61,10 @@ export class ScenarioStateMachine extends Construct {
     Validations.of(rolePolicy.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-            'Added by the CDK for logging ALL and X-Ray tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets support no resource-level permissions, so AWS requires Resource "*" for them.',
+        'Added by the CDK for logging ALL and X-Ray tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, GetLogDelivery, ' +
+        'UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and ' +
+        'xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets support no resource-level permissions, so AWS ' +
+        'requires Resource "*" for them.',
     });
   }
 }

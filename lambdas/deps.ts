@@ -53,7 +53,12 @@ export function reportingFailures<R>(deps: LabDeps, actor: string, step: string,
       if (typeof fields.runId === 'string') {
         const who = typeof fields.enactor === 'string' ? fields.enactor : actor;
         const what = typeof fields.step === 'string' ? fields.step : step;
-        await makeRecorder(deps.events, deps.clock, fields.runId, who)({ step: what, outcome: 'failed', detail: (error as Error).message }).catch(() => undefined);
+        await makeRecorder(
+          deps.events,
+          deps.clock,
+          fields.runId,
+          who,
+        )({ step: what, outcome: 'failed', detail: (error as Error).message }).catch(() => undefined);
       }
       throw error;
     }

@@ -33,7 +33,13 @@ const writeStdout: Write = (line) => {
 };
 
 /** Wraps an actor's Recorder so the events the dashboard plots also become metrics. */
-export function withMetrics(record: Recorder, runId: string, actor: string, mode: MetricsMode | undefined = readMetricsMode(), write: Write = writeStdout): Recorder {
+export function withMetrics(
+  record: Recorder,
+  runId: string,
+  actor: string,
+  mode: MetricsMode | undefined = readMetricsMode(),
+  write: Write = writeStdout,
+): Recorder {
   if (mode !== 'emf') return record;
   return async (fields) => {
     await record(fields);
@@ -44,7 +50,12 @@ export function withMetrics(record: Recorder, runId: string, actor: string, mode
 /** The metric points one run event carries; most events carry none. */
 export function metricPoints(fields: EventFields): MetricPoint[] {
   if (fields.step === 'probe' && fields.addresses) {
-    return Object.entries(fields.addresses).map(([endpoint, addresses]) => ({ name: METRIC_NAMES.addresses, endpoint, value: addresses.length, unit: 'Count' }));
+    return Object.entries(fields.addresses).map(([endpoint, addresses]) => ({
+      name: METRIC_NAMES.addresses,
+      endpoint,
+      value: addresses.length,
+      unit: 'Count',
+    }));
   }
   if (fields.step === 'apply' && fields.outcome === 'applied' && fields.endpoint !== undefined && fields.generation !== undefined) {
     return [{ name: METRIC_NAMES.appliedGeneration, endpoint: fields.endpoint, value: fields.generation, unit: 'None' }];

@@ -6,8 +6,6 @@ import { ENACTOR_IDS, EVENT_ACTORS, EVENT_OUTCOMES, EVENT_STEPS } from './core/e
 import { FAULT_KINDS, type Fault } from './core/faults.ts';
 import { SAFEGUARDS } from './core/safeguards/index.ts';
 
-
-
 const outcome = z.enum(EVENT_OUTCOMES);
 
 /** The one schema of an event pattern (lambdas/core/event-pattern.ts), used by faults, gates and stories. */
@@ -16,7 +14,9 @@ export const eventPatternSchema: z.ZodType<EventPattern> = z
     actor: z.enum(EVENT_ACTORS).describe('The actor that records the event.'),
     step: z.enum(EVENT_STEPS).optional().describe('The step it records the event in.'),
     outcome: z
-      .union([outcome, z.array(outcome).min(1)], { error: `must be an outcome, or a list of outcomes, from: ${EVENT_OUTCOMES.map((name) => `"${name}"`).join(', ')}` })
+      .union([outcome, z.array(outcome).min(1)], {
+        error: `must be an outcome, or a list of outcomes, from: ${EVENT_OUTCOMES.map((name) => `"${name}"`).join(', ')}`,
+      })
       .optional()
       .describe('The outcome, or a list: any of them.'),
     generation: z.number().int().min(1).optional().describe('The plan generation the event is about.'),
@@ -34,10 +34,13 @@ export const faultSchema: z.ZodType<Fault> = z
     endpoint: z.string(),
     times: z.number().int().min(1).max(20).optional().describe('Spoil this many attempts of every apply step of the Enactor on the endpoint.'),
     untilSecond: z.number().int().min(0).max(3600).optional().describe('Or: spoil every attempt made before this scenario second.'),
-    until: eventPatternSchema.optional().describe("Or: spoil every attempt made before this event of the run (those attempts do not count against attemptsMax)."),
+    until: eventPatternSchema
+      .optional()
+      .describe('Or: spoil every attempt made before this event of the run (those attempts do not count against attemptsMax).'),
   })
   .refine((fault) => [fault.times, fault.untilSecond, fault.until].filter((span) => span !== undefined).length === 1, {
-    message: 'give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
+    message:
+      'give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
   });
 
 export const labSettingsSchema = z.object({

@@ -123,9 +123,7 @@ async function createTables(client: DynamoDBClient, tables: TableNames): Promise
     [tables.plans, PLANS_TABLE_KEYS],
     [tables.events, EVENTS_TABLE_KEYS],
   ] as const) {
-    await client.send(
-      new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) }),
-    );
+    await client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) }));
   }
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tables.events, TimeToLiveSpecification: { Enabled: true, AttributeName: EVENTS_TTL_ATTRIBUTE } }))

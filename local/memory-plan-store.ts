@@ -24,7 +24,10 @@ export class MemoryPlanStore implements PlanStore {
    */
   fingerprint(): string {
     const plans = [...this.plans.keys()].sort((a, b) => a - b).join(',');
-    const fences = [...this.fences].sort(([a], [b]) => a.localeCompare(b)).map(([endpoint, f]) => `${endpoint}=${f.generation}`).join(',');
+    const fences = [...this.fences]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([endpoint, f]) => `${endpoint}=${f.generation}`)
+      .join(',');
     return `${this.counter}|${plans}|${fences}`;
   }
 

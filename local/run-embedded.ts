@@ -14,7 +14,14 @@ import type { LabDeps } from '../lambdas/deps.ts';
 import { enactorHandler } from '../lambdas/enactor/handler.ts';
 import { plannerHandler } from '../lambdas/planner/handler.ts';
 import { probeHandler } from '../lambdas/probe/handler.ts';
-import { buildScenarioDefinition, FUNCTION_KEYS, substitutePlaceholders, type AslDefinition, type FunctionKey, type TaskEntry } from '../infra/scenario-definition.ts';
+import {
+  buildScenarioDefinition,
+  FUNCTION_KEYS,
+  substitutePlaceholders,
+  type AslDefinition,
+  type FunctionKey,
+  type TaskEntry,
+} from '../infra/scenario-definition.ts';
 import { executionInput } from '../scenario/schedule.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
@@ -62,7 +69,9 @@ export function latencyFor(scenario: Scenario, options: Pick<EmbeddedRunOptions,
  * ASL requires each Lambda Task's Resource to be an ARN. Nothing calls them:
  * every Task is bound to a local handler by its state name, from the task table.
  */
-const NEVER_CALLED_ARNS = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:000000000000:function:racelab-embedded-${key}`])) as Record<FunctionKey, string>;
+const NEVER_CALLED_ARNS = Object.fromEntries(
+  FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:000000000000:function:racelab-embedded-${key}`]),
+) as Record<FunctionKey, string>;
 
 /**
  * Not validated here: compiling the ASL schema (ajv) costs a quarter of a
@@ -102,9 +111,7 @@ function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<strin
   const bound: Record<string, LocalHandler> = {};
   for (const [name, task] of Object.entries(tasks)) {
     bound[name] = (
-      task.kind === 'gate'
-        ? (input: unknown) => simulation.call(task.actor, () => lab.gateQuery(input, task.pattern))
-        : handler(task.function)
+      task.kind === 'gate' ? (input: unknown) => simulation.call(task.actor, () => lab.gateQuery(input, task.pattern)) : handler(task.function)
     ) as LocalHandler;
   }
   return bound;
@@ -128,7 +135,16 @@ export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, 
   try {
     // Scenario second 0 once every function's warm-up (and cold start) is over.
     startAt = new Date(simulation.time.now() + (Math.ceil(latency.coldStartSeconds) + 1) * 1000);
-    await lab.deps().events.append({ runId: options.runId, at: startAt.getTime(), actor: RUNNER, step: 'start', outcome: 'scheduled', detail: `${scenario.name}, virtual time, latency seed ${latency.seed}` });
+    await lab
+      .deps()
+      .events.append({
+        runId: options.runId,
+        at: startAt.getTime(),
+        actor: RUNNER,
+        step: 'start',
+        outcome: 'scheduled',
+        detail: `${scenario.name}, virtual time, latency seed ${latency.seed}`,
+      });
     const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt });
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
     try {

@@ -10,7 +10,10 @@ export const SCENARIOS_DIR = join(PROJECT_ROOT, 'scenarios');
 
 export async function scenarioNames(): Promise<string[]> {
   const files = await readdir(SCENARIOS_DIR);
-  return files.filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json')).map((file) => basename(file, '.json')).sort();
+  return files
+    .filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json'))
+    .map((file) => basename(file, '.json'))
+    .sort();
 }
 
 const SCENARIO_BYTES_MAX = 1_000_000;
@@ -34,11 +37,13 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   try {
     // A scenario is a few kilobytes; refuse a huge file before reading it all into memory.
     const { size } = await stat(path);
-    if (size > SCENARIO_BYTES_MAX) throw new ScenarioError(`${path} is ${(size / 1e6).toFixed(1)} MB; a scenario file is a few kilobytes (at most ${SCENARIO_BYTES_MAX / 1e6} MB)`);
+    if (size > SCENARIO_BYTES_MAX)
+      throw new ScenarioError(`${path} is ${(size / 1e6).toFixed(1)} MB; a scenario file is a few kilobytes (at most ${SCENARIO_BYTES_MAX / 1e6} MB)`);
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    if (!isPath) throw new ScenarioError(`no scenario named "${nameOrPath}"; known scenarios: ${(await scenarioNames()).join(', ')} (or give a path to a .json file)`);
+    if (!isPath)
+      throw new ScenarioError(`no scenario named "${nameOrPath}"; known scenarios: ${(await scenarioNames()).join(', ')} (or give a path to a .json file)`);
     throw new ScenarioError(`cannot read scenario file ${path}: ${await whyUnreadable(error, nameOrPath)}`);
   }
   let data: unknown;

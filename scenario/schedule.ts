@@ -5,7 +5,6 @@ import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { ExecutionInput, LabSettings } from '../lambdas/task-input.ts';
 import { ACTORS, type Scenario, type Step } from './schema.ts';
 
-
 export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettings {
   return {
     endpoints: scenario.endpoints,

@@ -20,7 +20,12 @@ export type Actor = (typeof ACTORS)[number];
  * timestamps to the second. A step starts at `at` or, if its actor's previous
  * step is still running then, as soon as that step ends.
  */
-const at = z.number().int().min(0).max(3600).describe('Whole seconds after the race starts; the step starts then, or when its actor is free, or when its gate opens, whichever is last.');
+const at = z
+  .number()
+  .int()
+  .min(0)
+  .max(3600)
+  .describe('Whole seconds after the race starts; the step starts then, or when its actor is free, or when its gate opens, whichever is last.');
 /** A gate: the step also waits until an event of the run matches this pattern. */
 const after = eventPatternSchema.optional().describe('A gate: the step also waits until an event of the run matches this.');
 
@@ -32,7 +37,12 @@ const enactorStep = z.discriminatedUnion('do', [
   z.strictObject({ at, after, do: z.literal('run') }),
 ]);
 /** A scripted probe: the Probe's look at the story's turning points, besides its periodic ones. */
-const probeStep = z.strictObject({ at, after, do: z.literal('probe'), label: z.string().min(1).max(60).describe("The probe event's detail: gates and stories find the probe by it.") });
+const probeStep = z.strictObject({
+  at,
+  after,
+  do: z.literal('probe'),
+  label: z.string().min(1).max(60).describe("The probe event's detail: gates and stories find the probe by it."),
+});
 export type PlannerStep = z.infer<typeof plannerStep>;
 export type EnactorStepSpec = z.infer<typeof enactorStep>;
 export type ProbeStep = z.infer<typeof probeStep>;
@@ -56,7 +66,7 @@ const seconds = (max: number) => z.number().min(0).max(max);
 
 export const scenarioSchema = z
   .strictObject({
-    $schema: z.string().optional().describe("The JSON Schema for editors (./scenario.schema.json); ignored by racelab."),
+    $schema: z.string().optional().describe('The JSON Schema for editors (./scenario.schema.json); ignored by racelab.'),
     name: z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and "-"'),
     title: z.string().min(1),
     description: z.string().min(1),
@@ -99,22 +109,29 @@ export const scenarioSchema = z
         timeoutSeconds: z.number().int().min(1).max(840),
       })
       .default({ pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 })
-      .describe('How gated steps wait: polls of the run-events table, pollSeconds apart at first, doubling up to pollSecondsMax; the run fails once a gate has waited timeoutSeconds.'),
-    timeline: z.strictObject({
-      planner: z.array(plannerStep).max(LIST_MAX.steps).default([]),
-      'az-a': z.array(enactorStep).max(LIST_MAX.steps).default([]),
-      'az-b': z.array(enactorStep).max(LIST_MAX.steps).default([]),
-      'az-c': z.array(enactorStep).max(LIST_MAX.steps).default([]),
-      probe: z.array(probeStep).max(LIST_MAX.steps).default([]),
-    }).describe("Each actor's steps, in time order."),
-    expect: z.strictObject({
-      /** The outcome with no safeguard on. */
-      outcome,
-      /** The key events of the race with no safeguard on, in order. */
-      story,
-      /** Per safeguard switched on alone: its outcome and story. Any safeguard here whose outcome is healthy makes a combination healthy. */
-      safeguards: z.partialRecord(z.enum(SAFEGUARDS), expectation).default({}),
-    }).describe('The outcome and story with no safeguard on, and with each safeguard alone.'),
+      .describe(
+        'How gated steps wait: polls of the run-events table, pollSeconds apart at first, doubling up to pollSecondsMax; the run fails once ' +
+          'a gate has waited timeoutSeconds.',
+      ),
+    timeline: z
+      .strictObject({
+        planner: z.array(plannerStep).max(LIST_MAX.steps).default([]),
+        'az-a': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+        'az-b': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+        'az-c': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+        probe: z.array(probeStep).max(LIST_MAX.steps).default([]),
+      })
+      .describe("Each actor's steps, in time order."),
+    expect: z
+      .strictObject({
+        /** The outcome with no safeguard on. */
+        outcome,
+        /** The key events of the race with no safeguard on, in order. */
+        story,
+        /** Per safeguard switched on alone: its outcome and story. Any safeguard here whose outcome is healthy makes a combination healthy. */
+        safeguards: z.partialRecord(z.enum(SAFEGUARDS), expectation).default({}),
+      })
+      .describe('The outcome and story with no safeguard on, and with each safeguard alone.'),
     /** Embedded target only: the virtual time each call and each function's cold start take (seeded per run). */
     latency: z
       .strictObject({
@@ -137,10 +154,12 @@ export const scenarioSchema = z
   .superRefine((scenario, ctx) => {
     const endpoints = new Set(scenario.endpoints);
     scenario.endpoints.forEach((endpoint, i) => {
-      if (scenario.endpoints.indexOf(endpoint) < i) ctx.addIssue({ code: 'custom', path: ['endpoints', i], message: `"${endpoint}" is listed twice; list each endpoint once` });
+      if (scenario.endpoints.indexOf(endpoint) < i)
+        ctx.addIssue({ code: 'custom', path: ['endpoints', i], message: `"${endpoint}" is listed twice; list each endpoint once` });
     });
     // With the list itself wrong, every step naming an endpoint would be reported too: one line is enough.
-    const endpointsValid = endpoints.size === scenario.endpoints.length && endpoints.size > 0 && scenario.endpoints.every((name) => endpointName.safeParse(name).success);
+    const endpointsValid =
+      endpoints.size === scenario.endpoints.length && endpoints.size > 0 && scenario.endpoints.every((name) => endpointName.safeParse(name).success);
     const known = scenario.endpoints.join(', ');
     const checkEndpoint = (endpoint: string | undefined, path: (string | number)[]) => {
       if (endpointsValid && endpoint !== undefined && !endpoints.has(endpoint)) {
@@ -156,7 +175,11 @@ export const scenarioSchema = z
       (scenario.timeline[actor] as Step[]).forEach((step, i, steps) => {
         const before = steps[i - 1];
         if (before && step.at < before.at) {
-          ctx.addIssue({ code: 'custom', path: ['timeline', actor, i, 'at'], message: `${step.at} is earlier than the step before it (${before.at}); list each actor's steps in time order` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeline', actor, i, 'at'],
+            message: `${step.at} is earlier than the step before it (${before.at}); list each actor's steps in time order`,
+          });
         }
         checkPattern(step.after, ['timeline', actor, i, 'after']);
       });
@@ -167,14 +190,23 @@ export const scenarioSchema = z
         if (step.do === 'begin') begun = true;
         if (step.do === 'run') begun = false;
         if ((step.do === 'apply' || step.do === 'cleanup') && !begun) {
-          ctx.addIssue({ code: 'custom', path: ['timeline', enactor, i, 'do'], message: `"${step.do}" needs an earlier "begin" step of ${enactor} (the plan it applies)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeline', enactor, i, 'do'],
+            message: `"${step.do}" needs an earlier "begin" step of ${enactor} (the plan it applies)`,
+          });
         }
         if (step.do === 'apply') checkEndpoint(step.endpoint, ['timeline', enactor, i, 'endpoint']);
       });
     }
     const labels = new Set<string>();
     scenario.timeline.probe.forEach((step, i) => {
-      if (labels.has(step.label)) ctx.addIssue({ code: 'custom', path: ['timeline', 'probe', i, 'label'], message: `"${step.label}" labels an earlier probe step too; give each scripted probe its own label (gates and stories find it by its label)` });
+      if (labels.has(step.label))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeline', 'probe', i, 'label'],
+          message: `"${step.label}" labels an earlier probe step too; give each scripted probe its own label (gates and stories find it by its label)`,
+        });
       labels.add(step.label);
     });
     const stories: [StoryLine[], (string | number)[]][] = [
@@ -198,11 +230,18 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 /** The embedded target's latency for one run: the scenario's (or the options'), and the seed of its random streams. */
 export type LatencySettings = Scenario['latency'] & { seed: number };
 
-
 /** Fields of earlier versions of the format, and what replaced them. */
 const RETIRED_FIELDS: { path: string[]; hint: string }[] = [
-  { path: ['msPerSecond'], hint: 'no longer used: the embedded target runs on virtual time, the same race on any machine; remove it (docs/scenarios.md#time-on-the-embedded-target)' },
-  { path: ['expect', 'healthyWith'], hint: 'replaced by expect.safeguards: give each safeguard its outcome and story, e.g. "safeguards": { "write-time-check": { "outcome": "healthy", "story": [] } }' },
+  {
+    path: ['msPerSecond'],
+    hint: 'no longer used: the embedded target runs on virtual time, the same race on any machine; remove it (docs/scenarios.md#time-on-the-embedded-target)',
+  },
+  {
+    path: ['expect', 'healthyWith'],
+    hint:
+      'replaced by expect.safeguards: give each safeguard its outcome and story, e.g. "safeguards": { "write-time-check": { "outcome": ' +
+      '"healthy", "story": [] } }',
+  },
 ];
 
 function retiredFieldIssues(data: unknown): string[] {

@@ -6,14 +6,17 @@ import { boundOptions, collect, exitWith, invariantHelp } from '../command-optio
 import type { ExploreOptions } from '../exploration.ts';
 
 export function command(): Command {
-  return boundOptions(
-    new Command('check').description('training: does the Enactor in this working tree (your patch) hold every invariant in every interleaving?'),
-    PROOF_BOUNDS,
-  )
-    .addOption(new Option('--invariant <name>', 'require only these invariants (repeatable, or comma-separated); default: all of them').default([]).argParser(collect))
-    .addHelpText(
-      'after',
-      `
+  return (
+    boundOptions(
+      new Command('check').description('training: does the Enactor in this working tree (your patch) hold every invariant in every interleaving?'),
+      PROOF_BOUNDS,
+    )
+      .addOption(
+        new Option('--invariant <name>', 'require only these invariants (repeatable, or comma-separated); default: all of them').default([]).argParser(collect),
+      )
+      .addHelpText(
+        'after',
+        `
 Runs the bounded exploration against lambdas/core as it stands now and answers
 PASS or FAIL, with the counterexample on FAIL. Default bounds: ${PROOF_BOUNDS.enactors} enactors ×
 ${PROOF_BOUNDS.endpoints} endpoints (proofs take seconds); raise them with the options above.
@@ -27,7 +30,8 @@ Examples:
   racelab check                                     # the unmodified baseline: FAIL
   racelab check --safeguard write-time-check        # PASS
   racelab check --invariant answers,converges --enactors 3 --endpoints 3`,
-    )
-    // The explorer loads when the command runs, not when racelab starts.
-    .action(async (options: ExploreOptions & { invariant: string[] }) => exitWith(await (await import('../exploration.ts')).checkCommand(options)));
+      )
+      // The explorer loads when the command runs, not when racelab starts.
+      .action(async (options: ExploreOptions & { invariant: string[] }) => exitWith(await (await import('../exploration.ts')).checkCommand(options)))
+  );
 }

@@ -6,15 +6,21 @@ import { boundOptions, exitWith, invariantHelp } from '../command-options.ts';
 import type { ExploreOptions } from '../exploration.ts';
 
 export function command(): Command {
-  return boundOptions(
-    new Command('explore').description('explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found'),
-  )
-    .option('--matrix', `baseline, each safeguard alone and each pair, as a table (default bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints)`)
-    .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json); the folder must exist')
-    .option('--force', 'let --out overwrite a file that is not an earlier counterexample')
-    .addHelpText(
-      'after',
-      `
+  return (
+    boundOptions(
+      new Command('explore').description(
+        'explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found',
+      ),
+    )
+      .option(
+        '--matrix',
+        `baseline, each safeguard alone and each pair, as a table (default bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints)`,
+      )
+      .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json); the folder must exist')
+      .option('--force', 'let --out overwrite a file that is not an earlier counterexample')
+      .addHelpText(
+        'after',
+        `
 Every call the code makes on the plan store or the zone is a scheduling point.
 The exhaustive search covers every interleaving within the bounds (depth-first,
 state hashing, sleep sets); --random samples beyond them.
@@ -32,7 +38,8 @@ Examples:
   racelab explore --matrix
   racelab explore --seed 1234 --random 100000 --generations 6
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
-    )
-    // The explorer loads when the command runs, not when racelab starts.
-    .action(async (options: ExploreOptions) => exitWith(await (await import('../exploration.ts')).exploreCommand(options)));
+      )
+      // The explorer loads when the command runs, not when racelab starts.
+      .action(async (options: ExploreOptions) => exitWith(await (await import('../exploration.ts')).exploreCommand(options)))
+  );
 }

@@ -55,7 +55,13 @@ export interface RepairOptions extends TargetOptions {
 const ATTEMPTS_MAX = 3;
 
 /** What `racelab up` prints and `repair --target local` needs: without the endpoints, the SDK would reach real AWS. */
-const LOCAL_VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_ROUTE_53', CONFIG_VARIABLES.plansTable, CONFIG_VARIABLES.hostedZoneId, CONFIG_VARIABLES.zoneName] as const;
+const LOCAL_VARIABLES = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_ROUTE_53',
+  CONFIG_VARIABLES.plansTable,
+  CONFIG_VARIABLES.hostedZoneId,
+  CONFIG_VARIABLES.zoneName,
+] as const;
 
 export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const name = parseTargetName(options.target);
@@ -80,7 +86,8 @@ export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessE
     try {
       return await repairOn(ctx, `local (the lab at ${env.AWS_ENDPOINT_URL_ROUTE_53})`, options);
     } catch (error) {
-      if (isRefused(error)) throw new UsageError(`nothing answers at ${env.AWS_ENDPOINT_URL_ROUTE_53} or ${env.AWS_ENDPOINT_URL_DYNAMODB}: is \`racelab up\` still running?`);
+      if (isRefused(error))
+        throw new UsageError(`nothing answers at ${env.AWS_ENDPOINT_URL_ROUTE_53} or ${env.AWS_ENDPOINT_URL_DYNAMODB}: is \`racelab up\` still running?`);
       throw error;
     }
   }
@@ -127,7 +134,9 @@ async function repairOn(ctx: RepairContext, where: string, options: RepairOption
       await applyRepair(ctx, repair);
     } catch (error) {
       if (!(error instanceof ChangeRejected) || attempt >= ATTEMPTS_MAX) throw error;
-      log(paint('yellow', `the zone changed under a batch (${error.messages[0] ?? error.message}); planning again (attempt ${attempt + 1} of ${ATTEMPTS_MAX})`));
+      log(
+        paint('yellow', `the zone changed under a batch (${error.messages[0] ?? error.message}); planning again (attempt ${attempt + 1} of ${ATTEMPTS_MAX})`),
+      );
       continue;
     }
     const settled = !repairNeeded(await planRepair(ctx));
@@ -135,7 +144,11 @@ async function repairOn(ctx: RepairContext, where: string, options: RepairOption
     else {
       const batches = repair.endpoints.filter((endpoint) => endpoint.changes.length > 0).length;
       log(`applied ${batches} change batch${batches === 1 ? '' : 'es'}${repair.restoreRow ? ` and wrote g${repair.plan.generation}'s row back` : ''}`);
-      log(settled ? paint('green', 'checked: a second repair finds nothing to change') : paint('yellow', 'a second repair would still change something: the zone is changing (is a run still going?)'));
+      log(
+        settled
+          ? paint('green', 'checked: a second repair finds nothing to change')
+          : paint('yellow', 'a second repair would still change something: the zone is changing (is a run still going?)'),
+      );
     }
     return settled ? EXIT.ok : EXIT.unexpected;
   }
@@ -156,13 +169,16 @@ function describeChange(change: RecordChange, zone: string): string {
 }
 
 function describeEndpoint(endpoint: EndpointRepair): string {
-  const from = endpoint.from === undefined ? 'no plan' : `g${endpoint.from}${endpoint.fromAnswering ? '' : " (its tree is gone: answers nothing)"}`;
+  const from = endpoint.from === undefined ? 'no plan' : `g${endpoint.from}${endpoint.fromAnswering ? '' : ' (its tree is gone: answers nothing)'}`;
   return endpoint.changes.length === 0 ? `${endpoint.endpoint}: on g${endpoint.to}; nothing to change` : `${endpoint.endpoint}: ${from} → g${endpoint.to}`;
 }
 
 export function renderRepair(repair: RepairPlan, zone: string, paint: typeof plain): string {
   const plan = repair.plan!;
-  const source = repair.source === 'row' ? 'the newest plan row with a live load balancer' : 'rebuilt from its tree in DNS (no usable plan row was left); its row is written back';
+  const source =
+    repair.source === 'row'
+      ? 'the newest plan row with a live load balancer'
+      : 'rebuilt from its tree in DNS (no usable plan row was left); its row is written back';
   const lines = [`plan: g${plan.generation}, ${source}`];
   for (const endpoint of repair.endpoints) {
     lines.push(`  ${endpoint.changes.length ? paint('bold', describeEndpoint(endpoint)) : describeEndpoint(endpoint)}`);

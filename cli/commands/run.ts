@@ -17,7 +17,8 @@ export function command(): Command {
       .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
       .option(
         '--json',
-        'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack the execution) instead of a timeline',
+        'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack ' +
+          'the execution) instead of a timeline',
       ),
   );
   return simulationOptions(run)
@@ -98,4 +99,3 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
     await lab.close();
   }
 }
-

@@ -13,7 +13,11 @@ export function command(): Command {
 }
 
 function stories(scenario: Scenario) {
-  const bySafeguard = Object.entries(scenario.expect.safeguards).map(([name, entry]) => ({ safeguards: [name as Safeguard], outcome: entry!.outcome, story: entry!.story }));
+  const bySafeguard = Object.entries(scenario.expect.safeguards).map(([name, entry]) => ({
+    safeguards: [name as Safeguard],
+    outcome: entry!.outcome,
+    story: entry!.story,
+  }));
   return [{ safeguards: [] as Safeguard[], outcome: scenario.expect.outcome, story: scenario.expect.story }, ...bySafeguard];
 }
 
@@ -22,7 +26,14 @@ export async function scenariosCommand(options: { json?: boolean }): Promise<num
   const { healthyWith } = await import('../../scenario/expectations.ts');
   const { loadScenario, scenarioNames } = await import('../../scenario/files.ts');
   const scenarios = await Promise.all((await scenarioNames()).map((name) => loadScenario(name)));
-  const rows = scenarios.map((s) => ({ name: s.name, title: s.title, expect: s.expect.outcome, healthyWith: healthyWith(s), endpoints: s.endpoints, stories: stories(s) }));
+  const rows = scenarios.map((s) => ({
+    name: s.name,
+    title: s.title,
+    expect: s.expect.outcome,
+    healthyWith: healthyWith(s),
+    endpoints: s.endpoints,
+    stories: stories(s),
+  }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;

@@ -44,7 +44,8 @@ export async function teardownCommand(options: TeardownCommandOptions): Promise<
     // Say what would go, without a call: the refusal must not depend on credentials or a network.
     const planned = remoteTarget(name, options);
     throw new UsageError(
-      `teardown deletes stack ${planned.stackName} and everything in it (tables with their run events, the hosted zone, the functions and state machines) on ${name}; ` +
+      `teardown deletes stack ${planned.stackName} and everything in it (tables with their run events, the hosted zone, the functions and ` +
+        `state machines) on ${name}; ` +
         `run it again with --yes to confirm, or use ${planned.commands.destroy}`,
     );
   }

@@ -50,7 +50,11 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Validate everything before any port is opened.
   if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
-  const scenarioOnly = [...(options.safeguard.length ? ['--safeguard'] : []), ...(options.seed !== undefined ? ['--seed'] : []), ...simulationOptionsGiven(options)];
+  const scenarioOnly = [
+    ...(options.safeguard.length ? ['--safeguard'] : []),
+    ...(options.seed !== undefined ? ['--seed'] : []),
+    ...simulationOptionsGiven(options),
+  ];
   if (!request && scenarioOnly.length) {
     throw new UsageError(`${scenarioOnly.join(', ')}: only with --scenario (they shape the run it starts with; without one, up serves an empty lab)`);
   }
@@ -63,7 +67,10 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const { startEmbeddedLab } = await import('../../local/embedded-lab.ts');
   const lab = await startEmbeddedLab({ ports }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE') throw error;
-    throw new UsageError(`a port is already in use (${error.message.replace(/^listen EADDRINUSE: address already in use /, '')}): pick free ones with --dynamodb-port, --route53-port and --dns-port, or leave them out to get free ports`);
+    throw new UsageError(
+      `a port is already in use (${error.message.replace(/^listen EADDRINUSE: address already in use /, '')}): pick free ones with ` +
+        `--dynamodb-port, --route53-port and --dns-port, or leave them out to get free ports`,
+    );
   });
   const [dnsHost, dnsPort] = lab.endpoints.dns.split(':');
   const report = request ? await runOnLab(lab, request, options) : undefined;
@@ -73,9 +80,13 @@ export async function upCommand(options: UpOptions): Promise<number> {
   }
   const digName = `${request?.scenario.endpoints[0] ?? 'dynamodb.us-east-1'}.${lab.zone}`;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ endpoints: lab.endpoints, hostedZoneId: lab.hostedZoneId, zone: lab.zone, tables: lab.tables, environment: lab.environment })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ endpoints: lab.endpoints, hostedZoneId: lab.hostedZoneId, zone: lab.zone, tables: lab.tables, environment: lab.environment })}\n`,
+    );
   } else {
-    const env = Object.entries(lab.environment).map(([key, value]) => `export ${key}=${value}`).join('\n');
+    const env = Object.entries(lab.environment)
+      .map(([key, value]) => `export ${key}=${value}`)
+      .join('\n');
     process.stdout.write(
       [
         `dns-race-lab embedded target is up (Ctrl-C to stop)`,

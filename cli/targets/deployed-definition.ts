@@ -33,7 +33,11 @@ export function matchesDefinition(deployed: unknown, expected: unknown): boolean
  * 'matches', 'differs', or 'unknown' when the definition cannot be read
  * (no states:DescribeStateMachine, an emulator without it): the run goes on then.
  */
-export async function compareDeployedDefinition(stepFunctions: SFNClient, stateMachineArn: string, scenario: Scenario): Promise<'matches' | 'differs' | 'unknown'> {
+export async function compareDeployedDefinition(
+  stepFunctions: SFNClient,
+  stateMachineArn: string,
+  scenario: Scenario,
+): Promise<'matches' | 'differs' | 'unknown'> {
   let definition: unknown;
   try {
     const described = await stepFunctions.send(new DescribeStateMachineCommand({ stateMachineArn }));

@@ -35,11 +35,18 @@ export function isStackMissing(error: unknown): boolean {
 
 export function stackMissingError(target: RemoteTarget): TargetError {
   if (target.name === 'localstack') {
-    return new TargetError(`stack ${target.stackName} is not deployed on LocalStack at ${target.endpoints.cloudformation} (region ${target.region}); deploy it: ${target.commands.deploy}`);
+    return new TargetError(
+      `stack ${target.stackName} is not deployed on LocalStack at ${target.endpoints.cloudformation} (region ${target.region}); deploy it: ` +
+        `${target.commands.deploy}`,
+    );
   }
-  const region = target.regionSource === 'default' ? `${target.region} (no region is configured, so racelab used ${target.region})` : `${target.region} (from ${target.regionSource})`;
+  const region =
+    target.regionSource === 'default'
+      ? `${target.region} (no region is configured, so racelab used ${target.region})`
+      : `${target.region} (from ${target.regionSource})`;
   return new TargetError(
-    `stack ${target.stackName} is not deployed in region ${region}; if you deployed it in another region, set AWS_REGION=<that region> (or pass --region), otherwise deploy it: ${target.commands.deploy}`,
+    `stack ${target.stackName} is not deployed in region ${region}; if you deployed it in another region, set AWS_REGION=<that region> (or ` +
+      `pass --region), otherwise deploy it: ${target.commands.deploy}`,
   );
 }
 
@@ -72,7 +79,8 @@ export async function describeStack(cloudFormation: CloudFormationClient, target
 export function requireOutputs(stack: DeployedStack, target: RemoteTarget): StackOutputs {
   if (stack.outputs) return stack.outputs;
   throw new TargetError(
-    `stack ${stack.name} is ${stack.status}, not ready for use; wait for it to finish, or if it failed, remove it (${target.commands.destroy}) and deploy again: ${target.commands.deploy}`,
+    `stack ${stack.name} is ${stack.status}, not ready for use; wait for it to finish, or if it failed, remove it ` +
+      `(${target.commands.destroy}) and deploy again: ${target.commands.deploy}`,
   );
 }
 
@@ -81,7 +89,10 @@ export function parseStackOutputs(target: RemoteTarget, stack: Stack): StackOutp
   const read = (key: keyof typeof STACK_OUTPUTS): string => {
     const value = values.get(STACK_OUTPUTS[key]);
     if (!value) {
-      throw new TargetError(`stack ${target.stackName} has no output ${STACK_OUTPUTS[key]}; it was deployed by another version of dns-race-lab, so redeploy it: ${target.commands.deploy}`);
+      throw new TargetError(
+        `stack ${target.stackName} has no output ${STACK_OUTPUTS[key]}; it was deployed by another version of dns-race-lab, so redeploy it: ` +
+          `${target.commands.deploy}`,
+      );
     }
     return value;
   };
@@ -95,7 +106,10 @@ export function parseStackOutputs(target: RemoteTarget, stack: Stack): StackOutp
   const isArnMap = (value: unknown): value is Record<string, string> =>
     typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((arn) => typeof arn === 'string');
   if (!isArnMap(stateMachines)) {
-    throw new TargetError(`stack ${target.stackName}'s output ${STACK_OUTPUTS.stateMachines} is not a JSON object of scenario name → state machine ARN; redeploy it: ${target.commands.deploy}`);
+    throw new TargetError(
+      `stack ${target.stackName}'s output ${STACK_OUTPUTS.stateMachines} is not a JSON object of scenario name → state machine ARN; ` +
+        `redeploy it: ${target.commands.deploy}`,
+    );
   }
   return {
     plansTable: read('plansTable'),
@@ -112,5 +126,8 @@ export function stateMachineFor(outputs: StackOutputs, scenario: string, target:
   const arn = outputs.stateMachines[scenario];
   if (arn) return arn;
   const deployed = Object.keys(outputs.stateMachines).sort().join(', ') || 'none';
-  throw new TargetError(`scenario ${scenario} is not deployed in stack ${target.stackName}; deployed: ${deployed}; redeploy with ${target.commands.deploy.replace(/^.*&& /, '')} to add it`);
+  throw new TargetError(
+    `scenario ${scenario} is not deployed in stack ${target.stackName}; deployed: ${deployed}; redeploy with ` +
+      `${target.commands.deploy.replace(/^.*&& /, '')} to add it`,
+  );
 }

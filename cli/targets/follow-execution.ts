@@ -4,9 +4,7 @@
 import { DescribeExecutionCommand, type ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
 import { realPacing, type Pacing } from './pacing.ts';
 
-export type ExecutionEnd =
-  | { status: Exclude<ExecutionStatus, 'RUNNING'>; error?: string; cause?: string }
-  | { status: 'INTERRUPTED' };
+export type ExecutionEnd = { status: Exclude<ExecutionStatus, 'RUNNING'>; error?: string; cause?: string } | { status: 'INTERRUPTED' };
 
 export interface FollowOptions {
   pacing?: Pacing;

@@ -80,6 +80,7 @@ export async function ensureNoRunningExecution(lab: ReadyRemoteLab, doing: strin
   if (!first) return;
   const others = more.length ? ` (and ${more.length} more)` : '';
   throw new TargetError(
-    `cannot ${doing}: execution ${first.name} of scenario ${first.scenario} is still running on this lab${others}; wait for it to end, or stop it: ${lab.target.commands.cli} stepfunctions stop-execution --execution-arn ${first.executionArn}`,
+    `cannot ${doing}: execution ${first.name} of scenario ${first.scenario} is still running on this lab${others}; wait for it to end, or ` +
+      `stop it: ${lab.target.commands.cli} stepfunctions stop-execution --execution-arn ${first.executionArn}`,
   );
 }

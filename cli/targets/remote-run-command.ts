@@ -51,9 +51,7 @@ export async function runRemoteCommand(name: RemoteTargetName, request: RunReque
       stderr.write('(interrupted before the execution started: nothing ran)\n');
       return EXIT.interrupted;
     }
-    process.stdout.write(
-      options.json ? `${JSON.stringify({ ...report, execution }, null, 2)}\n` : `${renderTimeline(report, styler(process.stdout))}\n`,
-    );
+    process.stdout.write(options.json ? `${JSON.stringify({ ...report, execution }, null, 2)}\n` : `${renderTimeline(report, styler(process.stdout))}\n`);
     if (execution.status === 'INTERRUPTED') {
       stderr.write('(interrupted: the execution was stopped; the timeline shows what the run-events table held by then)\n');
       return EXIT.interrupted;

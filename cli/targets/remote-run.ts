@@ -75,23 +75,39 @@ export async function runOnRemoteLab(lab: ReadyRemoteLab, request: RunRequest, o
 
   await ensureNoRunningExecution(lab, `start ${scenario.name}`);
   if (await labHoldsPlans(lab)) {
-    warn(`warning: the lab still holds plans from an earlier run, so this run does not start from steady state; for a clean run, first: racelab reset --target ${lab.target.name}`);
+    warn(
+      `warning: the lab still holds plans from an earlier run, so this run does not start from steady state; for a clean run, first: ` +
+        `racelab reset --target ${lab.target.name}`,
+    );
   }
   if ((await compareDeployedDefinition(lab.clients.stepFunctions, stateMachineArn, scenario)) === 'differs') {
-    warn(`warning: the state machine deployed for ${scenario.name} differs from the scenario file (its timeline, gates or probes changed since the deploy); redeploy first: ${lab.target.commands.deploy}`);
+    warn(
+      `warning: the state machine deployed for ${scenario.name} differs from the scenario file (its timeline, gates or probes changed since ` +
+        `the deploy); redeploy first: ${lab.target.commands.deploy}`,
+    );
   }
   if (options.signal?.aborted) return { report: reportOf([]), execution: { status: 'NOT_STARTED' } };
 
   const startAt = scheduleStart(pacing.now(), options.startLeadMs ?? START_LEAD_MS);
   const input = executionInput(scenario, { runId, safeguards, seed, startAt });
   // Anchors the timeline at scenario second 0, as the embedded runner does.
-  await events.append({ runId, at: startAt.getTime(), actor: RUNNER, step: 'start', outcome: 'scheduled', detail: `${scenario.name} on ${lab.target.name}, in real time` });
+  await events.append({
+    runId,
+    at: startAt.getTime(),
+    actor: RUNNER,
+    step: 'start',
+    outcome: 'scheduled',
+    detail: `${scenario.name} on ${lab.target.name}, in real time`,
+  });
   const started = await lab.clients.stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: JSON.stringify(input) }));
   const executionArn = started.executionArn!;
   options.onStarted?.(executionArn);
   const skewMs = started.startDate ? started.startDate.getTime() - pacing.now() : 0;
   if (Math.abs(skewMs) > CLOCK_SKEW_WARNING_MS) {
-    warn(`warning: this computer's clock differs from ${lab.target.name}'s by about ${Math.round(skewMs / 1000)} s, so the scenario's steps may not start when scheduled; synchronise the clock (NTP) and run again`);
+    warn(
+      `warning: this computer's clock differs from ${lab.target.name}'s by about ${Math.round(skewMs / 1000)} s, so the scenario's steps ` +
+        `may not start when scheduled; synchronise the clock (NTP) and run again`,
+    );
   }
 
   const progress = (options.progress ?? (() => silentProgress))(startAt.getTime());
@@ -107,7 +123,9 @@ export async function runOnRemoteLab(lab: ReadyRemoteLab, request: RunRequest, o
     progress.finish();
   }
   if (end.status === 'INTERRUPTED') {
-    await lab.clients.stepFunctions.send(new StopExecutionCommand({ executionArn, error: 'racelab.Interrupted', cause: 'interrupted from the racelab CLI (Ctrl-C)' }));
+    await lab.clients.stepFunctions.send(
+      new StopExecutionCommand({ executionArn, error: 'racelab.Interrupted', cause: 'interrupted from the racelab CLI (Ctrl-C)' }),
+    );
   }
   const summary: ExecutionSummary = { arn: executionArn, ...end };
   return { report: reportOf(await events.list(runId)), execution: summary };

@@ -27,7 +27,12 @@ export async function clearPlansTable(client: DynamoDBDocumentClient, tableName:
   const keys: Record<string, unknown>[] = [];
   const pages = paginateScan(
     { client },
-    { TableName: tableName, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': partitionKey.name, '#sk': sortKey.name }, ConsistentRead: true },
+    {
+      TableName: tableName,
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': partitionKey.name, '#sk': sortKey.name },
+      ConsistentRead: true,
+    },
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) keys.push({ [partitionKey.name]: item[partitionKey.name], [sortKey.name]: item[sortKey.name] });
@@ -46,7 +51,12 @@ async function allRecordSets(client: Route53Client, hostedZoneId: string): Promi
     const page = await client.send(new ListResourceRecordSetsCommand(input));
     sets.push(...(page.ResourceRecordSets ?? []));
     if (!page.IsTruncated) return sets;
-    input = { HostedZoneId: hostedZoneId, StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, StartRecordIdentifier: page.NextRecordIdentifier };
+    input = {
+      HostedZoneId: hostedZoneId,
+      StartRecordName: page.NextRecordName,
+      StartRecordType: page.NextRecordType,
+      StartRecordIdentifier: page.NextRecordIdentifier,
+    };
   }
 }
 
@@ -73,7 +83,10 @@ export interface ResetSummary {
   recordSets: number;
 }
 
-export async function resetLab(clients: { dynamodb: DynamoDBDocumentClient; route53: Route53Client }, lab: { plansTable: string; hostedZoneId: string; zoneName: string }): Promise<ResetSummary> {
+export async function resetLab(
+  clients: { dynamodb: DynamoDBDocumentClient; route53: Route53Client },
+  lab: { plansTable: string; hostedZoneId: string; zoneName: string },
+): Promise<ResetSummary> {
   const items = await clearPlansTable(clients.dynamodb, lab.plansTable);
   const recordSets = await clearHostedZone(clients.route53, lab.hostedZoneId, lab.zoneName);
   return { items, recordSets };
@@ -81,7 +94,11 @@ export async function resetLab(clients: { dynamodb: DynamoDBDocumentClient; rout
 
 export function describeReset(summary: ResetSummary): string {
   const { plan, fence, counter, other } = summary.items;
-  const parts = [`${plan} plan${plan === 1 ? '' : 's'}`, `${fence} fence${fence === 1 ? '' : 's'}`, counter ? 'the generation counter' : 'no generation counter'];
+  const parts = [
+    `${plan} plan${plan === 1 ? '' : 's'}`,
+    `${fence} fence${fence === 1 ? '' : 's'}`,
+    counter ? 'the generation counter' : 'no generation counter',
+  ];
   if (other) parts.push(`${other} other item${other === 1 ? '' : 's'}`);
   return `deleted ${parts.join(', ')} and ${summary.recordSets} record set${summary.recordSets === 1 ? '' : 's'} (the zone keeps its SOA and NS)`;
 }

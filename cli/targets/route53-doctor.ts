@@ -9,7 +9,9 @@ import { isTargetUnusable } from './target-errors.ts';
 
 type Paint = typeof plain;
 
-const LOCK_AND_GUARDS = "the Enactor's lock (every batch deletes the exact lock value it read), write-time-check's exact-match DELETE of the endpoint's alias, and protect-active/never-empty's re-assertion of each lock";
+const LOCK_AND_GUARDS =
+  "the Enactor's lock (every batch deletes the exact lock value it read), write-time-check's exact-match DELETE of the endpoint's alias, " +
+  "and protect-active/never-empty's re-assertion of each lock";
 
 /**
  * Which lab behaviour rests on which conformance rule (keyed by the case's
@@ -17,17 +19,20 @@ const LOCK_AND_GUARDS = "the Enactor's lock (every batch deletes the exact lock 
  */
 export const LAB_RELIANCE: Readonly<Record<string, string>> = {
   'ChangeResourceRecordSets applies a batch atomically':
-    'every Enactor apply is one batch (lock, plan tree, alias, rollback record); applied in part, it can leave an endpoint pointing at records that were never written',
+    'every Enactor apply is one batch (lock, plan tree, alias, rollback record); applied in part, it can leave an endpoint pointing at ' +
+    'records that were never written',
   'DELETE must match the current record set exactly (values)': LOCK_AND_GUARDS,
   'DELETE must match the current record set exactly (TTL)': LOCK_AND_GUARDS,
   'a conditional replace only happens if the condition holds': `DELETE-then-CREATE in one batch is the compare-and-swap behind ${LOCK_AND_GUARDS}`,
   'DELETE must name an existing record set': "the Enactor's lock: releasing a lock that another Enactor already replaced must fail",
   'CREATE fails if the record set exists': "the Enactor's lock: taking a lock that another Enactor holds must fail",
   'an alias must target an existing record set':
-    "the stuck state: the rollback record (an alias) cannot point at a tree that is gone; and a plan with no live load balancer cannot be applied",
-  'an alias may target a record set created earlier in the same batch': "every Enactor apply writes the plan's tree and the endpoint's alias to it in one batch",
+    'the stuck state: the rollback record (an alias) cannot point at a tree that is gone; and a plan with no live load balancer cannot be applied',
+  'an alias may target a record set created earlier in the same batch':
+    "every Enactor apply writes the plan's tree and the endpoint's alias to it in one batch",
   'an alias target can be deleted while an alias points at it':
-    "the outage itself: clean-up deletes the tree the endpoint's alias points at, and the endpoint answers nothing (not documented by AWS; this case is how to check a real Route 53)",
+    "the outage itself: clean-up deletes the tree the endpoint's alias points at, and the endpoint answers nothing (not documented by AWS; " +
+    'this case is how to check a real Route 53)',
 };
 
 export interface DoctorCaseResult {

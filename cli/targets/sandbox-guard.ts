@@ -26,7 +26,8 @@ export async function ensureSandboxAccount(account: string, iam: IAMClient, env:
   const allowed = sandboxAllowlist(env);
   if (allowed && !allowed.includes(account)) {
     throw new TargetError(
-      `refusing to use AWS account ${account}: it is not in ${SANDBOX_ACCOUNTS_VARIABLE} (${allowed.join(', ')}); switch to a sandbox profile (AWS_PROFILE=<sandbox profile> npx racelab …) or add the account to ${SANDBOX_ACCOUNTS_VARIABLE} if it is a sandbox`,
+      `refusing to use AWS account ${account}: it is not in ${SANDBOX_ACCOUNTS_VARIABLE} (${allowed.join(', ')}); switch to a sandbox ` +
+        `profile (AWS_PROFILE=<sandbox profile> npx racelab …) or add the account to ${SANDBOX_ACCOUNTS_VARIABLE} if it is a sandbox`,
     );
   }
   let aliases: string[];
@@ -41,7 +42,8 @@ export async function ensureSandboxAccount(account: string, iam: IAMClient, env:
   const production = aliases.find((alias) => /prod/i.test(alias));
   if (production) {
     throw new TargetError(
-      `refusing to use AWS account ${account} ("${production}"): its alias names a production account, and the lab deletes DNS records and data on purpose; switch to a sandbox profile: AWS_PROFILE=<sandbox profile> npx racelab …`,
+      `refusing to use AWS account ${account} ("${production}"): its alias names a production account, and the lab deletes DNS records and ` +
+        `data on purpose; switch to a sandbox profile: AWS_PROFILE=<sandbox profile> npx racelab …`,
     );
   }
   return { account, alias: aliases[0] };

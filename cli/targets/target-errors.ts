@@ -62,23 +62,32 @@ export function explainTargetError(error: unknown, target: RemoteTarget): Error 
   if (unreachable) {
     if (target.name === 'localstack') {
       return new TargetError(
-        `LocalStack is not answering at ${target.endpoints.cloudformation} (${unreachable}); start it with \`localstack start\` (or \`docker run --rm -p 4566:4566 localstack/localstack\`), or point AWS_ENDPOINT_URL at where it runs`,
+        `LocalStack is not answering at ${target.endpoints.cloudformation} (${unreachable}); start it with \`localstack start\` (or ` +
+          `\`docker run --rm -p 4566:4566 localstack/localstack\`), or point AWS_ENDPOINT_URL at where it runs`,
       );
     }
-    return new TargetError(`cannot reach AWS in region ${target.region} (${unreachable}); check your network connection, and unset AWS_ENDPOINT_URL if it points elsewhere`);
+    return new TargetError(
+      `cannot reach AWS in region ${target.region} (${unreachable}); check your network connection, and unset AWS_ENDPOINT_URL if it points elsewhere`,
+    );
   }
   if (CREDENTIALS_MISSING.has(name) || /could not load credentials/i.test(message)) {
     const sso = /sso|token/i.test(message) ? ' (for an SSO profile: `aws sso login --profile <name>`)' : '';
     return new TargetError(`no AWS credentials found (${message}); set them up with \`aws configure\`, or choose a profile: ${PROFILE_HINT}${sso}`);
   }
   if (CREDENTIALS_REJECTED.has(name)) {
-    return new TargetError(`AWS rejected your credentials (${name}: ${message}); refresh them (\`aws sso login\` or \`aws configure\`) or choose another profile: ${PROFILE_HINT}`);
+    return new TargetError(
+      `AWS rejected your credentials (${name}: ${message}); refresh them (\`aws sso login\` or \`aws configure\`) or choose another profile: ${PROFILE_HINT}`,
+    );
   }
   if (ACCESS_DENIED.has(name)) {
-    return new TargetError(`your credentials are not allowed to do this (${message}); use a profile with administrator access to the sandbox account: ${PROFILE_HINT}`);
+    return new TargetError(
+      `your credentials are not allowed to do this (${message}); use a profile with administrator access to the sandbox account: ${PROFILE_HINT}`,
+    );
   }
   if (name === 'StateMachineDoesNotExist' || name === 'ResourceNotFoundException' || name === 'NoSuchHostedZone') {
-    return new TargetError(`a resource named in stack ${target.stackName}'s outputs no longer exists (${message}); redeploy the stack: ${target.commands.deploy}`);
+    return new TargetError(
+      `a resource named in stack ${target.stackName}'s outputs no longer exists (${message}); redeploy the stack: ${target.commands.deploy}`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

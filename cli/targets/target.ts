@@ -65,22 +65,21 @@ export function parseTargetName(value: string | undefined): TargetName {
 /** --stack and --region mean nothing to the embedded lab; say so rather than ignore them. */
 export function rejectRemoteOptionsForLocal(options: TargetOptions): void {
   const given = [options.stack !== undefined && '--stack', options.region !== undefined && '--region'].filter(Boolean);
-  if (given.length) throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'apply' : 'applies'} to --target aws or localstack only; the local target is the embedded lab`);
+  if (given.length)
+    throw new UsageError(
+      `${given.join(' and ')} ${given.length > 1 ? 'apply' : 'applies'} to --target aws or localstack only; the local target is the embedded lab`,
+    );
 }
 
 /**
  * Settles everything about a deployed target before any call is made.
  * @param sdkRegion the region the SDK's own chain finds (profile, AWS_REGION), if any
  */
-export function remoteTarget(
-  name: RemoteTargetName,
-  options: TargetOptions,
-  env: NodeJS.ProcessEnv = process.env,
-  sdkRegion?: string,
-): RemoteTarget {
+export function remoteTarget(name: RemoteTargetName, options: TargetOptions, env: NodeJS.ProcessEnv = process.env, sdkRegion?: string): RemoteTarget {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   if (!STACK_NAME.test(stackName)) throw new UsageError(`--stack "${stackName}" is not a CloudFormation stack name (a letter, then letters, digits and "-")`);
-  if (options.region !== undefined && !REGION_NAME.test(options.region)) throw new UsageError(`--region "${options.region}" is not an AWS region name (e.g. us-east-1)`);
+  if (options.region !== undefined && !REGION_NAME.test(options.region))
+    throw new UsageError(`--region "${options.region}" is not an AWS region name (e.g. us-east-1)`);
   if (name === 'localstack') {
     const endpoint = env.AWS_ENDPOINT_URL || LOCALSTACK_ENDPOINT;
     const [region, regionSource] = options.region
@@ -100,7 +99,11 @@ export function remoteTarget(
       // a profile's real keys are never sent to a local emulator.
       credentials: env.AWS_ACCESS_KEY_ID ? undefined : LOCALSTACK_CREDENTIALS,
       guardAccount: false,
-      commands: { deploy: 'npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack', destroy: 'npx cdklocal destroy', cli: `aws --endpoint-url ${endpoint}` },
+      commands: {
+        deploy: 'npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack',
+        destroy: 'npx cdklocal destroy',
+        cli: `aws --endpoint-url ${endpoint}`,
+      },
     };
   }
   const [region, regionSource] = options.region

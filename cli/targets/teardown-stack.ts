@@ -27,7 +27,9 @@ async function prepareForDeletion(lab: RemoteLab, progress: (line: string) => vo
   const outputs = lab.stack.outputs;
   if (!outputs) return; // a stack without outputs (failed create) has nothing running and an empty zone, if any
   for (const execution of await runningExecutions(lab.clients.stepFunctions, outputs)) {
-    await lab.clients.stepFunctions.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'racelab.Teardown', cause: 'the lab is being torn down' }));
+    await lab.clients.stepFunctions.send(
+      new StopExecutionCommand({ executionArn: execution.executionArn, error: 'racelab.Teardown', cause: 'the lab is being torn down' }),
+    );
     progress(`stopped execution ${execution.name} (${execution.scenario})`);
   }
   try {
@@ -81,11 +83,15 @@ export async function teardownStack(lab: RemoteLab, options: TeardownOptions = {
     if (status === 'DELETE_COMPLETE') return;
     if (status === 'DELETE_FAILED') {
       throw new TargetError(
-        `CloudFormation could not delete stack ${lab.stack.name} (${failureReasons(events)}); fix that and run the teardown again, or delete the stack in the CloudFormation console`,
+        `CloudFormation could not delete stack ${lab.stack.name} (${failureReasons(events)}); fix that and run the teardown again, or ` +
+          `delete the stack in the CloudFormation console`,
       );
     }
     if (pacing.now() - startedAt > (options.timeoutMs ?? TEARDOWN_TIMEOUT_MS)) {
-      throw new TargetError(`stack ${lab.stack.name} is still ${status} after ${Math.round((options.timeoutMs ?? TEARDOWN_TIMEOUT_MS) / 60000)} min; CloudFormation goes on deleting it, so check back later: ${lab.target.commands.cli} cloudformation describe-stacks --stack-name ${stackId}`);
+      throw new TargetError(
+        `stack ${lab.stack.name} is still ${status} after ${Math.round((options.timeoutMs ?? TEARDOWN_TIMEOUT_MS) / 60000)} min; ` +
+          `CloudFormation goes on deleting it, so check back later: ${lab.target.commands.cli} cloudformation describe-stacks --stack-name ${stackId}`,
+      );
     }
     await pacing.sleep(options.pollIntervalMs ?? TEARDOWN_POLL_INTERVAL_MS);
   }

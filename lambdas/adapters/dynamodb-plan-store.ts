@@ -2,15 +2,7 @@
 // generation, so the newest is one Query; fences are one item per endpoint.
 // Only single-item conditional writes: dynalite has no TransactWriteItems.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  paginateQuery,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PlanExists } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { PlanStore } from '../core/ports.ts';
@@ -98,9 +90,7 @@ export class DynamoDbPlanStore implements PlanStore {
   }
 
   async getPlan(generation: number): Promise<Plan | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: PLAN_PARTITION, sk: generation }, ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: PLAN_PARTITION, sk: generation }, ConsistentRead: true }));
     return Item ? toPlan(Item) : undefined;
   }
 
@@ -108,7 +98,13 @@ export class DynamoDbPlanStore implements PlanStore {
     const generations: number[] = [];
     const pages = paginateQuery(
       { client: this.client },
-      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PLAN_PARTITION }, ProjectionExpression: 'sk', ConsistentRead: true },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PLAN_PARTITION },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
     );
     for await (const page of pages) for (const item of page.Items ?? []) generations.push(Number(item.sk));
     return generations;

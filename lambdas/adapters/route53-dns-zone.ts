@@ -80,7 +80,12 @@ export function toSdk(record: RecordSet, zoneId: string): ResourceRecordSet {
   const weighted = record.setIdentifier !== undefined ? { SetIdentifier: record.setIdentifier, Weight: record.weight } : {};
   if (record.alias) {
     // An alias has no TTL and no values of its own; EvaluateTargetHealth is required on the wire.
-    return { Name: record.name, Type: record.type as RRType, AliasTarget: { HostedZoneId: zoneId, DNSName: record.alias.target, EvaluateTargetHealth: false }, ...weighted };
+    return {
+      Name: record.name,
+      Type: record.type as RRType,
+      AliasTarget: { HostedZoneId: zoneId, DNSName: record.alias.target, EvaluateTargetHealth: false },
+      ...weighted,
+    };
   }
   return { Name: record.name, Type: record.type as RRType, TTL: record.ttl, ResourceRecords: record.values.map((Value) => ({ Value })), ...weighted };
 }

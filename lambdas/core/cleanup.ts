@@ -45,7 +45,12 @@ function keeps(hooks: readonly SafeguardHooks[]): SafeguardHooks['cleanupKeeps']
 }
 
 /** Deletes one plan's trees (one batch) and then its row; 'retry' when the zone changed under the batch. */
-async function deletePlan(ctx: EnactorContext, generation: number, hasRow: boolean, snapshots: readonly EndpointSnapshot[]): Promise<'deleted' | 'kept' | 'retry'> {
+async function deletePlan(
+  ctx: EnactorContext,
+  generation: number,
+  hasRow: boolean,
+  snapshots: readonly EndpointSnapshot[],
+): Promise<'deleted' | 'kept' | 'retry'> {
   const guard = keeps(ctx.safeguards.hooks);
   const pointing = snapshots.filter((snapshot) => snapshot.generation === generation).map((snapshot) => snapshot.endpoint);
   if (guard && pointing.length > 0) {
@@ -61,7 +66,9 @@ async function deletePlan(ctx: EnactorContext, generation: number, hasRow: boole
     return 'deleted';
   }
 
-  const changes: RecordChange[] = snapshots.flatMap((snapshot) => (snapshot.trees.get(generation) ?? []).map((record): RecordChange => ({ action: 'DELETE', record })));
+  const changes: RecordChange[] = snapshots.flatMap((snapshot) =>
+    (snapshot.trees.get(generation) ?? []).map((record): RecordChange => ({ action: 'DELETE', record })),
+  );
   const treeRecords = changes.length;
   if (guard) {
     // Re-assert each endpoint's lock exactly as read (DELETE, then CREATE it again). Every batch that

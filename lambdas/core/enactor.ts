@@ -50,7 +50,10 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
       const heldMs = ctx.clock.now() - holdStartedAt;
       const holdMaxMs = ctx.faultHoldMaxMs ?? DEFAULT_FAULT_HOLD_MAX_MS;
       if (heldMs > holdMaxMs) {
-        throw new Error(`${endpoint}: an injected fault waited ${Math.round(heldMs / 1000)} s for "${describePattern(result.heldFor)}", which never happened (raise gates.timeoutSeconds, or fix the fault's "until")`);
+        throw new Error(
+          `${endpoint}: an injected fault waited ${Math.round(heldMs / 1000)} s for "${describePattern(result.heldFor)}", which never ` +
+            `happened (raise gates.timeoutSeconds, or fix the fault's "until")`,
+        );
       }
     } else {
       counted++;
@@ -122,7 +125,14 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
     throw error;
   }
   const over = snapshot.generation;
-  await ctx.record({ step: 'apply', outcome: 'applied', generation: plan.generation, endpoint, over, detail: over === undefined ? 'empty endpoint' : `over g${over}` });
+  await ctx.record({
+    step: 'apply',
+    outcome: 'applied',
+    generation: plan.generation,
+    endpoint,
+    over,
+    detail: over === undefined ? 'empty endpoint' : `over g${over}`,
+  });
   return { done: { continue: true, status: 'applied', work: { ...work, plan } } };
 }
 

@@ -75,7 +75,9 @@ export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, d
     if (fault.until !== undefined) hit.waitingFor = fault.until;
     if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`, hit.waitingFor);
     // A new holder name each attempt, so the lock's value changes even within one second.
-    await dns.change([{ action: 'UPSERT', record: lockRecord(at.endpoint, leaseFrom(`${CONTENDER}-${at.attempt}`, at.now, 0), at.zone) } satisfies RecordChange]);
+    await dns.change([
+      { action: 'UPSERT', record: lockRecord(at.endpoint, leaseFrom(`${CONTENDER}-${at.attempt}`, at.now, 0), at.zone) } satisfies RecordChange,
+    ]);
   }
   return hit;
 }

@@ -89,8 +89,15 @@ function rebuiltFromTree(records: readonly RecordSet[], ctx: RepairContext): { p
   if (trees.size === 0) return undefined;
   const newest = Math.max(...trees.keys());
   const tree = trees.get(newest)!;
-  const loadBalancers = new Map(tree.map((record) => [record.setIdentifier!, { id: record.setIdentifier!, address: record.values[0] ?? '', weight: record.weight ?? 0 }]));
-  const plan: Plan = { generation: newest, createdAt: ctx.clock.now(), endpoints: endpointsInZone(records, ctx.zone), loadBalancers: [...loadBalancers.values()] };
+  const loadBalancers = new Map(
+    tree.map((record) => [record.setIdentifier!, { id: record.setIdentifier!, address: record.values[0] ?? '', weight: record.weight ?? 0 }]),
+  );
+  const plan: Plan = {
+    generation: newest,
+    createdAt: ctx.clock.now(),
+    endpoints: endpointsInZone(records, ctx.zone),
+    loadBalancers: [...loadBalancers.values()],
+  };
   return { plan, source: 'tree' };
 }
 

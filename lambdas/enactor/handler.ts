@@ -10,24 +10,26 @@ import { withMetrics } from '../metrics.ts';
 import { enactorInputSchema, parseTaskInput, type EnactorInput } from '../task-input.ts';
 
 export function enactorHandler(deps: LabDeps) {
-  return answeringWarmUp(reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
-    const input = parseTaskInput(enactorInputSchema, event, 'enactor');
-    const ctx: EnactorContext = {
-      enactor: input.enactor,
-      zone: deps.zone,
-      store: deps.store,
-      dns: deps.dns,
-      clock: deps.clock,
-      record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
-      safeguards: new SafeguardSet(input.safeguards),
-      policy: input.settings.policy,
-      faults: input.settings.faults,
-      runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
-      history: () => deps.events.list(input.runId),
-      faultHoldMaxMs: input.settings.faultHoldMaxMs,
-    };
-    return runStep(ctx, input);
-  }));
+  return answeringWarmUp(
+    reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
+      const input = parseTaskInput(enactorInputSchema, event, 'enactor');
+      const ctx: EnactorContext = {
+        enactor: input.enactor,
+        zone: deps.zone,
+        store: deps.store,
+        dns: deps.dns,
+        clock: deps.clock,
+        record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
+        safeguards: new SafeguardSet(input.safeguards),
+        policy: input.settings.policy,
+        faults: input.settings.faults,
+        runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
+        history: () => deps.events.list(input.runId),
+        faultHoldMaxMs: input.settings.faultHoldMaxMs,
+      };
+      return runStep(ctx, input);
+    }),
+  );
 }
 
 function runStep(ctx: EnactorContext, input: EnactorInput): Promise<StepResult> {

@@ -4,13 +4,19 @@ import { answeringWarmUp, lambdaEntry, reportingFailures, type LabDeps } from '.
 import { parseTaskInput, plannerInputSchema } from '../task-input.ts';
 
 export function plannerHandler(deps: LabDeps) {
-  return answeringWarmUp(reportingFailures(deps, 'planner', 'plan', async (event: unknown) => {
-    const input = parseTaskInput(plannerInputSchema, event, 'planner');
-    const record = makeRecorder(deps.events, deps.clock, input.runId, 'planner');
-    const { endpoints, pool, seed, emptyPlans } = input.settings;
-    const generations = await writePlans({ store: deps.store, clock: deps.clock, record }, { endpoints, pool, seed, emptyGenerations: emptyPlans }, input.count);
-    return { continue: true, status: 'written', generations };
-  }));
+  return answeringWarmUp(
+    reportingFailures(deps, 'planner', 'plan', async (event: unknown) => {
+      const input = parseTaskInput(plannerInputSchema, event, 'planner');
+      const record = makeRecorder(deps.events, deps.clock, input.runId, 'planner');
+      const { endpoints, pool, seed, emptyPlans } = input.settings;
+      const generations = await writePlans(
+        { store: deps.store, clock: deps.clock, record },
+        { endpoints, pool, seed, emptyGenerations: emptyPlans },
+        input.count,
+      );
+      return { continue: true, status: 'written', generations };
+    }),
+  );
 }
 
 export const handler = lambdaEntry(plannerHandler);

@@ -5,15 +5,23 @@ import { withMetrics } from '../metrics.ts';
 import { parseTaskInput, probeInputSchema } from '../task-input.ts';
 
 export function probeHandler(deps: LabDeps) {
-  return answeringWarmUp(reportingFailures(deps, 'probe', 'probe', async (event: unknown) => {
-    const input = parseTaskInput(probeInputSchema, event, 'probe');
-    const { endpoints, probeSamples } = input.settings;
-    const addresses = await probeEndpoints(deps.resolver, endpoints, deps.zone, probeSamples);
-    const empty = Object.entries(addresses).filter(([, list]) => list.length === 0).map(([endpoint]) => endpoint);
-    const outcome = empty.length ? 'empty' : 'answering';
-    await withMetrics(makeRecorder(deps.events, deps.clock, input.runId, 'probe'), input.runId, 'probe')({ step: 'probe', outcome, detail: input.label, addresses });
-    return { continue: true, status: outcome, addresses };
-  }));
+  return answeringWarmUp(
+    reportingFailures(deps, 'probe', 'probe', async (event: unknown) => {
+      const input = parseTaskInput(probeInputSchema, event, 'probe');
+      const { endpoints, probeSamples } = input.settings;
+      const addresses = await probeEndpoints(deps.resolver, endpoints, deps.zone, probeSamples);
+      const empty = Object.entries(addresses)
+        .filter(([, list]) => list.length === 0)
+        .map(([endpoint]) => endpoint);
+      const outcome = empty.length ? 'empty' : 'answering';
+      await withMetrics(
+        makeRecorder(deps.events, deps.clock, input.runId, 'probe'),
+        input.runId,
+        'probe',
+      )({ step: 'probe', outcome, detail: input.label, addresses });
+      return { continue: true, status: outcome, addresses };
+    }),
+  );
 }
 
 export const handler = lambdaEntry(probeHandler);

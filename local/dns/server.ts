@@ -204,7 +204,11 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-async function listenBoth(answerer: ZoneAnswerer, host: string, port: number): Promise<{ udp: UDPServer; tcp: TCPServer; connections: Set<Socket>; port: number }> {
+async function listenBoth(
+  answerer: ZoneAnswerer,
+  host: string,
+  port: number,
+): Promise<{ udp: UDPServer; tcp: TCPServer; connections: Set<Socket>; port: number }> {
   const handle = (request: Packet, send: (response: Packet) => Promise<Buffer>) => {
     let response: Packet;
     try {

@@ -189,7 +189,10 @@ async function snapshot(client: Route53Client, zone: ConformanceZone): Promise<s
 
 /** Summaries of the record sets at one name (any type). */
 async function at(client: Route53Client, zone: ConformanceZone, name: string): Promise<string[]> {
-  return (await allRecordSets(client, zone)).filter((set) => bare(set.Name) === bare(name)).map(summary).sort();
+  return (await allRecordSets(client, zone))
+    .filter((set) => bare(set.Name) === bare(name))
+    .map(summary)
+    .sort();
 }
 
 function bare(name: string | undefined): string {
@@ -349,7 +352,10 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
       await submit(client, zone, create(recordSet(name, 'A', ['10.0.0.1'])));
       await rejected(submit(client, zone, create(recordSet(name, 'CNAME', ['elsewhere.example.com']))), 'InvalidChangeBatch', 'CNAME');
       await rejected(submit(client, zone, upsert(recordSet(name, 'CNAME', ['elsewhere.example.com']))), 'InvalidChangeBatch', 'CNAME');
-      assert.deepEqual((await at(client, zone, name)).map((line) => line.split(' ')[1]), ['A']);
+      assert.deepEqual(
+        (await at(client, zone, name)).map((line) => line.split(' ')[1]),
+        ['A'],
+      );
     },
   },
   {
@@ -360,7 +366,10 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
       await submit(client, zone, create(recordSet(name, 'CNAME', ['target.example.com'])));
       await rejected(submit(client, zone, create(recordSet(name, 'A', ['10.0.0.1']))), 'InvalidChangeBatch', 'CNAME');
       await rejected(submit(client, zone, create(recordSet(name, 'TXT', ['"text"']))), 'InvalidChangeBatch', 'CNAME');
-      assert.deepEqual((await at(client, zone, name)).map((line) => line.split(' ')[1]), ['CNAME']);
+      assert.deepEqual(
+        (await at(client, zone, name)).map((line) => line.split(' ')[1]),
+        ['CNAME'],
+      );
     },
   },
   {
@@ -402,7 +411,11 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
     async run(client, zone) {
       const one = recordSet(host(zone, 'lb'), 'A', ['10.0.0.1'], { setIdentifier: 'lb-1', weight: 1 });
       await submit(client, zone, create(one));
-      await rejected(submit(client, zone, create({ ...one, ResourceRecords: [{ Value: '10.0.0.9' }], Weight: 5 })), 'InvalidChangeBatch', 'but it already exists');
+      await rejected(
+        submit(client, zone, create({ ...one, ResourceRecords: [{ Value: '10.0.0.9' }], Weight: 5 })),
+        'InvalidChangeBatch',
+        'but it already exists',
+      );
       assert.deepEqual(await at(client, zone, one.Name!), [summary(one)]);
     },
   },
@@ -424,7 +437,10 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const simple = recordSet(host(zone, 'simple'), 'A', ['10.0.0.1']);
       await submit(client, zone, create(simple));
       // Route 53 rejects this; whether as InvalidChangeBatch or InvalidInput is not documented.
-      await rejected(submit(client, zone, create(recordSet(simple.Name!, 'A', ['10.0.0.2'], { setIdentifier: 'lb-1', weight: 1 }))), ['InvalidChangeBatch', 'InvalidInput']);
+      await rejected(submit(client, zone, create(recordSet(simple.Name!, 'A', ['10.0.0.2'], { setIdentifier: 'lb-1', weight: 1 }))), [
+        'InvalidChangeBatch',
+        'InvalidInput',
+      ]);
       const weighted = recordSet(host(zone, 'weighted'), 'A', ['10.0.0.1'], { setIdentifier: 'lb-1', weight: 1 });
       await submit(client, zone, create(weighted));
       await rejected(submit(client, zone, create(recordSet(weighted.Name!, 'A', ['10.0.0.2']))), ['InvalidChangeBatch', 'InvalidInput']);
@@ -459,7 +475,11 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const current = recordSet(host(zone, 'swap'), 'A', ['10.0.0.1']);
       await submit(client, zone, create(current));
       const stale = recordSet(current.Name!, 'A', ['10.0.0.5']);
-      await rejected(submit(client, zone, del(stale), create(recordSet(current.Name!, 'A', ['10.0.0.2']))), 'InvalidChangeBatch', 'do not match the current values');
+      await rejected(
+        submit(client, zone, del(stale), create(recordSet(current.Name!, 'A', ['10.0.0.2']))),
+        'InvalidChangeBatch',
+        'do not match the current values',
+      );
       assert.deepEqual(await at(client, zone, current.Name!), [summary(current)]);
     },
   },

@@ -9,15 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { aliasRecord, CHANGE_ACTIONS, RECORD_TYPES, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
-import {
-  InvalidChangeBatchError,
-  Route53Error,
-  dnsName,
-  type ChangeInfo,
-  type HostedZoneInfo,
-  type Route53Model,
-  type Vpc,
-} from './zone-model.ts';
+import { InvalidChangeBatchError, Route53Error, dnsName, type ChangeInfo, type HostedZoneInfo, type Route53Model, type Vpc } from './zone-model.ts';
 
 const NAMESPACE = 'https://route53.amazonaws.com/doc/2013-04-01/';
 const API = '/2013-04-01';
@@ -96,7 +88,10 @@ function toRecordChange(action: RecordChange['action'], xml: ResourceRecordSetXm
   if (xml.AliasTarget) {
     if (hasRecords) throw new Route53Error('InvalidInput', `${expected}, but found more than one ${where}`);
     if (bareZoneId(xml.AliasTarget.HostedZoneId) !== zoneId) {
-      throw new Route53Error('InvalidInput', `Invalid request: the embedded Route 53 supports aliases to records in the same hosted zone only (${zoneId}) ${where}`);
+      throw new Route53Error(
+        'InvalidInput',
+        `Invalid request: the embedded Route 53 supports aliases to records in the same hosted zone only (${zoneId}) ${where}`,
+      );
     }
     return { action, record: withRouting(aliasRecord(xml.Name, xml.Type, xml.AliasTarget.DNSName), xml) };
   }
@@ -253,7 +248,13 @@ const routes: Route[] = [
     handle(model, { query }) {
       const all = model.listHostedZonesByName({ maxItems: Number.MAX_SAFE_INTEGER }).hostedZones;
       const marker = optionalParam(query, 'marker');
-      const from = marker === undefined ? 0 : Math.max(0, all.findIndex((zone) => zone.id === marker.replace(/^\/hostedzone\//, '')));
+      const from =
+        marker === undefined
+          ? 0
+          : Math.max(
+              0,
+              all.findIndex((zone) => zone.id === marker.replace(/^\/hostedzone\//, '')),
+            );
       const maxItems = integerParam(query, 'maxitems') ?? 100;
       const page = all.slice(from, from + maxItems);
       const next = all[from + maxItems];

@@ -108,7 +108,10 @@ function normalizeChange(change: RecordChange): RecordChange {
   if (record.alias) {
     // Route 53: an alias carries AliasTarget instead of TTL and ResourceRecords, never both.
     if (record.ttl !== 0 || record.values.length > 0) {
-      throw invalidInput(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found more than one in ${where}`);
+      throw invalidInput(
+        `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ` +
+          `more than one in ${where}`,
+      );
     }
     if (canonicalName(record.alias.target) === '') throw invalidInput(`Invalid request: empty AliasTarget DNSName in ${where}`);
   } else {
@@ -306,7 +309,15 @@ export class ZoneRecords {
     this.print ??= [
       this.apex,
       ...this.list().map((record) =>
-        [record.name, record.type, record.setIdentifier ?? '', record.weight ?? '', record.ttl, [...record.values].sort().join('\u0001'), record.alias?.target ?? ''].join('\u0002'),
+        [
+          record.name,
+          record.type,
+          record.setIdentifier ?? '',
+          record.weight ?? '',
+          record.ttl,
+          [...record.values].sort().join('\u0001'),
+          record.alias?.target ?? '',
+        ].join('\u0002'),
       ),
     ].join('\n');
     return this.print;
@@ -330,7 +341,8 @@ export class ZoneRecords {
     const current = batch.get(record);
     if (action === 'DELETE') {
       if (!current) return `Tried to delete resource record set ${describe(record)} but it was not found`;
-      if (!sameRecordSet(current, record)) return `Tried to delete resource record set ${describe(record)} but the values provided do not match the current values`;
+      if (!sameRecordSet(current, record))
+        return `Tried to delete resource record set ${describe(record)} but the values provided do not match the current values`;
       return undefined;
     }
     if (action === 'CREATE' && current) return `Tried to create resource record set ${describe(record)} but it already exists`;
@@ -364,11 +376,17 @@ export class ZoneRecords {
       return `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone}`;
     }
     if (record.type !== 'CNAME' && neighbours.some((other) => other.type === 'CNAME')) {
-      return `RRSet of type ${record.type} with DNS name ${name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone}`;
+      return (
+        `RRSet of type ${record.type} with DNS name ${name} is not permitted because a conflicting RRSet of type CNAME with the same ` +
+        `DNS name already exists in zone ${zone}`
+      );
     }
     const sameType = neighbours.filter((other) => other.type === record.type);
     if (record.setIdentifier !== undefined && sameType.some((other) => other.setIdentifier === undefined)) {
-      return `RRSet with DNS name ${name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-weighted set exists with the same name and type`;
+      return (
+        `RRSet with DNS name ${name}, type ${record.type}, SetIdentifier ${record.setIdentifier} cannot be created as a non-weighted ` +
+        `set exists with the same name and type`
+      );
     }
     if (record.setIdentifier === undefined && sameType.some((other) => other.setIdentifier !== undefined)) {
       return `RRSet with DNS name ${name}, type ${record.type} cannot be created as weighted sets exist with the same name and type`;
@@ -502,18 +520,30 @@ export class Route53Model {
 
   createHostedZone(input: CreateHostedZoneInput): { hostedZone: HostedZoneInfo; changeInfo: ChangeInfo; vpc?: Vpc } {
     const name = canonicalName(input.name);
-    if (name === '' || name.split('.').some((label) => label === '')) throw new Route53Error('InvalidDomainName', `${input.name} is not a valid domain name`, 400);
+    if (name === '' || name.split('.').some((label) => label === ''))
+      throw new Route53Error('InvalidDomainName', `${input.name} is not a valid domain name`, 400);
     if (input.callerReference === '') throw invalidInput('Invalid request: CallerReference must not be empty');
     if (input.privateZone && !input.vpc) throw invalidInput('Invalid request: a private hosted zone needs a VPC (VPCId and VPCRegion)');
     if (!input.privateZone && input.vpc) throw invalidInput('Invalid request: a VPC can only be given for a private hosted zone');
     if (this.callerReferences.has(input.callerReference)) {
-      throw new Route53Error('HostedZoneAlreadyExists', `A hosted zone has already been created with the specified caller reference: ${input.callerReference}`, 409);
+      throw new Route53Error(
+        'HostedZoneAlreadyExists',
+        `A hosted zone has already been created with the specified caller reference: ${input.callerReference}`,
+        409,
+      );
     }
     this.callerReferences.add(input.callerReference);
 
     const id = makeId('Z', ++this.zoneCounter);
     const records = ZoneRecords.withApexRecords(name, id);
-    const zone: HostedZone = { id, name, callerReference: input.callerReference, privateZone: input.privateZone, vpcs: input.vpc ? [{ ...input.vpc }] : [], records };
+    const zone: HostedZone = {
+      id,
+      name,
+      callerReference: input.callerReference,
+      privateZone: input.privateZone,
+      vpcs: input.vpc ? [{ ...input.vpc }] : [],
+      records,
+    };
     if (input.comment !== undefined) zone.comment = input.comment;
     this.zones.set(id, zone);
     const result: { hostedZone: HostedZoneInfo; changeInfo: ChangeInfo; vpc?: Vpc } = { hostedZone: this.info(zone), changeInfo: this.recordChange() };
@@ -531,9 +561,7 @@ export class Route53Model {
     const maxItems = pageSize(input.maxItems, DEFAULT_ZONE_PAGE);
     const startName = input.dnsName === undefined ? undefined : reversedLabels(input.dnsName);
     const startId = input.hostedZoneId === undefined ? undefined : bareId(input.hostedZoneId);
-    const ordered = [...this.zones.values()].sort(
-      (a, b) => compareStrings(reversedLabels(a.name), reversedLabels(b.name)) || compareStrings(a.id, b.id),
-    );
+    const ordered = [...this.zones.values()].sort((a, b) => compareStrings(reversedLabels(a.name), reversedLabels(b.name)) || compareStrings(a.id, b.id));
     const from = ordered.filter((zone) => {
       if (startName === undefined) return true;
       const order = compareStrings(reversedLabels(zone.name), startName);

@@ -6,7 +6,6 @@
 import { seededRandom, type Random } from '../../lambdas/core/random.ts';
 import type { LatencySettings } from '../../scenario/schema.ts';
 
-
 /** FNV-1a: a stable number for a stream's name. */
 function hash(text: string): number {
   let h = 0x811c9dc5;

@@ -76,5 +76,11 @@ export function simulatedDeps(deps: LabDeps, simulation: Simulation, actor: stri
         return (...args: unknown[]) => simulation[how](actor, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
       },
     });
-  return { ...deps, store: through(deps.store, 'call'), dns: through(deps.dns, 'call'), events: through(deps.events, 'call'), resolver: through(deps.resolver, 'lookup') };
+  return {
+    ...deps,
+    store: through(deps.store, 'call'),
+    dns: through(deps.dns, 'call'),
+    events: through(deps.events, 'call'),
+    resolver: through(deps.resolver, 'lookup'),
+  };
 }

@@ -132,7 +132,10 @@ export class VirtualTime {
 
   private callEnded(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const stall = realSetTimeout(() => reject(new Error(`a call to the embedded endpoints took over ${CALL_STALL_MS / 1000} s of real time; the run is stuck`)), CALL_STALL_MS);
+      const stall = realSetTimeout(
+        () => reject(new Error(`a call to the embedded endpoints took over ${CALL_STALL_MS / 1000} s of real time; the run is stuck`)),
+        CALL_STALL_MS,
+      );
       this.onRelease = () => {
         realClearTimeout(stall);
         this.onRelease = undefined;

@@ -6,7 +6,8 @@ import { liveAddresses } from '../plan.ts';
 
 export const name = 'never-empty';
 
-export const summary = 'refuse any DNS change that leaves an endpoint without addresses: a plan with no live load balancer, or deleting the tree an endpoint points at';
+export const summary =
+  'refuse any DNS change that leaves an endpoint without addresses: a plan with no live load balancer, or deleting the tree an endpoint points at';
 
 export const hooks: SafeguardHooks = {
   refusePlan: (plan) => (liveAddresses(plan).length === 0 ? `g${plan.generation} has no live load balancer` : undefined),

@@ -7,7 +7,8 @@ import { checkNotStale } from '../staleness.ts';
 export const name = 'write-time-check';
 
 export const summary =
-  'each endpoint write is fenced: a DynamoDB conditional write refuses a generation older than the newest one fenced, and the Route 53 batch deletes the exact endpoint record it read, so it fails if the endpoint moved';
+  'each endpoint write is fenced: a DynamoDB conditional write refuses a generation older than the newest one fenced, and the Route 53 ' +
+  'batch deletes the exact endpoint record it read, so it fails if the endpoint moved';
 
 export const hooks: SafeguardHooks = {
   async beforeWrite(ctx, work, snapshot) {
