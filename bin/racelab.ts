@@ -15,6 +15,7 @@ import { command as scenarios } from '../cli/commands/scenarios.ts';
 import { command as teardown } from '../cli/commands/teardown.ts';
 import { command as up } from '../cli/commands/up.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
+import { debugging } from '../infra/environment.ts';
 import { projectVersion } from '../scenario/project-root.ts';
 import { ScenarioError } from '../scenario/scenario-error.ts';
 
@@ -54,7 +55,7 @@ try {
     process.exitCode = EXIT.usage;
   } else {
     process.stderr.write(`racelab: unexpected error: ${(error as Error).message}\n(please report it with the command you ran)\n`);
-    if (process.env.RACELAB_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    if (debugging()) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = EXIT.unexpected;
   }
 }

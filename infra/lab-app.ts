@@ -11,6 +11,7 @@ import { resolveSandboxTarget, type SandboxTarget } from './sandbox-guard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_STACK_NAME } from './stack-outputs.ts';
 import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
+import { processEnvironment, type Environment } from './environment.ts';
 
 export const ZONE_NAME_CONTEXT = 'zoneName';
 export const AVAILABILITY_ZONES_CONTEXT = 'availabilityZones';
@@ -26,7 +27,7 @@ export interface LabApp {
  * @param env where the guard reads RACELAB_SANDBOX_ACCOUNTS and the CLI's
  *   CDK_DEFAULT_* variables; tests pass their own.
  */
-export function buildLabApp(app: App, scenarios: readonly Scenario[], env: Readonly<Record<string, string | undefined>> = process.env): LabApp {
+export function buildLabApp(app: App, scenarios: readonly Scenario[], env: Environment = processEnvironment()): LabApp {
   const context = (key: string): unknown => app.node.tryGetContext(key);
   const target = resolveSandboxTarget({ context, env });
   const stack = new DnsRaceLabStack(app, DEFAULT_STACK_NAME, {

@@ -5,6 +5,7 @@
 // credentials say LocalStack.
 import { LOCALSTACK_ACCOUNT } from './stack-outputs.ts';
 import { ContextError } from './context-error.ts';
+import { ENVIRONMENT_VARIABLES, type Environment } from './environment.ts';
 
 export const SANDBOX_CONTEXT = {
   /** Comma-separated 12-digit account ids that may be deployed to. */
@@ -17,10 +18,9 @@ export const SANDBOX_CONTEXT = {
 } as const;
 
 export const SANDBOX_ENV = {
-  allowlist: 'RACELAB_SANDBOX_ACCOUNTS',
-  /** Set by the CDK CLI: the account and region of the credentials it found. */
-  credentialsAccount: 'CDK_DEFAULT_ACCOUNT',
-  region: 'CDK_DEFAULT_REGION',
+  allowlist: ENVIRONMENT_VARIABLES.sandboxAccounts,
+  credentialsAccount: ENVIRONMENT_VARIABLES.cdkAccount,
+  region: ENVIRONMENT_VARIABLES.cdkRegion,
 } as const;
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -36,7 +36,7 @@ export interface SandboxTarget {
 export interface SandboxInputs {
   /** Reads a context value (app.node.tryGetContext). */
   context: (key: string) => unknown;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Environment;
 }
 
 export class SandboxRefusal extends ContextError {

@@ -12,6 +12,7 @@ import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
 import { plain, styler } from '../style.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
+import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -63,7 +64,7 @@ const LOCAL_VARIABLES = [
   CONFIG_VARIABLES.zoneName,
 ] as const;
 
-export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function repairCommand(options: RepairOptions, env: Environment = processEnvironment()): Promise<number> {
   const name = parseTargetName(options.target);
   // The adapters bring the AWS SDK: loaded when the command runs, not when racelab starts.
   const { DynamoDbPlanStore } = await import('../../lambdas/adapters/dynamodb-plan-store.ts');
@@ -84,10 +85,12 @@ export async function repairCommand(options: RepairOptions, env: NodeJS.ProcessE
       zone: env[CONFIG_VARIABLES.zoneName]!,
     };
     try {
-      return await repairOn(ctx, `local (the lab at ${env.AWS_ENDPOINT_URL_ROUTE_53})`, options);
+      return await repairOn(ctx, `local (the lab at ${env[ENVIRONMENT_VARIABLES.route53Endpoint]})`, options);
     } catch (error) {
       if (isRefused(error))
-        throw new UsageError(`nothing answers at ${env.AWS_ENDPOINT_URL_ROUTE_53} or ${env.AWS_ENDPOINT_URL_DYNAMODB}: is \`racelab up\` still running?`);
+        throw new UsageError(
+          `nothing answers at ${env[ENVIRONMENT_VARIABLES.route53Endpoint]} or ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}: is \`racelab up\` still running?`,
+        );
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
 import { remoteTarget, type RemoteService, type RemoteTarget, type RemoteTargetName, type TargetOptions } from './target.ts';
+import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
 
 export interface RemoteClients {
   cloudFormation: CloudFormationClient;
@@ -55,7 +56,7 @@ export async function sdkConfiguredRegion(): Promise<string | undefined> {
 }
 
 /** remoteTarget(), with the SDK asked for a configured region first (aws only). */
-export async function resolveRemoteTarget(name: RemoteTargetName, options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<RemoteTarget> {
-  const needsSdkRegion = name === 'aws' && !options.region && !env.AWS_REGION;
+export async function resolveRemoteTarget(name: RemoteTargetName, options: TargetOptions, env: Environment = processEnvironment()): Promise<RemoteTarget> {
+  const needsSdkRegion = name === 'aws' && !options.region && !env[ENVIRONMENT_VARIABLES.region];
   return remoteTarget(name, options, env, needsSdkRegion ? await sdkConfiguredRegion() : undefined);
 }

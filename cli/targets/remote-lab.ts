@@ -6,6 +6,7 @@ import { describeStack, requireOutputs, type DeployedStack, type StackOutputs } 
 import { ensureSandboxAccount, type AccountCheck } from './sandbox-guard.ts';
 import { explainTargetError, TargetError } from './target-errors.ts';
 import { describeTarget, type RemoteTarget } from './target.ts';
+import { processEnvironment, type Environment } from '../../infra/environment.ts';
 
 export interface RemoteLab {
   target: RemoteTarget;
@@ -21,7 +22,7 @@ export interface ReadyRemoteLab extends RemoteLab {
 }
 
 export interface OpenOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 /** Opens the lab; errors come back in their user-facing form. */
@@ -29,7 +30,7 @@ export async function openRemoteLab(target: RemoteTarget, options: OpenOptions =
   const clients = createRemoteClients(target);
   try {
     const stack = await describeStack(clients.cloudFormation, target);
-    const account = target.guardAccount ? await ensureSandboxAccount(stack.account, clients.iam, options.env ?? process.env) : undefined;
+    const account = target.guardAccount ? await ensureSandboxAccount(stack.account, clients.iam, options.env ?? processEnvironment()) : undefined;
     return { target, clients, stack, account, close: () => clients.destroy() };
   } catch (error) {
     clients.destroy();

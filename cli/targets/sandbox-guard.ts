@@ -5,6 +5,7 @@
 import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { accountList, SANDBOX_ENV } from '../../infra/sandbox-guard.ts';
 import { errorName, isAccessDenied, isTargetUnusable, TargetError } from './target-errors.ts';
+import { processEnvironment, type Environment } from '../../infra/environment.ts';
 
 /** The same variable the CDK app's guard reads (infra/sandbox-guard.ts). */
 export const SANDBOX_ACCOUNTS_VARIABLE = SANDBOX_ENV.allowlist;
@@ -16,13 +17,13 @@ export interface AccountCheck {
   aliasUnreadable?: string;
 }
 
-export function sandboxAllowlist(env: NodeJS.ProcessEnv): string[] | undefined {
+export function sandboxAllowlist(env: Environment): string[] | undefined {
   const allowed = accountList(env[SANDBOX_ACCOUNTS_VARIABLE]);
   return allowed.length > 0 ? allowed : undefined;
 }
 
 /** Throws a TargetError if the account must not be touched. */
-export async function ensureSandboxAccount(account: string, iam: IAMClient, env: NodeJS.ProcessEnv = process.env): Promise<AccountCheck> {
+export async function ensureSandboxAccount(account: string, iam: IAMClient, env: Environment = processEnvironment()): Promise<AccountCheck> {
   const allowed = sandboxAllowlist(env);
   if (allowed && !allowed.includes(account)) {
     throw new TargetError(

@@ -5,6 +5,7 @@
 // commands a user is told to run.
 import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../../infra/stack-outputs.ts';
 import { UsageError } from '../usage-error.ts';
+import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
 
 export const TARGETS = ['local', 'aws', 'localstack'] as const;
 export type TargetName = (typeof TARGETS)[number];
@@ -75,19 +76,21 @@ export function rejectRemoteOptionsForLocal(options: TargetOptions): void {
  * Settles everything about a deployed target before any call is made.
  * @param sdkRegion the region the SDK's own chain finds (profile, AWS_REGION), if any
  */
-export function remoteTarget(name: RemoteTargetName, options: TargetOptions, env: NodeJS.ProcessEnv = process.env, sdkRegion?: string): RemoteTarget {
+export function remoteTarget(name: RemoteTargetName, options: TargetOptions, env: Environment = processEnvironment(), sdkRegion?: string): RemoteTarget {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   if (!STACK_NAME.test(stackName)) throw new UsageError(`--stack "${stackName}" is not a CloudFormation stack name (a letter, then letters, digits and "-")`);
   if (options.region !== undefined && !REGION_NAME.test(options.region))
     throw new UsageError(`--region "${options.region}" is not an AWS region name (e.g. us-east-1)`);
+  const envRegion = env[ENVIRONMENT_VARIABLES.region];
+  const envDefaultRegion = env[ENVIRONMENT_VARIABLES.defaultRegion];
   if (name === 'localstack') {
-    const endpoint = env.AWS_ENDPOINT_URL || LOCALSTACK_ENDPOINT;
+    const endpoint = env[ENVIRONMENT_VARIABLES.endpoint] || LOCALSTACK_ENDPOINT;
     const [region, regionSource] = options.region
       ? [options.region, '--region']
-      : env.AWS_REGION
-        ? [env.AWS_REGION, 'AWS_REGION']
-        : env.AWS_DEFAULT_REGION
-          ? [env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION']
+      : envRegion
+        ? [envRegion, ENVIRONMENT_VARIABLES.region]
+        : envDefaultRegion
+          ? [envDefaultRegion, ENVIRONMENT_VARIABLES.defaultRegion]
           : [LOCALSTACK_DEFAULT_REGION, 'default'];
     return {
       name,
@@ -97,7 +100,7 @@ export function remoteTarget(name: RemoteTargetName, options: TargetOptions, env
       endpoints: Object.fromEntries(REMOTE_SERVICES.map((service) => [service, endpoint])),
       // Keys set explicitly in the environment win (LocalStack derives the account from a 12-digit key id);
       // a profile's real keys are never sent to a local emulator.
-      credentials: env.AWS_ACCESS_KEY_ID ? undefined : LOCALSTACK_CREDENTIALS,
+      credentials: env[ENVIRONMENT_VARIABLES.accessKeyId] ? undefined : LOCALSTACK_CREDENTIALS,
       guardAccount: false,
       commands: {
         deploy: 'npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack',
@@ -108,8 +111,8 @@ export function remoteTarget(name: RemoteTargetName, options: TargetOptions, env
   }
   const [region, regionSource] = options.region
     ? [options.region, '--region']
-    : env.AWS_REGION
-      ? [env.AWS_REGION, 'AWS_REGION']
+    : envRegion
+      ? [envRegion, ENVIRONMENT_VARIABLES.region]
       : sdkRegion
         ? [sdkRegion, 'your AWS profile']
         : [AWS_FALLBACK_REGION, 'default'];
