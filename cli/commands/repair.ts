@@ -87,10 +87,8 @@ export async function repairCommand(options: RepairOptions, env: Environment = p
     try {
       return await repairOn(ctx, `local (the lab at ${env[ENVIRONMENT_VARIABLES.route53Endpoint]})`, options);
     } catch (error) {
-      if (isRefused(error))
-        throw new UsageError(
-          `nothing answers at ${env[ENVIRONMENT_VARIABLES.route53Endpoint]} or ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}: is \`racelab up\` still running?`,
-        );
+      const endpoints = `${env[ENVIRONMENT_VARIABLES.route53Endpoint]} or ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}`;
+      if (isRefused(error)) throw new UsageError(`nothing answers at ${endpoints}: is \`racelab up\` still running?`);
       throw error;
     }
   }
