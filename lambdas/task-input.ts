@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { EventPattern } from './core/event-pattern.ts';
 import { ENACTOR_IDS, EVENT_ACTORS, EVENT_OUTCOMES, EVENT_STEPS } from './core/events.ts';
+import type { EnactorWork } from './core/enactor-types.ts';
 import { FAULT_KINDS, type Fault } from './core/faults.ts';
+import type { Plan } from './core/plan.ts';
 import { SAFEGUARDS } from './core/safeguards/index.ts';
 
 const outcome = z.enum(EVENT_OUTCOMES);
@@ -93,7 +95,8 @@ export type PlannerInput = z.infer<typeof plannerInputSchema>;
 export const ENACTOR_STEPS = ['begin', 'apply', 'cleanup', 'run'] as const;
 export type EnactorStep = (typeof ENACTOR_STEPS)[number];
 
-const planSchema = z.object({
+/** The one schema of a plan as the state machine carries it (lambdas/core/plan.ts declares the type). */
+const planSchema: z.ZodType<Plan> = z.object({
   generation: z.number().int(),
   createdAt: z.number(),
   endpoints: z.array(z.string()),
@@ -104,7 +107,7 @@ export const enactorInputSchema = executionInputSchema.extend({
   enactor: z.enum(ENACTOR_IDS),
   step: z.enum(ENACTOR_STEPS),
   endpoint: z.string().optional(),
-  work: z.object({ plan: planSchema, checkedAgainst: z.number().nullable() }).optional(),
+  work: (z.object({ plan: planSchema, checkedAgainst: z.number().nullable() }) satisfies z.ZodType<EnactorWork>).optional(),
 });
 export type EnactorInput = z.infer<typeof enactorInputSchema>;
 
