@@ -9,6 +9,7 @@ import { command as check } from '../cli/commands/check.ts';
 import { command as doctor } from '../cli/commands/doctor.ts';
 import { command as explore } from '../cli/commands/explore.ts';
 import { command as repair } from '../cli/commands/repair.ts';
+import { command as report } from '../cli/commands/report.ts';
 import { command as reset } from '../cli/commands/reset.ts';
 import { command as run } from '../cli/commands/run.ts';
 import { command as scenarios } from '../cli/commands/scenarios.ts';
@@ -26,7 +27,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const command of [run(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), scenarios()]) {
+for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), scenarios()]) {
   program.addCommand(command.showHelpAfterError('(run with --help for usage)').exitOverride());
 }
 

@@ -1,8 +1,7 @@
 // The service behind racelab explore and racelab check (cli/commands/): the
 // explorer on the real Planner and Enactor code, its output and the matrix.
-import { constants } from 'node:fs';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
@@ -12,6 +11,7 @@ import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, t
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
+import { jsonWithKey, writableOutput } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
 import { styler } from './style.ts';
 import { EXIT, UsageError } from './usage-error.ts';
@@ -124,38 +124,6 @@ async function search(config: ExplorerConfig, options: ExploreOptions, limits: S
   }
 }
 
-/**
- * Where the counterexample may go: a folder that exists, and no file there
- * already unless it is an earlier explorer output (or --force says so).
- */
-async function writableOutput(path: string, force: boolean): Promise<string> {
-  const folder = dirname(path);
-  const folderStat = await stat(folder).catch(() => undefined);
-  if (!folderStat?.isDirectory()) throw new UsageError(`--out ${path}: the folder ${folder} does not exist; create it or give another path`);
-  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
-  if (existing instanceof Error) {
-    const why = existing.code === 'EISDIR' ? 'is a folder' : existing.message;
-    throw new UsageError(`--out ${path}: ${why}; give a file path`);
-  }
-  if (existing !== undefined && !force && !isExplorerOutput(existing)) {
-    throw new UsageError(`--out ${path}: the file exists and is not a counterexample racelab explore wrote; give another path, or add --force to overwrite it`);
-  }
-  try {
-    await access(folder, constants.W_OK);
-  } catch {
-    throw new UsageError(`--out ${path}: cannot write in ${folder}; give another path`);
-  }
-  return path;
-}
-
-function isExplorerOutput(text: string): boolean {
-  try {
-    return typeof (JSON.parse(text) as { counterexample?: unknown }).counterexample === 'object';
-  } catch {
-    return false;
-  }
-}
-
 const printJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 const notReproduced = (expected: string): string =>
@@ -176,7 +144,13 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   }
   const config = parseExplorerConfig(options, safeguards);
   // Checked before the search, so a long search never ends in a file that cannot be written.
-  const out = await writableOutput(resolve(options.out ?? 'counterexample.json'), options.force === true);
+  const out = await writableOutput({
+    option: '--out',
+    path: resolve(options.out ?? 'counterexample.json'),
+    kind: 'a counterexample racelab explore wrote',
+    isOwn: jsonWithKey('counterexample'),
+    force: options.force === true,
+  });
   const paint = styler(process.stdout);
   const interrupt = interruptible();
   let result: Found;

@@ -15,6 +15,8 @@ export function command(): Command {
       .addOption(safeguardOption())
       .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
       .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
+      .option('--save <file>', 'keep the run (its report and every event) as JSON, for `racelab report`; checked before the run')
+      .option('--force', 'let --save overwrite a file that is not an earlier saved run')
       .option(
         '--json',
         'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack ' +
@@ -66,6 +68,9 @@ export interface RunCommandOptions extends SimulationOptions {
   /** Retired: answered with what replaced it. */
   msPerSecond?: string;
   json?: boolean;
+  /** Keep the run as JSON for `racelab report`. */
+  save?: string;
+  force?: boolean;
   /** local (default), aws or localstack. */
   target?: string;
   /** aws/localstack: the CloudFormation stack (default DEFAULT_STACK_NAME). */
@@ -78,13 +83,15 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const { newRunId, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
   const request = await parseRunRequest(scenarioName, options);
   const target = parseTargetName(options.target);
+  const { savingTo } = await import('../saved-run.ts');
+  const save = options.save === undefined ? undefined : await savingTo(options.save, options.force === true);
   if (isRemoteTarget(target)) {
     // Deployed targets run in real time, with real latency.
     const local = simulationOptionsGiven(options);
     if (local.length) throw new UsageError(`${local.join(', ')}: for the local target only; ${target} runs in real time, and shows the run as it happens`);
     // Loaded for a deployed target only: the AWS SDK clients take a while to load.
     const { runRemoteCommand } = await import('../targets/remote-run-command.ts');
-    return runRemoteCommand(target, request, options, newRunId());
+    return runRemoteCommand(target, request, { ...options, onReport: save }, newRunId());
   }
   rejectRemoteOptionsForLocal(options);
   const paceMs = parsePace(options);
@@ -92,6 +99,7 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const lab = await startEmbeddedLab();
   try {
     const report = await runOnLab(lab, request, options);
+    await save?.(report);
     await printReport(report, options.json, paceMs);
     if (!report.asExpected && !options.json) process.stderr.write(`racelab: ${whyUnexpected(report)}\n`);
     return report.asExpected ? EXIT.ok : EXIT.unexpected;

@@ -1,6 +1,6 @@
 // `racelab run --target aws|localstack`: the terminal side of a deployed run
 // (warnings, progress, Ctrl-C, the timeline or JSON, the exit code).
-import type { RunRequest } from '../../scenario/run-report.ts';
+import type { RunReport, RunRequest } from '../../scenario/run-report.ts';
 import { renderTimeline } from '../render-timeline.ts';
 import { styler } from '../style.ts';
 import { EXIT } from '../usage-error.ts';
@@ -14,6 +14,8 @@ import type { RemoteTargetName, TargetOptions } from './target.ts';
 
 export interface RemoteRunCommandOptions extends TargetOptions {
   json?: boolean;
+  /** Called with the report once the run's events are read back (`run --save`). */
+  onReport?: (report: RunReport) => Promise<void>;
 }
 
 /** "execution r-… ended FAILED: States.Timeout (cause)". */
@@ -51,6 +53,7 @@ export async function runRemoteCommand(name: RemoteTargetName, request: RunReque
       stderr.write('(interrupted before the execution started: nothing ran)\n');
       return EXIT.interrupted;
     }
+    await options.onReport?.(report);
     process.stdout.write(options.json ? `${JSON.stringify({ ...report, execution }, null, 2)}\n` : `${renderTimeline(report, styler(process.stdout))}\n`);
     if (execution.status === 'INTERRUPTED') {
       stderr.write('(interrupted: the execution was stopped; the timeline shows what the run-events table held by then)\n');

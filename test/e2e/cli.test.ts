@@ -60,7 +60,7 @@ describe('racelab CLI', () => {
   it('names the mistake in `help nope`, in `up --safeguard` without --scenario and in an --out that cannot be written, before any work (exit 2)', async () => {
     const help = await racelab('help', 'nope');
     expect(help).toMatchObject({ code: 2, stdout: '' });
-    expect(help.stderr).toContain('"nope" is not a command; the commands are: run, up,');
+    expect(help.stderr).toContain('"nope" is not a command; the commands are: run, report, up,');
     const up = await racelab('up', '--safeguard', 'write-time-check');
     expect(up).toMatchObject({ code: 2 });
     expect(up.stderr).toContain('--safeguard: only with --scenario');
@@ -70,6 +70,21 @@ describe('racelab CLI', () => {
     const scenario = await racelab('explore', '--out', 'scenarios/oct-2025.json');
     expect(scenario.stderr).toContain('the file exists and is not a counterexample racelab explore wrote; give another path, or add --force to overwrite it');
     expect(scenario.code).toBe(2);
+  });
+
+  it('saves a run and turns it into an after-action report; refuses a file that is not a saved run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racelab-'));
+    const saved = join(dir, 'outage.json');
+    expect((await racelab('run', 'oct-2025', '--save', saved, '--json')).code).toBe(0);
+    const page = join(dir, 'outage.html');
+    const report = await racelab('report', saved, '--out', page);
+    expect(report.code).toBe(0);
+    expect(readFileSync(page, 'utf8')).toContain('<svg id="addresses"');
+    const mermaid = await racelab('report', saved, '--format', 'mermaid');
+    expect(mermaid.stdout.split('\n')[0]).toBe('sequenceDiagram');
+    const wrong = await racelab('report', 'scenarios/oct-2025.json');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is not a run saved by `racelab run --save`');
   });
 
   it('rejects a bad seed and an unknown scenario with exit code 2', async () => {
