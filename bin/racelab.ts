@@ -7,6 +7,7 @@ import '../local/node-compat.ts';
 import { Command, CommanderError } from 'commander';
 import { command as check } from '../cli/commands/check.ts';
 import { command as doctor } from '../cli/commands/doctor.ts';
+import { command as exercise } from '../cli/commands/exercise.ts';
 import { command as explore } from '../cli/commands/explore.ts';
 import { command as repair } from '../cli/commands/repair.ts';
 import { command as report } from '../cli/commands/report.ts';
@@ -27,7 +28,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), scenarios()]) {
+for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), exercise(), scenarios()]) {
   program.addCommand(command.showHelpAfterError('(run with --help for usage)').exitOverride());
 }
 

@@ -22,6 +22,7 @@ export const ENVIRONMENT_VARIABLES = {
   dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   route53Endpoint: 'AWS_ENDPOINT_URL_ROUTE_53',
   accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
 } as const;
 
 /** The process's environment, for the readers' defaults. */

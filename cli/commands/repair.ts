@@ -4,15 +4,15 @@
 // to the lab `racelab up` serves, through the environment `up` prints.
 import { Command } from 'commander';
 import { systemClock } from '../../lambdas/adapters/clocks.ts';
-import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
 import type { RecordChange } from '../../lambdas/core/dns-records.ts';
 import { ChangeRejected } from '../../lambdas/core/errors.ts';
 import { applyRepair, planRepair, repairNeeded, type EndpointRepair, type RepairContext, type RepairPlan } from '../../lambdas/core/repair.ts';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
 import { plain, styler } from '../style.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
-import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
+import { EXIT } from '../usage-error.ts';
+import { processEnvironment, type Environment } from '../../infra/environment.ts';
+import { attachToUpLab, whenUpStopped } from '../up-lab.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -55,43 +55,20 @@ export interface RepairOptions extends TargetOptions {
 /** How often to plan again when the zone changes under a batch (an Enactor still running). */
 const ATTEMPTS_MAX = 3;
 
-/** What `racelab up` prints and `repair --target local` needs: without the endpoints, the SDK would reach real AWS. */
-const LOCAL_VARIABLES = [
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'AWS_ENDPOINT_URL_ROUTE_53',
-  CONFIG_VARIABLES.plansTable,
-  CONFIG_VARIABLES.hostedZoneId,
-  CONFIG_VARIABLES.zoneName,
-] as const;
-
 export async function repairCommand(options: RepairOptions, env: Environment = processEnvironment()): Promise<number> {
   const name = parseTargetName(options.target);
+  if (name === 'local') {
+    rejectRemoteOptionsForLocal(options);
+    const lab = await attachToUpLab('repair --target local', env);
+    try {
+      return await repairOn({ store: lab.store, dns: lab.dns, clock: systemClock, zone: lab.zone }, `local (${lab.where})`, options);
+    } catch (error) {
+      throw whenUpStopped(error, env);
+    }
+  }
   // The adapters bring the AWS SDK: loaded when the command runs, not when racelab starts.
   const { DynamoDbPlanStore } = await import('../../lambdas/adapters/dynamodb-plan-store.ts');
   const { Route53DnsZone } = await import('../../lambdas/adapters/route53-dns-zone.ts');
-  if (name === 'local') {
-    rejectRemoteOptionsForLocal(options);
-    const missing = LOCAL_VARIABLES.filter((variable) => !env[variable]);
-    if (missing.length > 0) {
-      throw new UsageError(
-        `repair --target local attaches to a lab that \`racelab up\` serves, and needs the environment it prints (missing: ${missing.join(', ')}); ` +
-          'start `racelab up` in another terminal and paste its export lines here',
-      );
-    }
-    const ctx: RepairContext = {
-      store: new DynamoDbPlanStore(env[CONFIG_VARIABLES.plansTable]!),
-      dns: new Route53DnsZone(env[CONFIG_VARIABLES.hostedZoneId]!),
-      clock: systemClock,
-      zone: env[CONFIG_VARIABLES.zoneName]!,
-    };
-    try {
-      return await repairOn(ctx, `local (the lab at ${env[ENVIRONMENT_VARIABLES.route53Endpoint]})`, options);
-    } catch (error) {
-      const endpoints = `${env[ENVIRONMENT_VARIABLES.route53Endpoint]} or ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}`;
-      if (isRefused(error)) throw new UsageError(`nothing answers at ${endpoints}: is \`racelab up\` still running?`);
-      throw error;
-    }
-  }
   const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
   const { describeRemoteLab, openReadyRemoteLab } = await import('../targets/remote-lab.ts');
   const { explainingErrors } = await import('../targets/target-errors.ts');
@@ -200,9 +177,4 @@ function repairJson(repair: RepairPlan, zone: string, outcome: { applied: boolea
     })),
     ...outcome,
   };
-}
-
-function isRefused(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
-  return code === 'ECONNREFUSED' || (error instanceof AggregateError && error.errors.some(isRefused));
 }

@@ -102,7 +102,7 @@ function rebuiltFromTree(records: readonly RecordSet[], ctx: RepairContext): { p
 }
 
 /** Every endpoint the zone knows of: names with a plan tree under them, or an alias to one. */
-function endpointsInZone(records: readonly RecordSet[], zone: string): string[] {
+export function endpointsInZone(records: readonly RecordSet[], zone: string): string[] {
   const endpoints = new Set<string>();
   for (const record of records) {
     const endpoint = endpointOfTree(record.alias?.target ?? record.name, zone);

@@ -1,0 +1,184 @@
+// racelab exercise: the training exercises. list, start N, hint N, verify N,
+// score and reset; progress is kept in .racelab-training.json in the working
+// tree, so a session survives restarts.
+import { Command } from 'commander';
+import { processEnvironment } from '../../infra/environment.ts';
+import { collect, exitWith } from '../command-options.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+export function command(): Command {
+  const exercise = new Command('exercise')
+    .description('training: exercises that are checked mechanically, with hints (each costs points) and a score')
+    .addHelpText(
+      'after',
+      `
+Exercises (docs/training/trainee.md walks through them; the facilitator's guide,
+docs/training/facilitator.md, holds the answer keys):
+  observe    read the outage from its timeline
+  detect     find the dangling record with dig and the AWS CLI
+  mitigate   repair the live lab by hand
+
+Progress is kept in .racelab-training.json in the current folder.
+
+Examples:
+  racelab exercise list
+  racelab exercise start observe
+  racelab exercise hint observe
+  racelab exercise verify observe --answer emptied-by=az-b --answer second=18 --answer plan=g2
+  racelab exercise score --json`,
+    );
+  exercise
+    .command('list')
+    .description('the exercises, and how far you are with each')
+    .option('--json', 'print as JSON')
+    .action(async (options: JsonOption) => exitWith(await listExercises(options)));
+  exercise
+    .command('start')
+    .argument('<exercise>', 'its name (observe, detect, mitigate) or number')
+    .description('print the goal, the context, what to use and how it is verified')
+    .action(async (id: string) => exitWith(await startExercise(id)));
+  exercise
+    .command('hint')
+    .argument('<exercise>', 'its name or number')
+    .description('the next hint (each one costs points)')
+    .action(async (id: string) => exitWith(await nextHint(id)));
+  exercise
+    .command('verify')
+    .argument('<exercise>', 'its name or number')
+    .option('--answer <key=value>', 'an answer, for the exercises that ask for some (repeatable)', collect, [])
+    .option('--json', 'print the checks as JSON')
+    .description('check your work mechanically')
+    .action(async (id: string, options: { answer: string[] } & JsonOption) => exitWith(await verifyExercise(id, options)));
+  exercise
+    .command('score')
+    .description('your scorecard')
+    .option('--json', 'print as JSON')
+    .action(async (options: JsonOption) => exitWith(await scorecard(options)));
+  exercise
+    .command('reset')
+    .description('forget your progress (deletes .racelab-training.json)')
+    .option('-y, --yes', 'confirm')
+    .action(async (options: { yes?: boolean }) => exitWith(await resetProgress(options)));
+  return exercise;
+}
+
+async function training() {
+  const exercises = await import('../training/exercises.ts');
+  const progress = await import('../training/progress.ts');
+  return { ...exercises, ...progress };
+}
+
+async function find(id: string) {
+  const t = await training();
+  const exercise = t.exerciseById(id);
+  if (!exercise) throw new UsageError(`"${id}" is not an exercise; choose from: ${t.EXERCISES.map((item) => item.id).join(', ')}`);
+  return { t, exercise };
+}
+
+async function listExercises(options: JsonOption): Promise<number> {
+  const t = await training();
+  const progress = await t.loadProgress();
+  const rows = t.EXERCISES.map((exercise, i) => {
+    const state = progress.exercises[exercise.id];
+    const status = state?.passedAt ? 'passed' : state?.startedAt ? 'started' : 'not started';
+    return { number: i + 1, id: exercise.id, title: exercise.title, status, hints: state?.hints ?? 0 };
+  });
+  if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else
+    for (const row of rows)
+      process.stdout.write(`${row.number}. ${row.id.padEnd(9)} ${row.title}   [${row.status}${row.hints ? `, ${row.hints} hint(s)` : ''}]\n`);
+  return EXIT.ok;
+}
+
+async function startExercise(id: string): Promise<number> {
+  const { t, exercise } = await find(id);
+  const progress = await t.loadProgress();
+  t.entry(progress, exercise.id).startedAt ??= new Date().toISOString();
+  await t.saveProgress(progress);
+  process.stdout.write(
+    [
+      exercise.title,
+      '',
+      `Goal: ${exercise.goal}`,
+      `Context: ${exercise.context}`,
+      `Use: ${exercise.use}`,
+      `Verified by: ${exercise.verifiedBy}`,
+      `Hints: ${exercise.hints.length}, each costs ${t.POINTS.hint} of the exercise's ${t.POINTS.exercise} points (racelab exercise hint ${exercise.id}).`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
+async function nextHint(id: string): Promise<number> {
+  const { t, exercise } = await find(id);
+  const progress = await t.loadProgress();
+  const state = t.entry(progress, exercise.id);
+  if (state.hints >= exercise.hints.length) {
+    process.stdout.write(`no more hints for ${exercise.id}: you have seen all ${exercise.hints.length}. The facilitator's guide holds the answer key.\n`);
+    return EXIT.ok;
+  }
+  state.hints += 1;
+  await t.saveProgress(progress);
+  process.stdout.write(`hint ${state.hints} of ${exercise.hints.length} (−${t.POINTS.hint} points): ${exercise.hints[state.hints - 1]}\n`);
+  return EXIT.ok;
+}
+
+function parseAnswers(given: string[]): Record<string, string> {
+  const answers: Record<string, string> = {};
+  for (const item of given) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`--answer "${item}" must be key=value, e.g. --answer plan=g2`);
+    answers[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  return answers;
+}
+
+async function verifyExercise(id: string, options: { answer: string[] } & JsonOption): Promise<number> {
+  const { t, exercise } = await find(id);
+  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment() });
+  const progress = await t.loadProgress();
+  const state = t.entry(progress, exercise.id);
+  state.attempts += 1;
+  if (outcome.passed) state.passedAt ??= new Date().toISOString();
+  await t.saveProgress(progress);
+  if (options.json) process.stdout.write(`${JSON.stringify({ exercise: exercise.id, ...outcome }, null, 2)}\n`);
+  else {
+    for (const item of outcome.checks) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.says}\n`);
+    process.stdout.write(outcome.passed ? `PASS: ${exercise.id}\n` : `not yet: ${exercise.id} (racelab exercise hint ${exercise.id} for a hint)\n`);
+  }
+  return outcome.passed ? EXIT.ok : EXIT.unexpected;
+}
+
+async function scorecard(options: JsonOption): Promise<number> {
+  const t = await training();
+  const progress = await t.loadProgress();
+  const rows = t.EXERCISES.map((exercise) => {
+    const state = progress.exercises[exercise.id];
+    const points = state?.passedAt ? Math.max(0, t.POINTS.exercise - t.POINTS.hint * state.hints) : 0;
+    return { id: exercise.id, passed: Boolean(state?.passedAt), hints: state?.hints ?? 0, attempts: state?.attempts ?? 0, points };
+  });
+  const total = rows.reduce((sum, row) => sum + row.points, 0);
+  const possible = t.EXERCISES.length * t.POINTS.exercise;
+  if (options.json) process.stdout.write(`${JSON.stringify({ rows, total, possible }, null, 2)}\n`);
+  else {
+    for (const row of rows) {
+      process.stdout.write(`${row.id.padEnd(9)} ${row.passed ? 'passed' : 'not yet'}   hints ${row.hints}   attempts ${row.attempts}   ${row.points} points\n`);
+    }
+    process.stdout.write(`total: ${total} of ${possible} points\n`);
+  }
+  return EXIT.ok;
+}
+
+async function resetProgress(options: { yes?: boolean }): Promise<number> {
+  const t = await training();
+  if (!options.yes) throw new UsageError(`reset deletes your progress (${t.progressPath()}); run it again with --yes to confirm`);
+  const { rm } = await import('node:fs/promises');
+  await rm(t.progressPath(), { force: true });
+  process.stdout.write('progress reset\n');
+  return EXIT.ok;
+}

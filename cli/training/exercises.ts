@@ -1,0 +1,173 @@
+// The training exercises: each has a goal, the context, what to use, how it is
+// verified, and progressive hints. `verify` checks the trainee's work
+// mechanically: answers against the lab's own run, a live lab's zone and DNS.
+// The answer keys are in docs/training/facilitator.md, kept apart for the facilitator.
+import type { RunEvent } from '../../lambdas/core/events.ts';
+import type { Environment } from '../../infra/environment.ts';
+
+export interface VerifyInput {
+  /** --answer key=value, as given. */
+  answers: Record<string, string>;
+  env: Environment;
+}
+
+export interface VerifyResult {
+  passed: boolean;
+  /** One line per check: what was right, or what is wrong and where to look. */
+  checks: { ok: boolean; says: string }[];
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  goal: string;
+  context: string;
+  use: string;
+  verifiedBy: string;
+  hints: string[];
+  verify(input: VerifyInput): Promise<VerifyResult>;
+}
+
+export const POINTS = { exercise: 100, hint: 20 } as const;
+
+const REGIONAL = 'dynamodb.us-east-1';
+
+/** The facts of the scripted outage, from the lab's own run of oct-2025 (virtual time: the same on every machine). */
+export async function outageFacts(): Promise<{ liveGeneration: number; emptiedBy: string; deletedAt: number; emptyAt: number; zone: string }> {
+  const { loadScenario } = await import('../../scenario/files.ts');
+  const { MemoryLab } = await import('../../local/memory-lab.ts');
+  const { runScenarioEmbedded } = await import('../../local/run-embedded.ts');
+  const { reportOf } = await import('../../scenario/run-report.ts');
+  const scenario = await loadScenario('oct-2025');
+  const lab = new MemoryLab();
+  const run = await runScenarioEmbedded(lab, scenario, { runId: 'exercise', safeguards: [] });
+  const report = reportOf({ scenario, safeguards: [], seed: scenario.seed, latency: {} }, { target: 'local', runId: 'exercise' }, run.events);
+  const events = report.events;
+  const emptyAt = report.endpoints.find((endpoint) => endpoint.endpoint === REGIONAL)?.firstEmptyAtSeconds;
+  if (emptyAt === null || emptyAt === undefined)
+    throw new Error("the lab's run of oct-2025 did not empty the regional endpoint; run `racelab run oct-2025` to see why");
+  const before = (event: RunEvent & { atSeconds: number }) => event.atSeconds <= emptyAt;
+  const live = events.filter((event) => before(event) && event.outcome === 'applied' && event.endpoint === REGIONAL).at(-1)!;
+  const deletion = events.find((event) => before(event) && event.step === 'cleanup' && event.outcome === 'deleted' && event.generation === live.generation)!;
+  return { liveGeneration: live.generation!, emptiedBy: deletion.actor, deletedAt: deletion.atSeconds, emptyAt, zone: lab.zone.apex };
+}
+
+const check = (ok: boolean, says: string) => ({ ok, says });
+const result = (checks: VerifyResult['checks']): VerifyResult => ({ passed: checks.every((item) => item.ok), checks });
+const normalName = (name: string | undefined) => (name ?? '').trim().toLowerCase().replace(/\.$/, '');
+
+function missingAnswers(input: VerifyInput, keys: string[]): VerifyResult | undefined {
+  const missing = keys.filter((key) => input.answers[key] === undefined);
+  if (!missing.length) return undefined;
+  return result(missing.map((key) => check(false, `no answer for "${key}": give it with --answer ${key}=…`)));
+}
+
+export const EXERCISES: Exercise[] = [
+  {
+    id: 'observe',
+    title: 'Observe: read the outage from its timeline',
+    goal: 'Say whose write emptied the regional endpoint, at which second it went empty, and which plan was live then.',
+    context: 'oct-2025 replays the 20 October 2025 race. Every event of the run is in its timeline; nothing else is needed.',
+    use: 'racelab run oct-2025 (and --json, or racelab run --save + racelab report, if you like)',
+    verifiedBy: 'racelab exercise verify observe --answer emptied-by=<actor> --answer second=<whole second> --answer plan=<gN>',
+    hints: [
+      'An endpoint goes empty when the tree its alias points at loses its records. Look for cleanup events, and the probe that first finds the endpoint empty.',
+      'Which generation did dynamodb.us-east-1 point at just before it went empty? It is the last "applied" event on that endpoint before the empty probe.',
+      "Find the cleanup 'deleted' event of that generation: its actor is the answer, and the second is between that event and the empty probe.",
+    ],
+    async verify(input) {
+      const missing = missingAnswers(input, ['emptied-by', 'second', 'plan']);
+      if (missing) return missing;
+      const facts = await outageFacts();
+      const second = Number(input.answers.second);
+      const plan = normalName(input.answers.plan).replace(/^g/, '');
+      return result([
+        check(normalName(input.answers['emptied-by']) === facts.emptiedBy, `emptied-by: the write that emptied ${REGIONAL} (a clean-up's delete)`),
+        check(
+          Number.isInteger(second) && second >= Math.floor(facts.deletedAt) && second <= Math.ceil(facts.emptyAt),
+          'second: when the regional endpoint went empty, in whole scenario seconds',
+        ),
+        check(Number(plan) === facts.liveGeneration, 'plan: the generation the regional endpoint pointed at when it went empty'),
+      ]);
+    },
+  },
+  {
+    id: 'detect',
+    title: 'Detect: find the dangling record with dig and the AWS CLI',
+    goal: 'Using only dig and the AWS CLI against a live lab, find why dynamodb.us-east-1 answers nothing, and name the dangling record and what it points at.',
+    context: 'racelab up --scenario oct-2025 runs the race and keeps serving its end state: a Route 53 endpoint, DynamoDB and a DNS server on loopback.',
+    use: 'racelab up --scenario oct-2025 --dns-port 5300 (paste its export lines), dig, aws route53 list-resource-record-sets',
+    verifiedBy: 'racelab exercise verify detect --answer record=<name> --answer target=<name>',
+    hints: [
+      'dig @127.0.0.1 -p 5300 dynamodb.us-east-1.lab.internal: the status is NOERROR, yet there is no answer. So the name exists, but what ' +
+        'it leads to does not.',
+      'In aws route53 list-resource-record-sets, the endpoint is an A record with an AliasTarget, not a value. Where does it point?',
+      'List the names under .plans.: is the tree the alias points at still there?',
+    ],
+    async verify(input) {
+      const missing = missingAnswers(input, ['record', 'target']);
+      if (missing) return missing;
+      const facts = await outageFacts();
+      const { endpointName, planTreeName } = await import('../../lambdas/core/dns-tree.ts');
+      return result([
+        check(
+          normalName(input.answers.record) === endpointName(REGIONAL, facts.zone),
+          'record: the record that answers for the regional endpoint, and dangles',
+        ),
+        check(
+          normalName(input.answers.target) === planTreeName(REGIONAL, facts.liveGeneration, facts.zone),
+          'target: the name it points at, which has no records left',
+        ),
+      ]);
+    },
+  },
+  {
+    id: 'mitigate',
+    title: 'Mitigate: repair the live lab by hand',
+    goal: 'With the AWS CLI against the lab that racelab up serves, bring every endpoint back to answering, in a way the automation can go on from.',
+    context:
+      'The automation is stuck: its next change must write a rollback record to the live tree, which is gone. On the day, operators ' +
+      'repaired DNS by hand. Leave racelab repair alone until you have verified.',
+    use: 'racelab up --scenario oct-2025 (paste its export lines), aws route53 change-resource-record-sets, aws dynamodb query, dig',
+    verifiedBy: "racelab exercise verify mitigate (in the terminal with the exports): reads the live zone and asks the lab's DNS",
+    hints: [
+      'Each endpoint needs its alias to point at a tree that still has records. Which plans still have both a row in racelab-plans and a ' +
+        'tree under every endpoint?',
+      'A change batch must delete the exact lock value it read, as every writer does: read _lock.<endpoint> first and put a DELETE of that ' +
+        'value and a CREATE of a new one in the same batch.',
+      'docs/embedded-target.md, "Repair it by hand", goes through it step by step.',
+    ],
+    async verify(input) {
+      const { attachToUpLab, whenUpStopped } = await import('../up-lab.ts');
+      const lab = await attachToUpLab('exercise verify mitigate', input.env);
+      try {
+        const { endpointsInZone } = await import('../../lambdas/core/repair.ts');
+        const { activeTreeGone, snapshotOf } = await import('../../lambdas/core/endpoint-state.ts');
+        const records = await lab.dns.recordsUnder(lab.zone);
+        const endpoints = endpointsInZone(records, lab.zone).sort();
+        const checks = endpoints.map((endpoint) => {
+          const snapshot = snapshotOf(endpoint, lab.zone, records);
+          const gone = snapshot.generation === undefined || activeTreeGone(snapshot);
+          return check(!gone, `${endpoint}: its alias points at a tree that exists${gone ? ' (not yet)' : ` (g${snapshot.generation})`}`);
+        });
+        if (lab.dnsServer) {
+          const { DnsResolver } = await import('../../lambdas/adapters/dns-resolver.ts');
+          const { probeEndpoints } = await import('../../lambdas/core/probe.ts');
+          const answers = await probeEndpoints(new DnsResolver(lab.dnsServer), endpoints, lab.zone, 6);
+          for (const endpoint of endpoints) {
+            const count = answers[endpoint]?.length ?? 0;
+            checks.push(check(count > 0, `${endpoint}: DNS answers ${count} address${count === 1 ? '' : 'es'}`));
+          }
+        }
+        if (!endpoints.length) checks.push(check(false, 'the zone has no endpoint: start racelab up --scenario oct-2025 first'));
+        return result(checks);
+      } catch (error) {
+        throw whenUpStopped(error, input.env);
+      }
+    },
+  },
+];
+
+export function exerciseById(id: string): Exercise | undefined {
+  return EXERCISES.find((exercise) => exercise.id === id || String(EXERCISES.indexOf(exercise) + 1) === id);
+}
