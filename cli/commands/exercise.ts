@@ -21,6 +21,8 @@ docs/training/facilitator.md, holds the answer keys):
   observe    read the outage from its timeline
   detect     find the dangling record with dig and the AWS CLI
   mitigate   repair the live lab by hand
+  fix        close the race in the Enactor's code, with no safeguard on (proved by the explorer)
+  recover    make the automation repair itself, with the race still open (proved by the explorer)
 
 Progress is kept in .racelab-training.json in the current folder.
 
@@ -97,7 +99,10 @@ async function listExercises(options: JsonOption): Promise<number> {
 async function startExercise(id: string): Promise<number> {
   const { t, exercise } = await find(id);
   const progress = await t.loadProgress();
-  t.entry(progress, exercise.id).startedAt ??= new Date().toISOString();
+  const state = t.entry(progress, exercise.id);
+  state.startedAt ??= new Date().toISOString();
+  // The commit you start from: verify judges your change against it.
+  if (exercise.judgesCode) state.base ??= await currentCommit();
   await t.saveProgress(progress);
   process.stdout.write(
     [
@@ -108,6 +113,13 @@ async function startExercise(id: string): Promise<number> {
       `Use: ${exercise.use}`,
       `Verified by: ${exercise.verifiedBy}`,
       `Hints: ${exercise.hints.length}, each costs ${t.POINTS.hint} of the exercise's ${t.POINTS.exercise} points (racelab exercise hint ${exercise.id}).`,
+      ...(exercise.judgesCode
+        ? [
+            state.base
+              ? `Your change is judged against commit ${state.base.slice(0, 12)}.`
+              : 'This exercise needs a git clone of the lab: verify compares your change with it.',
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -128,6 +140,15 @@ async function nextHint(id: string): Promise<number> {
   return EXIT.ok;
 }
 
+async function currentCommit(): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT })
+    .then((out) => out.stdout.trim())
+    .catch(() => undefined);
+}
+
 function parseAnswers(given: string[]): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const item of given) {
@@ -140,8 +161,10 @@ function parseAnswers(given: string[]): Record<string, string> {
 
 async function verifyExercise(id: string, options: { answer: string[] } & JsonOption): Promise<number> {
   const { t, exercise } = await find(id);
-  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment() });
   const progress = await t.loadProgress();
+  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+  const base = progress.exercises[exercise.id]?.base;
+  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base, root: PROJECT_ROOT });
   const state = t.entry(progress, exercise.id);
   state.attempts += 1;
   if (outcome.passed) state.passedAt ??= new Date().toISOString();

@@ -1,34 +1,13 @@
 // The training exercises: each has a goal, the context, what to use, how it is
 // verified, and progressive hints. `verify` checks the trainee's work
-// mechanically: answers against the lab's own run, a live lab's zone and DNS.
+// mechanically: answers against the lab's own run, a live lab's zone and DNS;
+// a change to the Enactor (fix, recover) in code-exercises.ts.
 // The answer keys are in docs/training/facilitator.md, kept apart for the facilitator.
 import type { RunEvent } from '../../lambdas/core/events.ts';
-import type { Environment } from '../../infra/environment.ts';
+import { CODE_EXERCISES } from './code-exercises.ts';
+import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 
-export interface VerifyInput {
-  /** --answer key=value, as given. */
-  answers: Record<string, string>;
-  env: Environment;
-}
-
-export interface VerifyResult {
-  passed: boolean;
-  /** One line per check: what was right, or what is wrong and where to look. */
-  checks: { ok: boolean; says: string }[];
-}
-
-export interface Exercise {
-  id: string;
-  title: string;
-  goal: string;
-  context: string;
-  use: string;
-  verifiedBy: string;
-  hints: string[];
-  verify(input: VerifyInput): Promise<VerifyResult>;
-}
-
-export const POINTS = { exercise: 100, hint: 20 } as const;
+export { POINTS, type Exercise } from './exercise-model.ts';
 
 const REGIONAL = 'dynamodb.us-east-1';
 
@@ -52,8 +31,6 @@ export async function outageFacts(): Promise<{ liveGeneration: number; emptiedBy
   return { liveGeneration: live.generation!, emptiedBy: deletion.actor, deletedAt: deletion.atSeconds, emptyAt, zone: lab.zone.apex };
 }
 
-const check = (ok: boolean, says: string) => ({ ok, says });
-const result = (checks: VerifyResult['checks']): VerifyResult => ({ passed: checks.every((item) => item.ok), checks });
 const normalName = (name: string | undefined) => (name ?? '').trim().toLowerCase().replace(/\.$/, '');
 
 function missingAnswers(input: VerifyInput, keys: string[]): VerifyResult | undefined {
@@ -62,7 +39,7 @@ function missingAnswers(input: VerifyInput, keys: string[]): VerifyResult | unde
   return result(missing.map((key) => check(false, `no answer for "${key}": give it with --answer ${key}=…`)));
 }
 
-export const EXERCISES: Exercise[] = [
+const ANSWERED_EXERCISES: Exercise[] = [
   {
     id: 'observe',
     title: 'Observe: read the outage from its timeline',
@@ -167,6 +144,9 @@ export const EXERCISES: Exercise[] = [
     },
   },
 ];
+
+/** In the order a session takes them: read, find, repair by hand, then change the code. */
+export const EXERCISES: Exercise[] = [...ANSWERED_EXERCISES, ...CODE_EXERCISES];
 
 export function exerciseById(id: string): Exercise | undefined {
   return EXERCISES.find((exercise) => exercise.id === id || String(EXERCISES.indexOf(exercise) + 1) === id);

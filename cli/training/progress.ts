@@ -12,6 +12,8 @@ export interface ExerciseProgress {
   hints: number;
   attempts: number;
   passedAt?: string;
+  /** The commit the exercise was started from (exercises that judge a change to the code). */
+  base?: string;
 }
 
 export interface Progress {

@@ -15,7 +15,8 @@ import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';
 
 const exec = promisify(execFile);
-const verify = (id: string, answers: Record<string, string>, env: Record<string, string | undefined> = {}) => exerciseById(id)!.verify({ answers, env });
+const verify = (id: string, answers: Record<string, string>, env: Record<string, string | undefined> = {}) =>
+  exerciseById(id)!.verify({ answers, env, root: process.cwd() });
 
 let lab: EmbeddedLab | undefined;
 afterAll(() => lab?.close());
@@ -40,7 +41,9 @@ describe('the training exercises', { timeout: 120_000 }, () => {
     await runScenarioEmbedded(lab, await loadScenario('oct-2025'), { runId: 'mitigate', safeguards: [] });
     const before = await verify('mitigate', {}, lab.environment);
     expect(before.passed).toBe(false);
-    expect(before.checks.filter((check) => !check.ok).map((check) => check.says)).toContain('dynamodb.us-east-1: its alias points at a tree that exists (not yet)');
+    expect(before.checks.filter((check) => !check.ok).map((check) => check.says)).toContain(
+      'dynamodb.us-east-1: its alias points at a tree that exists (not yet)',
+    );
     // The answer key: for each endpoint, one batch: the exact lock read, a released lock, the alias to g6's tree.
     const dns = lab.deps().dns;
     for (const endpoint of ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api']) {
@@ -67,7 +70,15 @@ describe('the training exercises', { timeout: 120_000 }, () => {
     await racelab('hint', 'observe');
     await racelab('verify', 'observe', '--answer', 'emptied-by=az-b', '--answer', 'second=19', '--answer', 'plan=g2');
     const score = JSON.parse((await racelab('score', '--json')).stdout);
-    expect(score).toMatchObject({ total: 80, possible: 300, rows: [{ id: 'observe', passed: true, hints: 1, attempts: 1, points: 80 }, { passed: false }, { passed: false }] });
+    expect(score).toMatchObject({ total: 80, possible: 500 });
+    expect(score.rows.map((row: { id: string; passed: boolean }) => [row.id, row.passed])).toEqual([
+      ['observe', true],
+      ['detect', false],
+      ['mitigate', false],
+      ['fix', false],
+      ['recover', false],
+    ]);
+    expect(score.rows[0]).toMatchObject({ hints: 1, attempts: 1, points: 80 });
     const failed = await racelab('verify', 'detect', '--answer', 'record=x', '--answer', 'target=y').catch((error: { code: number }) => error);
     expect(failed).toMatchObject({ code: 1 });
   });

@@ -1,0 +1,124 @@
+// The exercises answered by changing the code (fix, recover), verified the way
+// a trainee runs them: in a copy of this working tree with its own git history,
+// `racelab exercise start`, a change, then `racelab exercise verify` in a
+// separate process, so the explorer judges the changed code. The answer keys
+// pass; a change that only narrows the window, one outside the Enactor, one that
+// switches on a shipped safeguard and no change at all each fail, saying why.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const root = resolve('.');
+let copies: string[] = [];
+afterEach(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  copies = [];
+});
+
+/** This working tree as it is (uncommitted changes included), committed in a fresh repository, with the exercise started. */
+async function traineeCopy(exercise: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'racelab-trainee-'));
+  copies.push(dir);
+  const { stdout } = await exec('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    try {
+      cpSync(join(root, file), join(dir, file));
+    } catch {
+      // a file deleted in the working tree but still in the index
+    }
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const git = (...args: string[]) => exec('git', ['-c', 'user.email=trainee@lab', '-c', 'user.name=trainee', ...args], { cwd: dir });
+  await git('init', '-q');
+  await git('add', '-A');
+  await git('commit', '-qm', 'the lab as the trainee got it');
+  await racelab(dir, 'exercise', 'start', exercise);
+  return dir;
+}
+
+async function racelab(dir: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  return exec(tsx, ['bin/racelab.ts', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+    .then(({ stdout }) => ({ code: 0, stdout }))
+    .catch((error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+}
+
+async function verify(dir: string, exercise: string) {
+  const { code, stdout } = await racelab(dir, 'exercise', 'verify', exercise, '--json');
+  const outcome = JSON.parse(stdout) as { passed: boolean; checks: { ok: boolean; says: string }[] };
+  expect(code === 0).toBe(outcome.passed);
+  return { ...outcome, failing: outcome.checks.filter((item) => !item.ok).map((item) => item.says) };
+}
+
+const applyPatch = (dir: string, name: string) => exec('git', ['apply', join(root, 'docs/training/answer-keys', name)], { cwd: dir });
+function edit(dir: string, file: string, from: string, to: string) {
+  const text = readFileSync(join(dir, file), 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(join(dir, file), text.replace(from, to));
+}
+
+describe('the code exercises, as a trainee runs them', { timeout: 180_000 }, () => {
+  it('fix: the answer key passes; the same key fails recover, since it closes the race recover must survive', async () => {
+    const dir = await traineeCopy('fix');
+    await applyPatch(dir, 'fix.patch');
+    const fixed = await verify(dir, 'fix');
+    expect(fixed.failing).toEqual([]);
+    expect(fixed.checks.map((item) => item.says)).toContain('oct-2025 with no safeguard ends healthy');
+    await racelab(dir, 'exercise', 'start', 'recover');
+    const recover = await verify(dir, 'recover');
+    expect(recover.passed).toBe(false);
+    expect(recover.failing).toContain('oct-2025 no longer goes empty: the recovery was not exercised');
+  });
+
+  it('fix: no change, a narrowed window, and a change outside the Enactor each fail, saying why', async () => {
+    const dir = await traineeCopy('fix');
+    expect((await verify(dir, 'fix')).failing).toEqual(['the Enactor or its clean-up has a change of yours']);
+    // recheck-each-endpoint written by hand: a second look before each endpoint, outside the batch.
+    edit(
+      dir,
+      'lambdas/core/enactor.ts',
+      '  const holdStartedAt = ctx.clock.now();',
+      "  const again = await checkNotStale(ctx, work, await readEndpoint(ctx.dns, endpoint, ctx.zone), 'recheck');\n" +
+        '  if (again) return again;\n  const holdStartedAt = ctx.clock.now();',
+    );
+    edit(
+      dir,
+      'lambdas/core/enactor.ts',
+      "import { injectFaults } from './faults.ts';",
+      "import { injectFaults } from './faults.ts';\nimport { checkNotStale } from './staleness.ts';",
+    );
+    const narrowed = await verify(dir, 'fix');
+    expect(narrowed.passed).toBe(false);
+    expect(narrowed.failing.find((says) => says.startsWith('answers: violated'))).toMatch(/racelab check --invariant answers shows how/);
+    // Weakening the checker instead: refused before anything runs.
+    edit(dir, 'explorer/invariants.ts', 'export', '// trainee was here\nexport');
+    expect((await verify(dir, 'fix')).failing).toEqual([
+      expect.stringMatching(/^only the Enactor and its clean-up may change .*: you changed explorer\/invariants\.ts$/),
+    ]);
+  });
+
+  it('fix: switching on a shipped safeguard from the Enactor fails', async () => {
+    const dir = await traineeCopy('fix');
+    edit(
+      dir,
+      'lambdas/core/enactor.ts',
+      "import { injectFaults } from './faults.ts';",
+      "import { injectFaults } from './faults.ts';\nimport * as wtc from './safeguards/write-time-check.ts';\nvoid wtc;",
+    );
+    expect((await verify(dir, 'fix')).failing).toEqual(['your change uses a shipped safeguard: write it yourself']);
+  });
+
+  it('recover: the answer key passes: every interleaving converges, though the race still empties an endpoint', async () => {
+    const dir = await traineeCopy('recover');
+    await applyPatch(dir, 'recover.patch');
+    const recovered = await verify(dir, 'recover');
+    expect(recovered.failing).toEqual([]);
+    expect(recovered.checks.map((item) => item.says)).toContain('the race still empties an endpoint, so the recovery was tested against it');
+  });
+});
