@@ -114,8 +114,14 @@ describe('the code exercises, as a trainee runs them', { timeout: 180_000 }, () 
     expect((await verify(dir, 'fix')).failing).toEqual(['your change uses a shipped safeguard: write it yourself']);
   });
 
-  it('recover: the answer key passes: every interleaving converges, though the race still empties an endpoint', async () => {
+  it('recover: unmodified, or with a change that does not recover, it fails; the answer key passes, though the race still empties an endpoint', async () => {
     const dir = await traineeCopy('recover');
+    expect((await verify(dir, 'recover')).failing).toEqual(['the Enactor or its clean-up has a change of yours']);
+    // Giving up quietly instead of recording "stuck" is a change, but not a recovery.
+    edit(dir, 'lambdas/core/enactor.ts', "outcome: 'stuck'", "outcome: 'gave-up'");
+    const quiet = await verify(dir, 'recover');
+    expect(quiet.failing.find((says) => says.startsWith('converges: violated'))).toBeDefined();
+    await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
     await applyPatch(dir, 'recover.patch');
     const recovered = await verify(dir, 'recover');
     expect(recovered.failing).toEqual([]);
