@@ -1,10 +1,11 @@
 // A deployed lab, opened: the target's clients, its stack and outputs, and
 // (on aws) the sandbox check, all done before any command changes anything.
+import { DescribeStackEventsCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createRemoteClients, type RemoteClients } from './remote-clients.ts';
 import { describeStack, requireOutputs, type DeployedStack, type StackOutputs } from './deployed-stack.ts';
 import { ensureSandboxAccount, type AccountCheck } from './sandbox-guard.ts';
-import { explainTargetError, TargetError } from './target-errors.ts';
+import { explainTargetError, localStackFix, TargetError } from './target-errors.ts';
 import { describeTarget, type RemoteTarget } from './target.ts';
 import { processEnvironment, type Environment } from '../../infra/environment.ts';
 
@@ -38,14 +39,43 @@ export async function openRemoteLab(target: RemoteTarget, options: OpenOptions =
   }
 }
 
-/** Opens the lab and insists its stack is complete, with outputs. */
+/** Opens the lab and insists its stack is complete, with outputs; a failed deploy says which resource failed, and why. */
 export async function openReadyRemoteLab(target: RemoteTarget, options: OpenOptions = {}): Promise<ReadyRemoteLab> {
   const lab = await openRemoteLab(target, options);
   try {
     return { ...lab, outputs: requireOutputs(lab.stack, target) };
   } catch (error) {
+    const failure = /FAILED|ROLLBACK/.test(lab.stack.status) ? await firstFailedResource(lab.clients.cloudFormation, lab.stack.id) : undefined;
     lab.close();
-    throw error;
+    if (!failure || !(error instanceof TargetError)) throw error;
+    // On LocalStack the usual cause is a Lambda it could not start (no Docker): name that fix rather than a bare redeploy.
+    const fix = target.name === 'localstack' ? localStackFix(failure, target) : undefined;
+    throw new TargetError(fix ? `stack ${lab.stack.name} is ${lab.stack.status}: ${failure}; ${fix}` : `${error.message}; ${failure}`);
+  }
+}
+
+const MAX_REASON = 300;
+
+/**
+ * "Function ProbeFn (AWS::Lambda::Function) failed: <reason>" for the first
+ * resource that failed in this stack's events, or undefined (events are newest
+ * first; the stack's own event only lists the resources that failed).
+ */
+async function firstFailedResource(cloudFormation: CloudFormationClient, stackId: string): Promise<string | undefined> {
+  try {
+    const { StackEvents: events = [] } = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId }));
+    const failed = events.filter(
+      (event) =>
+        /_FAILED$/.test(event.ResourceStatus ?? '') &&
+        event.ResourceType !== 'AWS::CloudFormation::Stack' &&
+        !/cancelled/i.test(event.ResourceStatusReason ?? ''),
+    );
+    const first = failed.at(-1);
+    if (!first?.ResourceStatusReason) return undefined;
+    const reason = first.ResourceStatusReason.split('\n')[0]!.slice(0, MAX_REASON);
+    return `${first.LogicalResourceId} (${first.ResourceType}) failed: ${reason}`;
+  } catch {
+    return undefined; // the events only add detail to the message already at hand
   }
 }
 

@@ -2,6 +2,7 @@
 // into one sentence and the command that fixes it (never a stack trace).
 import type { RemoteTarget } from './target.ts';
 import { UsageError } from '../usage-error.ts';
+import { LOCALSTACK_DOCS, LOCALSTACK_START } from './localstack-caveat.ts';
 
 /**
  * The target is not ready for the command (no credentials, no stack, LocalStack
@@ -62,13 +63,18 @@ export function explainTargetError(error: unknown, target: RemoteTarget): Error 
   if (unreachable) {
     if (target.name === 'localstack') {
       return new TargetError(
-        `LocalStack is not answering at ${target.endpoints.cloudformation} (${unreachable}); start it with \`localstack start\` (or ` +
-          `\`docker run --rm -p 4566:4566 localstack/localstack\`), or point AWS_ENDPOINT_URL at where it runs`,
+        `LocalStack is not answering at ${target.endpoints.cloudformation} (${unreachable}); start it: \`${LOCALSTACK_START}\` ` +
+          `(${LOCALSTACK_DOCS}), or point AWS_ENDPOINT_URL at where it runs; if its container exited, \`docker logs localstack\` says why ` +
+          '("license activation failed": export LOCALSTACK_AUTH_TOKEN first)',
       );
     }
     return new TargetError(
       `cannot reach AWS in region ${target.region} (${unreachable}); check your network connection, and unset AWS_ENDPOINT_URL if it points elsewhere`,
     );
+  }
+  if (target.name === 'localstack') {
+    const fix = localStackFix(message, target);
+    if (fix) return new TargetError(`LocalStack answered: ${message}; ${fix}`);
   }
   if (CREDENTIALS_MISSING.has(name) || /could not load credentials/i.test(message)) {
     const sso = /sso|token/i.test(message) ? ' (for an SSO profile: `aws sso login --profile <name>`)' : '';
@@ -90,6 +96,32 @@ export function explainTargetError(error: unknown, target: RemoteTarget): Error 
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** What LocalStack says when its Lambdas cannot start: it has no Docker (no socket mounted). */
+const LAMBDA_WITHOUT_DOCKER = /docker not available|function is currently in the following state: failed/i;
+/** What LocalStack says when its license (the auth token) does not cover a call. */
+const LICENSE_REFUSED = /localstack license|current license plan|license activation/i;
+
+/**
+ * The fix for a LocalStack message that the lab's users meet (a Lambda that
+ * could not start, a call its license does not cover), or undefined.
+ * Used for call errors, stack failures and an execution's cause alike.
+ */
+export function localStackFix(text: string, target: RemoteTarget): string | undefined {
+  if (LAMBDA_WITHOUT_DOCKER.test(text)) {
+    return (
+      "LocalStack could not start the lab's Lambda functions because it cannot reach Docker; restart it with the Docker socket mounted " +
+      `(\`-v /var/run/docker.sock:/var/run/docker.sock\`): \`${LOCALSTACK_START}\`, then deploy again: ${target.commands.deploy}`
+    );
+  }
+  if (LICENSE_REFUSED.test(text)) {
+    return (
+      'LocalStack runs without a license that covers this; export LOCALSTACK_AUTH_TOKEN=<your auth token> (app.localstack.cloud, ' +
+      `Auth Tokens; the Hobby plan is free for non-commercial use) and restart it: \`${LOCALSTACK_START}\``
+    );
+  }
+  return undefined;
 }
 
 /** Runs a target operation and rethrows its errors in their user-facing form. */

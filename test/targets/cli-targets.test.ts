@@ -6,6 +6,7 @@
 // every rule honoured (exit 0).
 import { describe, expect, it } from 'vitest';
 import { racelab } from '../support/racelab-cli.ts';
+import { LOCALSTACK_START } from '../../cli/targets/localstack-caveat.ts';
 import { ROUTE53_CONFORMANCE_CASES } from '../../local/route53/conformance-cases.ts';
 
 describe('racelab target commands', () => {
@@ -28,18 +29,33 @@ describe('racelab target commands', () => {
     expect(code).toBe(2);
     expect(stderr).toContain("warning: LocalStack's Route 53 (built on moto)");
     expect(stderr).toContain('racelab doctor --target localstack');
-    expect(stderr).toContain('racelab: LocalStack is not answering at http://127.0.0.1:9 (ECONNREFUSED); start it with `localstack start`');
+    expect(stderr).toContain(`racelab: LocalStack is not answering at http://127.0.0.1:9 (ECONNREFUSED); start it: \`${LOCALSTACK_START}\``);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('doctor --target localstack with LocalStack down says how to start it, before any AWS call, with exit 2', async () => {
+    const { code, stderr } = await racelab(['doctor', '--target', 'localstack'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`racelab: LocalStack is not answering at http://127.0.0.1:9 (ECONNREFUSED); start it: \`${LOCALSTACK_START}\``);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('rejects an unknown target and remote-only options on the local target with exit 2', async () => {
     expect(await racelab(['run', '--target', 'gcp'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Allowed choices are local, aws, localstack') });
-    expect(await racelab(['run', '--stack', 'MyLab'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--stack applies to --target aws or localstack only') });
+    expect(await racelab(['run', '--stack', 'MyLab'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--stack applies to --target aws or localstack only'),
+    });
   });
 
   it('doctor --target local --json reports every conformance rule honoured and exits 0', async () => {
     const { code, stdout } = await racelab(['doctor', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ target: 'local', allHonoured: true, honoured: ROUTE53_CONFORMANCE_CASES.length, total: ROUTE53_CONFORMANCE_CASES.length });
+    expect(JSON.parse(stdout)).toMatchObject({
+      target: 'local',
+      allHonoured: true,
+      honoured: ROUTE53_CONFORMANCE_CASES.length,
+      total: ROUTE53_CONFORMANCE_CASES.length,
+    });
   });
 });

@@ -14,15 +14,18 @@ import { startRoute53Server, type Route53Server } from '../../local/route53/serv
 import { Route53Model } from '../../local/route53/zone-model.ts';
 import { EMBEDDED_CREDENTIALS } from '../../local/embedded-lab.ts';
 import { deployedLab, VPC_ID, type DeployedLabFixture } from './deployed-lab-fixture.ts';
+import { startFakeLocalStack, type FakeLocalStack } from './fake-localstack.ts';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', vpcRegion: 'us-east-1' as const, insyncTimeoutMs: 2000 };
 let server: Route53Server | undefined;
 let fixture: DeployedLabFixture | undefined;
+let localstack: FakeLocalStack | undefined;
 
 afterEach(async () => {
   await server?.close();
   await fixture?.close();
-  server = fixture = undefined;
+  await localstack?.close();
+  server = fixture = localstack = undefined;
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
@@ -82,7 +85,9 @@ describe('racelab doctor', () => {
       "      the lab relies on this: the Enactor's lock (every batch deletes the exact lock value it read), write-time-check's exact-match DELETE of the endpoint's alias, and protect-active/never-empty's re-assertion of each lock",
     ]);
     expect(formatDoctorSummary(doctorReport('localstack', 'x', results))).toMatch(
-      new RegExp(`^${results.length - broken.length} of ${results.length} conformance cases honoured; \\d+ of the failures are rules the lab relies on, so results that rely on Route 53 preconditions are not trustworthy on localstack$`),
+      new RegExp(
+        `^${results.length - broken.length} of ${results.length} conformance cases honoured; \\d+ of the failures are rules the lab relies on, so results that rely on Route 53 preconditions are not trustworthy on localstack$`,
+      ),
     );
   });
 
@@ -100,14 +105,15 @@ describe('racelab doctor', () => {
 
   it('--target localstack runs the cases in the stack VPC through the localstack clients and exits 0 when all are honoured', async () => {
     fixture = await deployedLab();
-    // LocalStack serves every API on one endpoint; here Route 53 is the embedded one and CloudFormation is mocked.
-    vi.stubEnv('AWS_ENDPOINT_URL', fixture.lab.endpoints.route53);
+    // LocalStack serves every API on one endpoint; here a fake LocalStack passes Route 53 to the embedded one, and CloudFormation is mocked.
+    localstack = await startFakeLocalStack({ edition: 'pro', licenseActivated: true, upstream: fixture.lab.endpoints.route53 });
+    vi.stubEnv('AWS_ENDPOINT_URL', localstack.endpoint);
     const vpcs = new Set<string>();
     const created = vi.spyOn(Route53Client.prototype, 'send');
     const output: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
 
-    const code = await doctorCommand({ target: 'localstack', json: true });
+    const code = await doctorCommand({ target: 'localstack', json: true, dnsServer: fixture.lab.endpoints.dns });
 
     for (const call of created.mock.calls) {
       const input = (call[0] as { input: { VPC?: { VPCId?: string } } }).input;

@@ -1,16 +1,19 @@
 // Proves that the errors a user meets on aws/localstack read as one sentence
 // with the command that fixes it: no credentials, rejected credentials, a
 // stack that is not deployed (naming the region asked and where it came
-// from), a stack that is not ready or lacks outputs, LocalStack not running
-// (a real refused connection), and a production or unlisted account (the
-// sandbox guard, checked before anything is changed).
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+// from), a stack that is not ready or lacks outputs (and, when it failed,
+// which resource failed and why), LocalStack not running (a real refused
+// connection), LocalStack's own refusals (a license that does not cover a call,
+// Lambdas that cannot start without Docker), and a production or unlisted
+// account (the sandbox guard, checked before anything is changed).
+import { DescribeStackEventsCommand, DescribeStacksCommand, type StackEvent } from '@aws-sdk/client-cloudformation';
 import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openReadyRemoteLab, openRemoteLab } from '../../cli/targets/remote-lab.ts';
-import { TargetError } from '../../cli/targets/target-errors.ts';
+import { LOCALSTACK_START } from '../../cli/targets/localstack-caveat.ts';
+import { explainTargetError, TargetError } from '../../cli/targets/target-errors.ts';
 import { remoteTarget } from '../../cli/targets/target.ts';
 import { ACCOUNT, awsError, deployedLab, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
@@ -45,7 +48,9 @@ describe('credentials', () => {
 
   it('expired: says AWS rejected them and how to refresh', async () => {
     fixture.cloudFormation.on(DescribeStacksCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
-    expect(await refusal(openRemoteLab(fixture.target('aws')))).toMatch(/^AWS rejected your credentials \(ExpiredToken: .*\); refresh them \(`aws sso login` or `aws configure`\)/);
+    expect(await refusal(openRemoteLab(fixture.target('aws')))).toMatch(
+      /^AWS rejected your credentials \(ExpiredToken: .*\); refresh them \(`aws sso login` or `aws configure`\)/,
+    );
   });
 });
 
@@ -67,7 +72,9 @@ describe('the stack', () => {
 
   it('not deployed on LocalStack: points at cdklocal', async () => {
     fixture.cloudFormation.on(DescribeStacksCommand).rejects(notDeployed());
-    expect(await refusal(openRemoteLab(fixture.target('localstack')))).toContain('deploy it: npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack');
+    expect(await refusal(openRemoteLab(fixture.target('localstack')))).toContain(
+      'deploy it: npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack',
+    );
   });
 
   it('still being created, or rolled back: says so instead of reading half an output list', async () => {
@@ -107,7 +114,86 @@ describe('LocalStack not running', () => {
     });
     const target = remoteTarget('localstack', {}, { AWS_ENDPOINT_URL: `http://127.0.0.1:${closed}` });
     expect(await refusal(openRemoteLab(target))).toBe(
-      `LocalStack is not answering at http://127.0.0.1:${closed} (ECONNREFUSED); start it with \`localstack start\` (or \`docker run --rm -p 4566:4566 localstack/localstack\`), or point AWS_ENDPOINT_URL at where it runs`,
+      `LocalStack is not answering at http://127.0.0.1:${closed} (ECONNREFUSED); start it: \`${LOCALSTACK_START}\` (docs/targets.md, "Running on ` +
+        'LocalStack"), or point AWS_ENDPOINT_URL at where it runs; if its container exited, `docker logs localstack` says why ("license activation failed": ' +
+        'export LOCALSTACK_AUTH_TOKEN first)',
+    );
+  });
+});
+
+describe("LocalStack's own refusals name the fix", () => {
+  const failedEvent = (overrides: Partial<StackEvent>): StackEvent => ({
+    StackId: 'x',
+    StackName: 'DnsRaceLab',
+    EventId: overrides.LogicalResourceId ?? 'e',
+    Timestamp: new Date(),
+    ...overrides,
+  });
+
+  it('a call its license does not cover (the error LocalStack returns): export LOCALSTACK_AUTH_TOKEN and restart', async () => {
+    const license =
+      'Sorry, the cloudformation service is not included within your LocalStack license, but is available in an upgraded license. ' +
+      'Please refer to https://docs.localstack.cloud/references/coverage for more details.';
+    fixture.cloudFormation.on(DescribeStacksCommand).rejects(awsError('InternalFailure', license));
+    const message = await refusal(openRemoteLab(fixture.target('localstack')));
+    expect(message).toMatch(/^LocalStack answered: Sorry, the cloudformation service is not included within your LocalStack license.*; LocalStack runs/);
+    expect(message).toContain(`export LOCALSTACK_AUTH_TOKEN=<your auth token> (app.localstack.cloud, Auth Tokens; the Hobby plan is free for `);
+    expect(message.endsWith(`and restart it: \`${LOCALSTACK_START}\``)).toBe(true);
+  });
+
+  it('a deploy that failed because LocalStack had no Docker: names the failed function and the socket mount, never a bare redeploy', async () => {
+    fixture.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [fixture.stack({ StackStatus: 'CREATE_FAILED', Outputs: [] })] });
+    fixture.cloudFormation.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        failedEvent({
+          LogicalResourceId: 'DnsRaceLab',
+          ResourceType: 'AWS::CloudFormation::Stack',
+          ResourceStatus: 'CREATE_FAILED',
+          ResourceStatusReason: 'x',
+        }),
+        failedEvent({
+          LogicalResourceId: 'Enactor',
+          ResourceType: 'AWS::Lambda::Function',
+          ResourceStatus: 'CREATE_FAILED',
+          ResourceStatusReason: 'cancelled',
+        }),
+        failedEvent({
+          LogicalResourceId: 'ProbeFunction',
+          ResourceType: 'AWS::Lambda::Function',
+          ResourceStatus: 'CREATE_FAILED',
+          ResourceStatusReason: 'Error while creating lambda: Docker not available',
+        }),
+        failedEvent({ LogicalResourceId: 'PlansTable', ResourceType: 'AWS::DynamoDB::Table', ResourceStatus: 'CREATE_COMPLETE' }),
+      ],
+    });
+    expect(await refusal(openReadyRemoteLab(fixture.target('localstack')))).toBe(
+      'stack DnsRaceLab is CREATE_FAILED: ProbeFunction (AWS::Lambda::Function) failed: Error while creating lambda: Docker not available; ' +
+        "LocalStack could not start the lab's Lambda functions because it cannot reach Docker; restart it with the Docker socket mounted " +
+        `(\`-v /var/run/docker.sock:/var/run/docker.sock\`): \`${LOCALSTACK_START}\`, then deploy again: ` +
+        'npx cdklocal bootstrap && npx cdklocal deploy -c target=localstack',
+    );
+  });
+
+  it('a Lambda that could not start, as an invocation reports it: the same fix', () => {
+    const invoke = awsError(
+      'ResourceConflictException',
+      'The operation cannot be performed at this time. The function is currently in the following state: Failed',
+    );
+    expect(explainTargetError(invoke, fixture.target('localstack')).message).toMatch(
+      /; LocalStack could not start the lab's Lambda functions because it cannot reach Docker;/,
+    );
+    expect(explainTargetError(invoke, fixture.target('aws'))).toBe(invoke); // AWS says what it says
+  });
+
+  it('on aws, a rolled-back stack also says which resource failed, and why', async () => {
+    fixture.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [fixture.stack({ StackStatus: 'ROLLBACK_COMPLETE', Outputs: [] })] });
+    fixture.cloudFormation.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        failedEvent({ LogicalResourceId: 'Zone', ResourceType: 'AWS::Route53::HostedZone', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'quota' }),
+      ],
+    });
+    expect(await refusal(openReadyRemoteLab(fixture.target('aws')))).toMatch(
+      /^stack DnsRaceLab is ROLLBACK_COMPLETE, not ready for use; .*; Zone \(AWS::Route53::HostedZone\) failed: quota$/,
     );
   });
 });
