@@ -7,6 +7,7 @@ import type { Route53Client, VPCRegion } from '@aws-sdk/client-route-53';
 import { Command } from 'commander';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
 import type { LocalStackStatus, TargetCheck } from '../targets/localstack-doctor.ts';
+import type * as LocalStackDoctor from '../targets/localstack-doctor.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetName, type TargetOptions } from '../targets/target.ts';
 import { styler } from '../style.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
@@ -29,11 +30,12 @@ active license, and that its DNS server answers the lab zone's names (the
 Probe's view); each gap comes with its fix.
 ${targetHelp}
 
-Exit codes: 0 every rule honoured, 1 some rule not honoured, 2 bad input or a target that is not ready.
+Exit codes: 0 every rule honoured, 1 some rule not honoured (or, on localstack, a gap), 2 bad input or a target that is not ready.
 
 Examples:
   racelab doctor                              # the embedded endpoint: every rule honoured
   racelab doctor --target localstack
+  racelab doctor --target localstack --dns-server 127.0.0.1:5353
   racelab doctor --target aws --json | jq '.cases[] | select(.honoured | not)'`,
     )
     .action(async (options: DoctorCommandOptions) => exitWith(await doctorCommand(options)));
@@ -54,7 +56,7 @@ interface Route53UnderTest {
   /** Wraps calls so target errors read as one sentence. */
   guard<T>(work: () => Promise<T>): Promise<T>;
   /** LocalStack only: what it says of itself, and the checks beyond Route 53's API. */
-  localstack?: { status: LocalStackStatus; dnsServer: string; checks(): Promise<TargetCheck[]> };
+  localstack?: { status: LocalStackStatus; dnsServer: string; checks(): Promise<TargetCheck[]>; format: typeof LocalStackDoctor };
   close(): Promise<void>;
 }
 
@@ -92,7 +94,8 @@ async function deployedRoute53(name: Exclude<TargetName, 'local'>, options: Doct
   const lab = await openReadyRemoteLab(target);
   const dnsServer = options.dnsServer ?? doctor?.defaultDnsServer(target.endpoints.cloudformation!);
   return {
-    localstack: doctor && status && dnsServer ? { status, dnsServer, checks: () => doctor.localStackDoctorChecks(lab, status, dnsServer) } : undefined,
+    localstack:
+      doctor && status && dnsServer ? { status, dnsServer, checks: () => doctor.localStackDoctorChecks(lab, status, dnsServer), format: doctor } : undefined,
     client: lab.clients.route53,
     endpoint: describeRemoteLab(lab),
     vpcId: lab.outputs.vpcId,
@@ -122,10 +125,9 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<numb
   try {
     const localstack = route53.localstack;
     const checks = localstack ? await route53.guard(() => localstack.checks()) : [];
-    const format = localstack ? await import('../targets/localstack-doctor.ts') : undefined;
-    if (localstack && format && !options.json) {
+    if (localstack && !options.json) {
       process.stdout.write(`What the lab needs from LocalStack ${localstack.status.version} (${localstack.status.edition} edition):\n`);
-      for (const check of checks) process.stdout.write(`${format.formatCheck(check, paint)}\n`);
+      for (const check of checks) process.stdout.write(`${localstack.format.formatCheck(check, paint)}\n`);
       process.stdout.write('\n');
     }
     if (!options.json) {
@@ -147,7 +149,7 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<numb
       process.stdout.write(`${JSON.stringify({ ...report, ...extra }, null, 2)}\n`);
     } else {
       process.stdout.write(`\n${formatDoctorSummary(report, paint)}\n`);
-      if (format) process.stdout.write(`${format.formatLocalStackSummary(checks, paint)}\n`);
+      if (localstack) process.stdout.write(`${localstack.format.formatLocalStackSummary(checks, paint)}\n`);
     }
     return report.allHonoured && !gaps ? EXIT.ok : EXIT.unexpected;
   } finally {

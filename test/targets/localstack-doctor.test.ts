@@ -202,31 +202,45 @@ describe("LocalStack's DNS server and the lab zone", () => {
 });
 
 describe('racelab doctor --target localstack', () => {
-  async function doctorJson(fake: FakeLocalStackOptions, dnsServer: (lab: DeployedLabFixture) => Promise<string>) {
+  async function doctor(fake: FakeLocalStackOptions, dnsServer: (lab: DeployedLabFixture) => Promise<string>, json = true) {
     const lab = await fixture();
     const localstack = await fakeLocalStack({ ...fake, upstream: lab.lab.endpoints.route53 });
     vi.stubEnv('AWS_ENDPOINT_URL', localstack.endpoint);
     const output: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((text) => (output.push(String(text)), true));
-    const code = await doctorCommand({ target: 'localstack', json: true, dnsServer: await dnsServer(lab) });
+    const code = await doctorCommand({ target: 'localstack', json, dnsServer: await dnsServer(lab) });
     vi.restoreAllMocks();
-    return { code, report: JSON.parse(output.join('')) };
+    return { code, text: output.join(''), report: json ? JSON.parse(output.join('')) : undefined };
   }
 
+  const emptyDns = async () => {
+    const dns = await emptyDnsServer();
+    return `${dns.host}:${dns.port}`;
+  };
+
   it('on a community LocalStack: every Route 53 case runs, the DNS gap is reported with its fix, exit 1', async () => {
-    const { code, report } = await doctorJson({}, async () => {
-      const dns = await emptyDnsServer();
-      return `${dns.host}:${dns.port}`;
-    });
+    const { code, report } = await doctor({}, emptyDns);
     expect(code).toBe(1);
     expect(report).toMatchObject({ target: 'localstack', total: ROUTE53_CONFORMANCE_CASES.length, localstack: { version: '4.14.0', edition: 'community' } });
     expect(report.localstack.checks.map((check: { status: string }) => check.status)).toEqual(['ok', 'gap']);
   });
 
   it('on a licensed LocalStack whose DNS serves the lab zone: exit 0', async () => {
-    const { code, report } = await doctorJson({ edition: 'pro', version: '2026.3.0', licenseActivated: true }, async (lab) => lab.lab.endpoints.dns);
+    const { code, report } = await doctor({ edition: 'pro', version: '2026.3.0', licenseActivated: true }, async (lab) => lab.lab.endpoints.dns);
     expect(report.localstack.checks.map((check: { status: string }) => check.status)).toEqual(['ok', 'ok', 'ok']);
     expect(code).toBe(0);
+  });
+
+  it('prints the LocalStack checks before the Route 53 cases, and both summaries', async () => {
+    const { code, text } = await doctor({}, emptyDns, false);
+    expect(code).toBe(1);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('What the lab needs from LocalStack 4.14.0 (community edition):');
+    expect(lines[1]).toBe('  ✓ the services the lab uses are enabled');
+    expect(lines[2]).toBe("  ✗ LocalStack's DNS server answers the lab zone's names (as the Probe asks them, from inside a Lambda)");
+    expect(lines[4]).toMatch(/^ {6}fix: only LocalStack's licensed image serves Route 53 records over DNS/);
+    expect(lines.findIndex((line) => line.startsWith('Route 53 conformance on localstack'))).toBeGreaterThan(4);
+    expect(lines.at(-2)).toBe('LocalStack lacks 1 thing the lab needs (each ✗ names its fix)');
   });
 
   it('--dns-server: localstack only, and HOST:PORT', async () => {
