@@ -1,0 +1,124 @@
+// The deploy, rehearsed without an account: the stack synthesized with its
+// bundled Lambda code, "deployed" onto the embedded endpoints, and oct-2025 run
+// on it in real time through the template's own state machine definition
+// (rehearsal.ts). It must tell the same story as `racelab run`, and every call
+// the code made must be allowed by the synthesized IAM, with no grant unused.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../lambdas/core/events.ts';
+import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
+import { MemoryLab } from '../../local/memory-lab.ts';
+import { runScenarioEmbedded } from '../../local/run-embedded.ts';
+import { loadScenario } from '../../scenario/files.ts';
+import { reportOf } from '../../scenario/run-report.ts';
+import { checkCalls, decide, rolePolicies, unusedGrants } from './iam-check.ts';
+import { rehearse, type Rehearsal } from './rehearsal.ts';
+import { ARN_CONTEXT, synthesizeForDeploy, type SynthesizedStack } from './synthesized-stack.ts';
+
+let stack: SynthesizedStack;
+let baseline: Rehearsal;
+let fenced: Rehearsal;
+
+beforeAll(async () => {
+  stack = await synthesizeForDeploy();
+  [baseline, fenced] = await Promise.all([rehearse(stack, 'oct-2025', []), rehearse(stack, 'oct-2025', ['write-time-check'])]);
+}, 300_000);
+afterAll(() => stack && rmSync(stack.outdir, { recursive: true, force: true }));
+
+/**
+ * The events that make the story, each actor's in its own order: which plan it wrote where, what its clean-up
+ * deleted, whether it got stuck or stopped. Across actors, real time orders only what the gates pin (the story,
+ * checked above): under load, az-a may find the fence ahead of it before az-b's write lands, or after.
+ */
+function keyEvents(events: readonly RunEvent[]): Record<string, string[]> {
+  const byActor: Record<string, string[]> = {};
+  for (const event of events.filter((item) => ['applied', 'deleted', 'stuck', 'stale', 'self-heal'].includes(item.outcome)))
+    (byActor[event.actor] ??= []).push(`${event.step} ${event.outcome} g${event.generation ?? '-'} ${event.endpoint ?? ''}`.trim());
+  return byActor;
+}
+
+async function embeddedRun(safeguards: Safeguard[]) {
+  const scenario = await loadScenario('oct-2025');
+  const run = await runScenarioEmbedded(new MemoryLab(), scenario, { runId: 'compare', safeguards });
+  return {
+    events: run.events,
+    report: reportOf({ scenario, safeguards, seed: scenario.seed, latency: {} }, { target: 'local', runId: 'compare' }, run.events),
+  };
+}
+
+describe('the deploy rehearsal', () => {
+  it.each([
+    ['no safeguard', () => baseline, [] as Safeguard[]],
+    ['write-time-check', () => fenced, ['write-time-check'] as Safeguard[]],
+  ])('oct-2025 with %s tells the story racelab run tells, each actor with the same key events', async (_, rehearsal, safeguards) => {
+    const { report, failure, output, events } = rehearsal();
+    expect(failure, output).toBeUndefined();
+    expect(report.asExpected, JSON.stringify(report.story, null, 1)).toBe(true);
+    const embedded = await embeddedRun(safeguards);
+    expect(report.outcome).toBe(embedded.report.outcome);
+    expect(report.story?.events.map((line) => [line.says, line.seen])).toEqual(embedded.report.story?.events.map((line) => [line.says, line.seen]));
+    expect(keyEvents(events)).toEqual(keyEvents(embedded.events));
+  });
+
+  it('every call the code made is allowed by its role in the synthesized template', async () => {
+    const checked = await checkCalls(stack, baseline.physical, baseline.principals, baseline.calls);
+    checked.push(...(await checkCalls(stack, fenced.physical, fenced.principals, fenced.calls)));
+    expect(checked.filter((call) => call.decision !== 'Allowed')).toEqual([]);
+    // Every principal called: the five lab functions, the state machine, and the zone's SOA custom resource.
+    expect(new Set(checked.map((call) => call.who))).toEqual(new Set(Object.values(baseline.principals).map((principal) => principal.of)));
+    // The check bites: take route53:ListResourceRecordSets out of the Enactors' policies and their reads are denied.
+    const narrowed: SynthesizedStack = structuredClone({ ...stack, assetDir: undefined }) as unknown as SynthesizedStack;
+    for (const [id, policy] of Object.entries(narrowed.template.Resources)) {
+      if (!id.startsWith('FunctionsEnactor') || policy.Type !== 'AWS::IAM::Policy') continue;
+      const document = policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] };
+      for (const statement of document.Statement) statement.Action = [statement.Action].flat().filter((action) => action !== 'route53:ListResourceRecordSets');
+    }
+    const denied = (await checkCalls(narrowed, baseline.physical, baseline.principals, baseline.calls)).filter((call) => call.decision !== 'Allowed');
+    expect(new Set(denied.map((call) => `${call.who.replace(/Az[ABC]Function\w+$/, '')} ${call.action} ${call.decision}`))).toEqual(
+      new Set(['FunctionsEnactor route53:ListResourceRecordSets ImplicitlyDenied']),
+    );
+    expect(new Set(denied.map((call) => call.who)).size).toBe(3);
+  });
+
+  it('denies what the lab must not do: other zones, tables and functions, and actions its code never makes', async () => {
+    const { physical, principals } = baseline;
+    const roleOf = (prefix: string) => Object.values(principals).find((principal) => principal.of.startsWith(prefix))!.role;
+    const table = (name: string) => physical[name]!.attributes.Arn!;
+    const plans = table(Object.keys(physical).find((id) => id.startsWith('TablesPlans'))!);
+    const zone = `arn:aws:route53:::hostedzone/${physical[Object.keys(physical).find((id) => id.startsWith('Zone'))!]!.ref}`;
+    const controls: [string, string, string][] = [
+      ['FunctionsEnactorAzA', 'route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/ZSOMEONEELSE0'],
+      ['FunctionsEnactorAzA', 'dynamodb:Scan', plans],
+      ['FunctionsEnactorAzA', 'dynamodb:PutItem', plans],
+      ['FunctionsEnactorAzA', 'route53:DeleteHostedZone', zone],
+      ['FunctionsPlanner', 'dynamodb:DeleteItem', plans],
+      ['FunctionsPlanner', 'dynamodb:PutItem', plans.replace(ARN_CONTEXT.account, '444455556666')],
+      ['FunctionsPlanner', 'route53:ChangeResourceRecordSets', zone],
+      ['FunctionsProbe', 'dynamodb:PutItem', plans],
+      ['FunctionsProbe', 'route53:ChangeResourceRecordSets', zone],
+      ['Scenariooct2025', 'lambda:InvokeFunction', `arn:aws:lambda:${ARN_CONTEXT.region}:${ARN_CONTEXT.account}:function:not-the-lab`],
+      ['Scenariooct2025', 'dynamodb:Query', plans],
+    ];
+    for (const [who, action, resource] of controls) {
+      const role = roleOf(who);
+      expect([who, action, resource, await decide(physical[role]!.attributes.Arn!, rolePolicies(stack, physical, role), action, resource)]).toEqual([
+        who,
+        action,
+        resource,
+        'ImplicitlyDenied',
+      ]);
+    }
+  });
+
+  it('grants nothing that no code path used', () => {
+    // Both rehearsals deployed the same physical names, so their calls can be judged together.
+    expect(fenced.physical).toEqual(baseline.physical);
+    expect(fenced.principals).toEqual(baseline.principals);
+    const calls = [...baseline.calls, ...fenced.calls];
+    expect(unusedGrants(stack, baseline.physical, baseline.principals, calls)).toEqual([]);
+    // The check bites: without the write-time-check run, the Enactor's fence writes (UpdateItem) go unused.
+    expect(unusedGrants(stack, baseline.physical, baseline.principals, baseline.calls)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FunctionsEnactorAz.*: dynamodb:UpdateItem on /)]),
+    );
+  });
+});
