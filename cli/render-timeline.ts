@@ -1,6 +1,7 @@
 // Renders a run report as a terminal timeline and verdict. It reads only the
 // report (built from the run-events table), so every target renders alike.
 import type { RunEvent } from '../lambdas/core/events.ts';
+import { witnessDisagreement } from '../lambdas/core/verdict.ts';
 import type { RunReport } from '../scenario/run-report.ts';
 import { plain } from './style.ts';
 
@@ -29,11 +30,19 @@ function addressSummary(addresses: Record<string, string[]>): string {
     .join('  ');
 }
 
+/** A probe's addresses, and the zone's where the two witnesses differ (so a cached answer shows on its row). */
+function probeSummary(event: RunEvent): string {
+  const resolver = `addresses: ${addressSummary(event.addresses ?? {})}`;
+  const zone = event.zoneAddresses ?? {};
+  const differ = Object.entries(zone).some(([endpoint, held]) => witnessDisagreement(event.addresses?.[endpoint] ?? [], held));
+  return differ ? `${resolver}  (zone holds: ${addressSummary(zone)})` : resolver;
+}
+
 /** One event as a timeline row; `atSeconds` after scenario second 0. */
 export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plain): string {
   const time = `+${atSeconds.toFixed(1)}s`.padStart(7);
   const generation = event.generation === undefined ? '' : `g${event.generation}`;
-  const detail = event.addresses ? `addresses: ${addressSummary(event.addresses)}` : (event.detail ?? '');
+  const detail = event.addresses ? probeSummary(event) : (event.detail ?? '');
   const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', event.outcome.padEnd(10));
   return (
     `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ` + `${detail}`.trimEnd()
@@ -48,7 +57,7 @@ export function probeChangeFilter(): (event: RunEvent, isLast?: boolean) => bool
   let lastProbe = '';
   return (event, isLast = false) => {
     if (!event.addresses) return true;
-    const summary = addressSummary(event.addresses);
+    const summary = probeSummary(event);
     if (summary === lastProbe && !isLast) return false;
     lastProbe = summary;
     return true;
@@ -108,11 +117,30 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
           `${endpoint.repaired ? paint('green', 'repaired by the automation') : paint('red', 'not repaired')}`;
     lines.push(`  ${endpoint.endpoint.padEnd(26)} ${state}; ${history}`);
   }
+  lines.push(...witnessLines(report, paint));
   if (report.automation.stuck) {
     const last = report.automation.stuckSteps.at(-1);
     lines.push(`  ${paint('red', 'automation stuck')}: ${last ? `${last.actor} at +${last.atSeconds.toFixed(1)}s: ${last.detail ?? ''}` : ''}`);
   } else if (report.automation.stuckSteps.length) {
     lines.push(`  automation was stuck ${report.automation.stuckSteps.length} time(s) but a later apply succeeded`);
   }
+  return lines;
+}
+
+/** What the second witness says: the zone matched every answer, or where and why the resolver's answer differed. */
+function witnessLines(report: RunReport, paint: Paint): string[] {
+  // Runs saved before the Probe read the zone carry no witnesses.
+  const witnesses = report.witnesses as RunReport['witnesses'] | undefined;
+  if (!witnesses?.compared) return [];
+  const { compared, disagreements } = witnesses;
+  if (disagreements.length === 0) return [`  the resolver's answers matched the zone at all ${compared} probes that read both`];
+  const lastProbe = report.events.filter((event) => event.addresses).at(-1)?.atSeconds;
+  const lines = [paint('yellow', `  the resolver's answer differed from the zone at ${disagreements.length} probe reading(s) of ${compared}:`)];
+  for (const d of disagreements) {
+    const list = (addresses: string[]) => (addresses.length ? addresses.join(', ') : 'nothing');
+    lines.push(`    +${d.atSeconds.toFixed(1)}s ${d.endpoint}: resolver ${list(d.resolver)}; zone ${list(d.zone)}: ${d.why}`);
+  }
+  if (disagreements.some((d) => d.atSeconds === lastProbe))
+    lines.push(paint('red', '    the last probe disagreed: the verdict rests on an answer the zone contradicts'));
   return lines;
 }

@@ -28,6 +28,14 @@ export const GATE_EVENT_ACTIONS = ['dynamodb:Query'] as const;
 /** Enactor → the lab's hosted zone: Route53DnsZone.recordsUnder (List) and change (Change); no GetChange (it never waits for INSYNC). */
 export const ENACTOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;
 
+/** Probe → the lab's hosted zone: Route53DnsZone.recordsUnder (List), the second witness of what the zone holds; it never changes it. */
+export const PROBE_ZONE_ACTIONS = ['route53:ListResourceRecordSets'] as const;
+
+/** The deploy-time SOA update (lab-zone-soa.ts) → the lab's hosted zone: its first call reads the SOA Route 53 made (List)... */
+export const ZONE_SOA_READ_ACTIONS = ['route53:ListResourceRecordSets'] as const;
+/** ...its second UPSERTs the lab's SOA (Change). */
+export const ZONE_SOA_WRITE_ACTIONS = ['route53:ChangeResourceRecordSets'] as const;
+
 /** readConfig needs every name even where the code never touches the resource: name it, grant nothing. */
 export const NO_ACCESS = [] as const;
 

@@ -1,11 +1,21 @@
 // The five lab functions and what each may touch. Every function gets every
 // name readConfig requires; grants follow the code (lab-access.ts).
+import { Fn, type CfnCondition } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { CONFIG_VARIABLES } from '../lambdas/config.ts';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
-import { ENACTOR_EVENT_ACTIONS, ENACTOR_PLAN_ACTIONS, ENACTOR_ZONE_ACTIONS, EVENT_WRITER_ACTIONS, NO_ACCESS, PLANNER_PLAN_ACTIONS } from './lab-access.ts';
+import {
+  ENACTOR_EVENT_ACTIONS,
+  ENACTOR_PLAN_ACTIONS,
+  ENACTOR_ZONE_ACTIONS,
+  EVENT_WRITER_ACTIONS,
+  NO_ACCESS,
+  PLANNER_PLAN_ACTIONS,
+  PROBE_ZONE_ACTIONS,
+} from './lab-access.ts';
 import { LabFunction } from './lab-function.ts';
 import type { LabTables } from './lab-tables.ts';
 import { enactorFunction, type FunctionKey } from './scenario-definition.ts';
@@ -14,10 +24,12 @@ export interface LabFunctionsProps {
   tables: LabTables;
   zone: route53.IHostedZone;
   vpc: ec2.IVpc;
+  /** Route 53's interface endpoint, and where it exists (lab-network.ts): elsewhere the Probe is told to read no zone. */
+  route53: { endpoint: ec2.InterfaceVpcEndpoint; reachable: CfnCondition };
 }
 
 /** Construct ids, so template logical ids read as the function they are. */
-const FUNCTION_IDS: Record<FunctionKey, string> = {
+export const FUNCTION_IDS: Record<FunctionKey, string> = {
   planner: 'Planner',
   'enactor-az-a': 'EnactorAzA',
   'enactor-az-b': 'EnactorAzB',
@@ -28,7 +40,7 @@ const FUNCTION_IDS: Record<FunctionKey, string> = {
 export class LabFunctions extends Construct {
   readonly byKey: Record<FunctionKey, LabFunction>;
 
-  constructor(scope: Construct, id: string, { tables, zone, vpc }: LabFunctionsProps) {
+  constructor(scope: Construct, id: string, { tables, zone, vpc, route53 }: LabFunctionsProps) {
     super(scope, id);
     const planner = new LabFunction(this, FUNCTION_IDS.planner, { handler: 'planner', description: 'writes generations of the DNS plan' })
       .bindTable('plansTable', tables.plans, PLANNER_PLAN_ACTIONS)
@@ -48,11 +60,14 @@ export class LabFunctions extends Construct {
       }),
     ) as Record<`enactor-${EnactorId}`, LabFunction>;
 
-    // In the VPC: only the VPC resolver answers from the private hosted zone.
+    // In the VPC: only the VPC resolver answers from the private hosted zone. It reads the
+    // zone too (through the VPC's Route 53 endpoint, lab-network.ts), a witness no cache stands in front of.
     const probe = new LabFunction(this, FUNCTION_IDS.probe, { handler: 'probe', description: 'resolves each endpoint through the VPC resolver', vpc })
       .bindTable('plansTable', tables.plans, NO_ACCESS)
       .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)
-      .bindZone(zone, NO_ACCESS);
+      .bindZone(zone, PROBE_ZONE_ACTIONS);
+    probe.function.addEnvironment(CONFIG_VARIABLES.zoneReads, Fn.conditionIf(route53.reachable.logicalId, 'on', 'off').toString());
+    route53.endpoint.connections.allowDefaultPortFrom(probe.function, 'the Probe reads the lab zone');
 
     this.byKey = { planner, ...enactors, probe };
   }

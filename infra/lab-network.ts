@@ -2,9 +2,10 @@
 // (the biggest fixed cost a sandbox VPC usually carries). It exists for two
 // reasons: the private hosted zone must be associated with a VPC, and the Probe
 // must resolve names through that VPC's resolver to see the real DNS answer.
-// The Probe's one outbound need, writing run events, goes through a DynamoDB
-// gateway endpoint (free) whose policy allows nothing else.
-import { Validations } from 'aws-cdk-lib';
+// The Probe's outbound needs: writing run events, through a DynamoDB gateway
+// endpoint (free) whose policy allows nothing else; and reading the lab zone
+// (its second witness), through Route 53's interface endpoint where AWS offers one.
+import { Aws, CfnCondition, Fn, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,13 @@ import { EVENT_WRITER_ACTIONS } from './lab-access.ts';
 /** Two AZs: Lambda's advice for a VPC function, and all the Probe needs; the stack picks them (lab-stack.ts). */
 export const LAB_AVAILABILITY_ZONES = 2;
 
+/**
+ * Route 53's API through AWS PrivateLink: the service com.amazonaws.route53, which AWS hosts in us-east-1
+ * only. Elsewhere the VPC gets no endpoint and the Probe reads no zone (lab-functions.ts tells it).
+ */
+export const ROUTE53_ENDPOINT_SERVICE = 'com.amazonaws.route53';
+export const ROUTE53_ENDPOINT_REGION = 'us-east-1';
+
 export interface LabNetworkProps {
   /** The only table code in the VPC may reach. */
   eventsTable: dynamodb.ITable;
@@ -22,6 +30,9 @@ export interface LabNetworkProps {
 export class LabNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
+  readonly route53Endpoint: ec2.InterfaceVpcEndpoint;
+  /** True at deploy time where the stack's region has Route 53's interface endpoint (and so the Probe reads the zone). */
+  readonly route53Reachable: CfnCondition;
 
   constructor(scope: Construct, id: string, props: LabNetworkProps) {
     super(scope, id);
@@ -38,13 +49,25 @@ export class LabNetwork extends Construct {
       new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: [...EVENT_WRITER_ACTIONS], resources: [props.eventsTable.tableArn] }),
     );
 
+    this.route53Reachable = new CfnCondition(this, 'Route53EndpointRegion', { expression: Fn.conditionEquals(Aws.REGION, ROUTE53_ENDPOINT_REGION) });
+    // One AZ: an interface endpoint is billed per AZ-hour, and the Probe in the other AZ reaches it across the VPC.
+    // Private DNS makes route53.amazonaws.com, the SDK's endpoint, resolve to it inside the VPC.
+    this.route53Endpoint = this.vpc.addInterfaceEndpoint('Route53', {
+      service: new ec2.InterfaceVpcEndpointService(ROUTE53_ENDPOINT_SERVICE, 443),
+      privateDnsEnabled: true,
+      subnets: { subnets: this.vpc.isolatedSubnets.slice(0, 1) },
+      // Closed: only the Probe is let in (lab-functions.ts), not the whole VPC.
+      open: false,
+    });
+    (this.route53Endpoint.node.defaultChild as ec2.CfnVPCEndpoint).cfnOptions.condition = this.route53Reachable;
+
     Validations.of(this.vpc.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-VPC7',
       reason:
         "No flow logs, on purpose: the VPC has no internet or NAT gateway and carries only the Probe's DNS queries (to the VPC resolver, " +
-        'which flow logs do not record) and its run-event writes through the DynamoDB gateway endpoint, whose policy allows only PutItem ' +
-        "on the events table; the run-events table is the lab's audit trail. Flow logs would add a role, a log group and ingestion cost " +
-        'for nothing to investigate.',
+        'which flow logs do not record), its run-event writes through the DynamoDB gateway endpoint, whose policy allows only PutItem ' +
+        "on the events table, and its zone reads through Route 53's interface endpoint, which its role allows only on the lab zone; " +
+        "the run-events table is the lab's audit trail. Flow logs would add a role, a log group and ingestion cost for nothing to investigate.",
     });
   }
 }

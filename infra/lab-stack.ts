@@ -1,6 +1,7 @@
 // The dns-race-lab stack: everything a sandbox account needs to run the
-// October 2025 race for real, and nothing that keeps costing once a run ends
-// (no NAT gateway, on-demand tables, one-day logs, DESTROY everywhere).
+// October 2025 race for real, and little that keeps costing once a run ends
+// (no NAT gateway, on-demand tables, one-day logs, DESTROY everywhere; the one
+// hourly cost is the Route 53 interface endpoint the Probe's zone reads need).
 import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
@@ -8,6 +9,7 @@ import { LabDashboard } from './lab-dashboard.ts';
 import { LabFunctions } from './lab-functions.ts';
 import { LAB_AVAILABILITY_ZONES, LabNetwork } from './lab-network.ts';
 import { LabTables } from './lab-tables.ts';
+import { LabZoneSoa } from './lab-zone-soa.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ScenarioStateMachine } from './scenario-state-machine.ts';
 import { STACK_OUTPUTS } from './stack-outputs.ts';
@@ -53,7 +55,13 @@ export class DnsRaceLabStack extends Stack {
       comment: 'dns-race-lab: plans applied by the Enactors; records are scratch state',
     });
     this.zone.applyRemovalPolicy(RemovalPolicy.DESTROY);
-    this.functions = new LabFunctions(this, 'Functions', { tables: this.tables, zone: this.zone, vpc: this.network.vpc });
+    new LabZoneSoa(this, 'ZoneSoa', this.zone);
+    this.functions = new LabFunctions(this, 'Functions', {
+      tables: this.tables,
+      zone: this.zone,
+      vpc: this.network.vpc,
+      route53: { endpoint: this.network.route53Endpoint, reachable: this.network.route53Reachable },
+    });
 
     const arns = this.functions.arns();
     this.stateMachines = new Map(

@@ -9,6 +9,8 @@ export interface LambdaConfig {
   dnsServer?: string;
   /** "emf": write CloudWatch Embedded Metric Format lines to stdout (the CDK stack sets it; the embedded target leaves it unset). */
   metrics?: MetricsMode;
+  /** false: the Probe cannot reach the Route 53 API (a region without its interface endpoint), so it reads no zone. */
+  zoneReads?: boolean;
 }
 
 export type MetricsMode = 'emf';
@@ -23,10 +25,11 @@ export const CONFIG_VARIABLES = {
   zoneName: 'ZONE_NAME',
   dnsServer: 'DNS_SERVER',
   metrics: 'RACELAB_METRICS',
+  zoneReads: 'RACELAB_ZONE_READS',
 } as const;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
-  const required = (key: Exclude<keyof LambdaConfig, 'dnsServer' | 'metrics'>): string => {
+  const required = (key: Exclude<keyof LambdaConfig, 'dnsServer' | 'metrics' | 'zoneReads'>): string => {
     const value = env[CONFIG_VARIABLES[key]];
     if (!value) throw new Error(`environment variable ${CONFIG_VARIABLES[key]} is not set; the CDK stack sets it on every lab function`);
     return value;
@@ -38,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     zoneName: required('zoneName'),
     dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
     metrics: readMetricsMode(env),
+    ...(env[CONFIG_VARIABLES.zoneReads] === 'off' ? { zoneReads: false } : {}),
   };
 }
 
@@ -51,6 +55,7 @@ export function configEnvironment(config: LambdaConfig): Record<string, string> 
   };
   if (config.dnsServer) environment[CONFIG_VARIABLES.dnsServer] = config.dnsServer;
   if (config.metrics) environment[CONFIG_VARIABLES.metrics] = config.metrics;
+  if (config.zoneReads === false) environment[CONFIG_VARIABLES.zoneReads] = 'off';
   return environment;
 }
 

@@ -21,6 +21,8 @@ export interface LabDeps {
   clock: Clock;
   resolver: Resolver;
   zone: string;
+  /** false: the Probe reads no zone (it cannot reach the Route 53 API); unset or true, it does. */
+  zoneReads?: boolean;
 }
 
 export interface SdkClients {
@@ -36,6 +38,7 @@ export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, c
     clock,
     resolver: new DnsResolver(config.dnsServer),
     zone: config.zoneName,
+    ...(config.zoneReads === false ? { zoneReads: false } : {}),
   };
 }
 

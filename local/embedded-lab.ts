@@ -12,6 +12,8 @@ import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
 import { configEnvironment, DEFAULT_ZONE_NAME, type LambdaConfig } from '../lambdas/config.ts';
 import { documentClient } from '../lambdas/adapters/dynamodb-clients.ts';
+import { Route53DnsZone } from '../lambdas/adapters/route53-dns-zone.ts';
+import { setLabSoa } from '../lambdas/core/dns-tree.ts';
 import { startDnsServer } from './dns/server.ts';
 import { Route53Model } from './route53/zone-model.ts';
 import { startRoute53Server } from './route53/server.ts';
@@ -75,6 +77,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
     const tables: TableNames = { plans: 'racelab-plans', events: 'racelab-events' };
     await createTables(dynamodb, tables);
     const hostedZoneId = await createPrivateZone(route53, zone);
+    await setLabSoa(new Route53DnsZone(hostedZoneId, route53), zone);
 
     const config: LambdaConfig = {
       plansTable: tables.plans,

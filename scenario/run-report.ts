@@ -38,10 +38,13 @@ export interface RunReport {
   /**
    * SHA-256 of the event log: each event's time in ms after scenario second 0,
    * actor, step, outcome, generation, endpoint, previous generation, detail and
-   * addresses. On the embedded target the same inputs give the same digest.
+   * addresses (the resolver's and the zone's). On the embedded target the same inputs give the same digest.
    */
   eventsDigest: string;
-  endpoints: { endpoint: string; addresses: string[]; firstEmptyAtSeconds: number | null; repaired: boolean }[];
+  /** Per endpoint at the last probe: what the resolver answered, and what the zone held (null: no probe read the zone). */
+  endpoints: { endpoint: string; addresses: string[]; zoneAddresses: string[] | null; firstEmptyAtSeconds: number | null; repaired: boolean }[];
+  /** How many probes read the zone as well as the resolver, and each probe where the two differed, with why. */
+  witnesses: { compared: number; disagreements: { atSeconds: number; endpoint: string; resolver: string[]; zone: string[]; why: string }[] };
   automation: { stuck: boolean; stuckSteps: { actor: string; atSeconds: number; endpoint?: string; detail?: string }[] };
   startedAt: string;
   events: (RunEvent & { atSeconds: number })[];
@@ -63,6 +66,7 @@ export function eventsDigest(events: readonly RunEvent[]): string {
     event.over ?? null,
     event.detail ?? null,
     event.addresses ? Object.entries(event.addresses).sort(([a], [b]) => a.localeCompare(b)) : null,
+    event.zoneAddresses ? Object.entries(event.zoneAddresses).sort(([a], [b]) => a.localeCompare(b)) : null,
   ]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -86,12 +90,17 @@ export function buildRunReport(
     endpoints: verdict.endpoints.map((e) => ({
       endpoint: e.endpoint,
       addresses: e.addresses,
+      zoneAddresses: e.zoneAddresses,
       firstEmptyAtSeconds: e.firstEmptyAtMs === null ? null : seconds(e.firstEmptyAtMs),
       repaired: e.repaired,
     })),
     automation: {
       stuck: verdict.automationStuck,
       stuckSteps: verdict.stuck.map(({ atMs, ...rest }) => ({ ...rest, atSeconds: seconds(atMs) })),
+    },
+    witnesses: {
+      compared: verdict.witnesses.compared,
+      disagreements: verdict.witnesses.disagreements.map(({ atMs, ...rest }) => ({ atSeconds: seconds(atMs), ...rest })),
     },
     startedAt: new Date(verdict.startedAt).toISOString(),
     events: [...events].sort(byTime).map((event) => ({ ...event, atSeconds: seconds(event.at - verdict.startedAt) })),

@@ -8,6 +8,7 @@ import type { EventPattern } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { ENACTOR_IDS } from '../lambdas/core/events.ts';
+import { NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
 
@@ -93,7 +94,12 @@ export const scenarioSchema = z
       .default([])
       .describe('A Planner fault: these generations come out with every load balancer at weight 0 (all capacity removed).'),
     probe: z.strictObject({
-      everySeconds: z.number().int().min(1).max(60),
+      // No shorter than the zone's TTLs (dns-tree.ts): a change, or a name's first record, reaches the resolver within one interval.
+      everySeconds: z
+        .number()
+        .int()
+        .min(Math.max(1, RECORD_TTL_SECONDS, NEGATIVE_TTL_SECONDS))
+        .max(60),
       untilSeconds: z.number().int().min(1).max(3600),
       samples: z.number().int().min(1).max(64),
     }),

@@ -5,8 +5,38 @@
 // endpoint pointed at before). Names here are the only place that knows the layout.
 import { aliasRecord, canonicalName, txtValue, type RecordSet } from './dns-records.ts';
 import type { Plan } from './plan.ts';
+import type { DnsZone } from './ports.ts';
 
-export const RECORD_TTL_SECONDS = 5;
+/**
+ * How long a resolver may cache a record (the endpoint aliases answer with their tree's TTL): at most the
+ * shortest probe interval a scenario may have (scenario/schema.ts), so a change reaches the next probe.
+ */
+export const RECORD_TTL_SECONDS = 1;
+
+/**
+ * How long a resolver may cache a negative answer (NXDOMAIN, NODATA). RFC 2308 and Route 53 take the lesser of
+ * the SOA's last field and the SOA record's own TTL, so the lab sets both (Route 53 creates them at 86400 and 900).
+ */
+export const NEGATIVE_TTL_SECONDS = 1;
+
+/** The zone's SOA value with its negative-caching field (the last) set to NEGATIVE_TTL_SECONDS; the other fields as Route 53 made them. */
+export function labSoaValue(generated: string): string {
+  const fields = generated.trim().split(/\s+/);
+  if (fields.length !== 7) throw new Error(`not an SOA value: ${generated}`);
+  return [...fields.slice(0, 6), String(NEGATIVE_TTL_SECONDS)].join(' ');
+}
+
+/** The lab's apex SOA record set, from the one Route 53 generated: the SOA's own TTL is the negative TTL too. */
+export function labSoaRecord(zone: string, generated: string): RecordSet {
+  return { name: canonicalName(zone), type: 'SOA', ttl: NEGATIVE_TTL_SECONDS, values: [labSoaValue(generated)] };
+}
+
+/** Sets the zone's negative caching as the deployed stack does (infra/lab-zone-soa.ts): reads the SOA, UPSERTs the lab's. */
+export async function setLabSoa(dns: DnsZone, zone: string): Promise<void> {
+  const soa = (await dns.recordsUnder(zone)).find((record) => record.type === 'SOA' && record.name === canonicalName(zone));
+  if (!soa?.values[0]) throw new Error(`the zone ${zone} has no SOA record`);
+  await dns.change([{ action: 'UPSERT', record: labSoaRecord(zone, soa.values[0]) }]);
+}
 const GENERATION_DIGITS = 6;
 
 export function endpointName(endpoint: string, zone: string): string {

@@ -54,6 +54,8 @@ export interface RunEvent {
   detail?: string;
   /** Probe events: the addresses each endpoint resolved to. */
   addresses?: Record<string, string[]>;
+  /** Probe events: the addresses the zone held for each endpoint, read through the Route 53 API (the second witness). */
+  zoneAddresses?: Record<string, string[]>;
 }
 
 export type EventFields = Omit<RunEvent, 'runId' | 'at' | 'actor'>;

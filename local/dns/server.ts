@@ -139,9 +139,18 @@ export class ZoneAnswerer {
     return this.rotation.pick(`${name}|${type}`, sets);
   }
 
+  /** RFC 2308 §3: a negative answer's SOA carries the lesser of the SOA's TTL and its last field, how long the answer may be cached. */
   private soaOf(zone: ZoneRecords): AnswerRecord[] {
-    return zone.lookup(zone.apex, 'SOA').flatMap((soa) => soa.values.map((value) => ({ name: zone.apex, type: soa.type, ttl: soa.ttl, value })));
+    return zone
+      .lookup(zone.apex, 'SOA')
+      .flatMap((soa) => soa.values.map((value) => ({ name: zone.apex, type: soa.type, ttl: Math.min(soa.ttl, soaMinimum(value) ?? soa.ttl), value })));
   }
+}
+
+/** An SOA value's last field (the negative-caching TTL), or undefined when the value is not an SOA's. */
+function soaMinimum(value: string): number | undefined {
+  const last = value.trim().split(/\s+/)[6];
+  return last === undefined ? undefined : Number(last);
 }
 
 // ---------------------------------------------------------------------------

@@ -49,6 +49,14 @@ describe('oct-2025 on the embedded target', () => {
     expect(staleWrite).toMatchObject({ generation: 2, over: 6, detail: 'over g6' });
     const deletion = events.find((e) => e.actor === 'az-b' && e.step === 'cleanup' && e.outcome === 'deleted' && e.generation === 2);
     expect(deletion!.at).toBeGreaterThan(staleWrite!.at);
+    // Two witnesses: the embedded DNS server answers from the zone model itself, with no cache between, so every
+    // probe's resolver answer is what the zone held (ListResourceRecordSets), the outage included.
+    const probes = events.filter((e) => e.step === 'probe' && e.addresses);
+    expect(report.witnesses).toEqual({ compared: probes.length, disagreements: [] });
+    expect(probes.every((e) => e.zoneAddresses)).toBe(true);
+    expect(report.endpoints.find((e) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ addresses: [], zoneAddresses: [] });
+    // The first probe (t0) comes before any plan: it asked the resolver nothing, so no NXDOMAIN could be cached.
+    expect(probes[0]).toMatchObject({ outcome: 'empty', addresses: Object.fromEntries(endpoints.map((e) => [e, []])), zoneAddresses: Object.fromEntries(endpoints.map((e) => [e, []])) });
   });
 
   it.each<[Safeguard, 'outage' | 'healthy']>([
@@ -62,6 +70,7 @@ describe('oct-2025 on the embedded target', () => {
     expect(failure).toBeUndefined();
     expect(report.story?.events.filter((line) => !line.seen)).toEqual([]);
     expect(report).toMatchObject({ outcome, asExpected: true, story: { played: true } });
+    expect(report.witnesses.disagreements).toEqual([]);
   });
 
   it('plays the same run twice: the same event log, to the millisecond, and the same digest', async () => {

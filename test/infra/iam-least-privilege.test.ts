@@ -1,11 +1,12 @@
 // Least privilege, proved on the synthesized template: no policy anywhere
 // grants a "*" action; each function's role holds exactly the permissions its
 // code paths need (lambdas/adapters/*: see infra/lab-access.ts) on exactly the
-// lab's tables, zone and own log group; the state machines may invoke only
+// lab's tables, zone and own log group; the deploy-time SOA update may only
+// list and change the lab zone's record sets; the state machines may invoke only
 // the lab functions; and "*" resources appear only where AWS offers no scope.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioDefinition } from '../../infra/scenario-state-machine.ts';
-import type { FunctionKey } from '../../infra/scenario-definition.ts';
+import { FUNCTION_IDS } from '../../infra/lab-functions.ts';
 import { parseScenario, type Scenario } from '../../scenario/schema.ts';
 import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnTemplate, type SynthesizedLab } from './lab-app-fixture.ts';
 
@@ -17,7 +18,6 @@ beforeAll(async () => {
   lab = synthesizeLab({ scenarios });
 });
 
-const FUNCTION_IDS: Record<FunctionKey, string> = { planner: 'Planner', 'enactor-az-a': 'EnactorAzA', 'enactor-az-b': 'EnactorAzB', 'enactor-az-c': 'EnactorAzC', probe: 'Probe' };
 
 interface Statement {
   Effect: string;
@@ -46,7 +46,8 @@ function readable(resource: string): string {
     .replace(/^<TablesEvents[0-9A-F]{8}\.Arn>$/, 'events table')
     .replace(/^arn:<AWS::Partition>:route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
     .replace(/^<Functions(\w+?)Logs[0-9A-F]{8}\.Arn>$/, 'log group of $1')
-    .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1');
+    .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1')
+    .replace(/^<ZoneSoaLogs[0-9A-F]{8}\.Arn>$/, 'log group of the SOA update');
 }
 
 /** A role's grants as "action on resource" lines, from its policies in the template. */
@@ -63,6 +64,12 @@ function grantsOf(json: CfnTemplate, roleId: string): string[] {
 
 function roleOfFunction(json: CfnTemplate, prefix: string): string {
   const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`Functions${prefix}Function`))!;
+  return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+/** The role of the AwsCustomResource provider function (the one Lambda outside the lab functions). */
+function roleOfProvider(json: CfnTemplate): string {
+  const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) => !id.startsWith('Functions'))!;
   return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 }
 
@@ -86,46 +93,79 @@ describe('IAM in the dns-race-lab stack', () => {
     );
   });
 
-  it.each(['EnactorAzA', 'EnactorAzB', 'EnactorAzC'])('lets %s read, fence and delete plans, change records only in the lab zone, and append and read run events', (enactor) => {
-    expect(grantsOf(lab.json, roleOfFunction(lab.json, enactor))).toEqual(
+  it.each(['EnactorAzA', 'EnactorAzB', 'EnactorAzC'])(
+    'lets %s read, fence and delete plans, change records only in the lab zone, and append and read run events',
+    (enactor) => {
+      expect(grantsOf(lab.json, roleOfFunction(lab.json, enactor))).toEqual(
+        [
+          ...ownLogs(enactor),
+          'dynamodb:Query on plans table',
+          'dynamodb:UpdateItem on plans table',
+          'dynamodb:DeleteItem on plans table',
+          ...EVENT_WRITES,
+          // A fault that holds the Enactor until another actor's event reads the run's events.
+          'dynamodb:Query on events table',
+          'route53:ChangeResourceRecordSets on lab zone',
+          'route53:ListResourceRecordSets on lab zone',
+        ].sort(),
+      );
+    },
+  );
+
+  it('lets the Probe only append run events and list the lab zone (plus the ENI calls Lambda needs to place it in the VPC)', () => {
+    const eni = [
+      'CreateNetworkInterface',
+      'DescribeNetworkInterfaces',
+      'DescribeSubnets',
+      'DeleteNetworkInterface',
+      'AssignPrivateIpAddresses',
+      'UnassignPrivateIpAddresses',
+    ];
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Probe'))).toEqual(
+      // The zone read is its second witness (Route53DnsZone.recordsUnder); it never changes the zone.
+      [...ownLogs('Probe'), ...EVENT_WRITES, 'route53:ListResourceRecordSets on lab zone', ...eni.map((action) => `ec2:${action} on *`)].sort(),
+    );
+  });
+
+  it("lets the deploy-time SOA update only read and change the lab zone's record sets, and write its own log group", () => {
+    const soaRole = resourcesOfType(lab.json, 'AWS::IAM::Role').find(([id]) => id.startsWith('ZoneSoaRole'))?.[0];
+    expect(roleOfProvider(lab.json)).toBe(soaRole);
+    expect(grantsOf(lab.json, soaRole!)).toEqual(
       [
-        ...ownLogs(enactor),
-        'dynamodb:Query on plans table',
-        'dynamodb:UpdateItem on plans table',
-        'dynamodb:DeleteItem on plans table',
-        ...EVENT_WRITES,
-        // A fault that holds the Enactor until another actor's event reads the run's events.
-        'dynamodb:Query on events table',
+        'logs:CreateLogStream on log group of the SOA update',
+        'logs:PutLogEvents on log group of the SOA update',
         'route53:ChangeResourceRecordSets on lab zone',
         'route53:ListResourceRecordSets on lab zone',
       ].sort(),
     );
   });
 
-  it('lets the Probe only append run events (plus the ENI calls Lambda needs to place it in the VPC)', () => {
-    const eni = ['CreateNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses'];
-    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Probe'))).toEqual([...ownLogs('Probe'), ...EVENT_WRITES, ...eni.map((action) => `ec2:${action} on *`)].sort());
-  });
-
   it('lets each state machine invoke only the lab functions its scenario calls, by unqualified ARN', () => {
     for (const [name, machine] of lab.stack.stateMachines) {
-      const invokes = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('lambda:'));
+      const invokes = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) =>
+        grant.startsWith('lambda:'),
+      );
       const called = scenarioDefinition(scenarios.find((scenario) => scenario.name === name)!).functions;
       expect(called.length).toBeGreaterThan(0);
       expect(invokes).toEqual(called.map((key) => `lambda:InvokeFunction on function ${FUNCTION_IDS[key]}`).sort());
     }
   });
 
-  it("lets a state machine whose scenario has gates Query the run-events table, and nothing else of DynamoDB", () => {
+  it('lets a state machine whose scenario has gates Query the run-events table, and nothing else of DynamoDB', () => {
     for (const [name, machine] of lab.stack.stateMachines) {
-      const reads = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('dynamodb:'));
+      const reads = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) =>
+        grant.startsWith('dynamodb:'),
+      );
       const gated = scenarioDefinition(scenarios.find((scenario) => scenario.name === name)!).gated;
       expect(reads).toEqual(gated ? ['dynamodb:Query on events table'] : []);
     }
   });
 
   it('leaves out the functions a scenario never calls', () => {
-    const withoutAzC = parseScenario({ ...JSON.parse(JSON.stringify(scenarios[0]!)), name: 'without-az-c', timeline: { ...scenarios[0]!.timeline, 'az-c': [] } }, 'test');
+    const withoutAzC = parseScenario(
+      { ...JSON.parse(JSON.stringify(scenarios[0]!)), name: 'without-az-c', timeline: { ...scenarios[0]!.timeline, 'az-c': [] } },
+      'test',
+    );
     const small = synthesizeLab({ scenarios: [withoutAzC] });
     const machine = small.stack.stateMachines.get('without-az-c')!.stateMachine;
     const invokes = grantsOf(small.json, small.stack.getLogicalId(machine.role.node.defaultChild as never)).filter((grant) => grant.startsWith('lambda:'));
@@ -136,10 +176,13 @@ describe('IAM in the dns-race-lab stack', () => {
   it('uses "*" resources only for calls AWS cannot scope: Lambda ENIs, log delivery and X-Ray', () => {
     const unscoped = new Set(
       resourcesOfType(lab.json, 'AWS::IAM::Policy').flatMap(([, policy]) =>
-        (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) => list(statement.Resource).includes('*')).flatMap((statement) => list(statement.Action)),
+        (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) => list(statement.Resource).includes('*')).flatMap(
+          (statement) => list(statement.Action),
+        ),
       ),
     );
-    const allowed = /^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:DescribeSubnets|ec2:(Assign|Unassign)PrivateIpAddresses|logs:\w*(LogDelivery|LogDeliveries|ResourcePolic(y|ies)|DescribeLogGroups)|xray:\w+)$/;
+    const allowed =
+      /^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:DescribeSubnets|ec2:(Assign|Unassign)PrivateIpAddresses|logs:\w*(LogDelivery|LogDeliveries|ResourcePolic(y|ies)|DescribeLogGroups)|xray:\w+)$/;
     for (const action of unscoped) expect.soft(action).toMatch(allowed);
   });
 
@@ -147,9 +190,16 @@ describe('IAM in the dns-race-lab stack', () => {
     const principals = resourcesOfType(lab.json, 'AWS::IAM::Role').map(([id, role]) => {
       const [statement, ...more] = (role.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
       expect(more).toEqual([]);
-      return `${id.startsWith('Functions') ? 'function' : 'state machine'} role: ${JSON.stringify(statement!.Principal)}`;
+      const kind = id.startsWith('Functions') ? 'function' : id.startsWith('ZoneSoa') ? 'SOA update' : 'state machine';
+      return `${kind} role: ${JSON.stringify(statement!.Principal)}`;
     });
-    expect(new Set(principals)).toEqual(new Set(['function role: {"Service":"lambda.amazonaws.com"}', 'state machine role: {"Service":"states.amazonaws.com"}']));
+    expect(new Set(principals)).toEqual(
+      new Set([
+        'function role: {"Service":"lambda.amazonaws.com"}',
+        'SOA update role: {"Service":"lambda.amazonaws.com"}',
+        'state machine role: {"Service":"states.amazonaws.com"}',
+      ]),
+    );
     expect(resourcesOfType(lab.json, 'AWS::IAM::Role').filter(([, role]) => role.Properties!.ManagedPolicyArns)).toEqual([]);
   });
 });

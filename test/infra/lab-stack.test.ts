@@ -1,6 +1,7 @@
 // What the stack deploys: five Lambdas on Node 22/arm64 (four from the
 // Planner/Enactor code paths, the Probe in the VPC), a private hosted zone
-// associated with a VPC that has no NAT gateway, on-demand tables that are
+// associated with a VPC that has no NAT gateway, whose SOA a deploy-time
+// custom resource sets to a one-probe negative TTL, on-demand tables that are
 // deleted with the stack, one-day logs, the tags, the dashboard, and exactly
 // the outputs the CLI reads (infra/stack-outputs.ts).
 import { Match } from 'aws-cdk-lib/assertions';
@@ -13,6 +14,8 @@ import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../infra/stack-outputs.ts'
 import { METRIC_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE } from '../../lambdas/metrics.ts';
 import { allScenarios, buildTestLabApp, resourcesOfType, SANDBOX_ACCOUNT, synthesizeLab, templateText, type SynthesizedLab } from './lab-app-fixture.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/scenario-definition.ts';
+import { ROUTE53_ENDPOINT_REGION, ROUTE53_ENDPOINT_SERVICE } from '../../infra/lab-network.ts';
+import { NEGATIVE_TTL_SECONDS } from '../../lambdas/core/dns-tree.ts';
 
 let lab: SynthesizedLab;
 
@@ -21,6 +24,8 @@ beforeAll(async () => {
 });
 
 const ref = (logicalId: string) => ({ Ref: logicalId });
+/** The five lab functions, without the custom resource's provider (lab-zone-soa.ts). */
+const labFunctions = (json: SynthesizedLab['json']) => resourcesOfType(json, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Functions'));
 
 describe('the dns-race-lab stack', () => {
   it('is named as the CLI expects and pinned to the allowlisted account', () => {
@@ -30,20 +35,22 @@ describe('the dns-race-lab stack', () => {
   });
 
   it('deploys five Lambda functions, all nodejs22.x on arm64, with the timeout each Lambda Task of the state machines has', () => {
-    lab.template.resourceCountIs('AWS::Lambda::Function', 5);
-    for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
+    // The sixth is the SOA custom resource's provider, which runs at deploy time only.
+    lab.template.resourceCountIs('AWS::Lambda::Function', 6);
+    expect(labFunctions(lab.json)).toHaveLength(5);
+    for (const [, fn] of labFunctions(lab.json)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: FUNCTION_TIMEOUT_SECONDS, Handler: 'index.handler' });
     }
   });
 
   it('names the functions Planner, Enactor az-a/b/c and Probe', () => {
-    const ids = resourcesOfType(lab.json, 'AWS::Lambda::Function').map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
+    const ids = labFunctions(lab.json).map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
     expect(ids.sort()).toEqual(['FunctionsEnactorAzA', 'FunctionsEnactorAzB', 'FunctionsEnactorAzC', 'FunctionsPlanner', 'FunctionsProbe']);
   });
 
   it('gives every function every configuration variable readConfig requires, and switches EMF metrics on', () => {
     const zoneId = lab.stack.getLogicalId(lab.stack.zone.node.defaultChild as never);
-    for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
+    for (const [, fn] of labFunctions(lab.json)) {
       const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables).toMatchObject({
         [CONFIG_VARIABLES.plansTable]: { Ref: expect.stringMatching(/^TablesPlans/) },
@@ -74,7 +81,7 @@ describe('the dns-race-lab stack', () => {
     lab.template.resourceCountIs('AWS::EC2::Route', 0);
   });
 
-  it('places the subnets in the account\'s first two AZs, chosen by CloudFormation (no lookup at synth)', () => {
+  it("places the subnets in the account's first two AZs, chosen by CloudFormation (no lookup at synth)", () => {
     const zones = resourcesOfType(lab.json, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties!.AvailabilityZone);
     expect(zones).toEqual([0, 1].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
   });
@@ -82,22 +89,93 @@ describe('the dns-race-lab stack', () => {
   it('places them in the AZs named by context availabilityZones, and refuses names of another region', async () => {
     const scenarios = await allScenarios();
     const named = synthesizeLab({ scenarios, context: { region: 'ap-northeast-1', availabilityZones: 'ap-northeast-1a,ap-northeast-1c' } });
-    expect(resourcesOfType(named.json, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties!.AvailabilityZone)).toEqual(['ap-northeast-1a', 'ap-northeast-1c']);
+    expect(resourcesOfType(named.json, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties!.AvailabilityZone)).toEqual([
+      'ap-northeast-1a',
+      'ap-northeast-1c',
+    ]);
     expect(() => buildTestLabApp({ scenarios, context: { availabilityZones: 'eu-west-1a,eu-west-1b' } })).toThrow(
       /^Refusing to synthesize the dns-race-lab stack: context availabilityZones must name 2 different AZs of us-east-1, not "eu-west-1a,eu-west-1b" \(e\.g\. `npx cdk deploy -c availabilityZones=us-east-1a,us-east-1c`\)\.$/,
     );
   });
 
   it('lets the VPC reach DynamoDB only through a gateway endpoint that allows only run-event writes', () => {
-    lab.template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    lab.template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
     lab.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       ServiceName: Match.objectLike({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] }),
       PolicyDocument: {
-        Statement: [{ Action: 'dynamodb:PutItem', Effect: 'Allow', Principal: { AWS: '*' }, Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TablesEvents'), 'Arn'] } }],
+        Statement: [
+          {
+            Action: 'dynamodb:PutItem',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TablesEvents'), 'Arn'] },
+          },
+        ],
         Version: '2012-10-17',
       },
     });
+  });
+
+  it("lets the Probe reach Route 53's API through its interface endpoint, only where AWS offers it, and tells the Probe where it does not", () => {
+    const [[, endpoint]] = resourcesOfType(lab.json, 'AWS::EC2::VPCEndpoint').filter(([, e]) => e.Properties?.VpcEndpointType === 'Interface') as [
+      [string, (typeof lab.json.Resources)[string]],
+    ];
+    expect(endpoint.Properties).toMatchObject({ ServiceName: ROUTE53_ENDPOINT_SERVICE, PrivateDnsEnabled: true });
+    // One AZ (billed per AZ-hour), and only in the region that has the service.
+    expect(endpoint.Properties!.SubnetIds).toHaveLength(1);
+    const condition = (endpoint as { Condition?: string }).Condition!;
+    expect((lab.json as { Conditions?: Record<string, unknown> }).Conditions?.[condition]).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, ROUTE53_ENDPOINT_REGION],
+    });
+    // Its security group lets in HTTPS from the Probe's security group only.
+    const [groupId] = (endpoint.Properties!.SecurityGroupIds as { 'Fn::GetAtt': [string, string] }[]).map((group) => group['Fn::GetAtt'][0]);
+    const ingress = resourcesOfType(lab.json, 'AWS::EC2::SecurityGroupIngress').filter(([, rule]) =>
+      JSON.stringify(rule.Properties?.GroupId).includes(groupId!),
+    );
+    expect(ingress.map(([, rule]) => rule.Properties)).toEqual([
+      expect.objectContaining({
+        FromPort: 443,
+        ToPort: 443,
+        IpProtocol: 'tcp',
+        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^FunctionsProbeFunctionSecurityGroup/), 'GroupId'] },
+      }),
+    ]);
+    expect(JSON.stringify(resourcesOfType(lab.json, 'AWS::EC2::SecurityGroup').find(([id]) => id === groupId)![1].Properties)).not.toContain(
+      'SecurityGroupIngress',
+    );
+    const probe = labFunctions(lab.json).find(([id]) => id.startsWith('FunctionsProbe'))![1];
+    const variables = (probe.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[CONFIG_VARIABLES.zoneReads]).toEqual({ 'Fn::If': [condition, 'on', 'off'] });
+    for (const [id, fn] of labFunctions(lab.json).filter(([id]) => !id.startsWith('FunctionsProbe'))) {
+      expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables, id).not.toHaveProperty(CONFIG_VARIABLES.zoneReads);
+    }
+  });
+
+  it("sets the zone's SOA at deploy time: reads the one Route 53 made, UPSERTs it with the negative TTL as its last field and its TTL", () => {
+    const calls = resourcesOfType(lab.json, 'Custom::AWS').map(([id, resource]) => ({ id, create: resource.Properties!.Create }));
+    expect(calls.map((call) => call.id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ZoneSoaRead', 'ZoneSoaUpsert']);
+    const text = (id: string) => templateText(calls.find((call) => call.id.startsWith(id))!.create);
+    const zoneId = lab.stack.getLogicalId(lab.stack.zone.node.defaultChild as never);
+    const read = JSON.parse(text('ZoneSoaRead')) as { action: string; parameters: Record<string, unknown> };
+    expect(read).toMatchObject({ service: 'Route53', action: 'listResourceRecordSets' });
+    expect(read.parameters).toEqual({ HostedZoneId: `<${zoneId}>`, StartRecordName: DEFAULT_ZONE_NAME, StartRecordType: 'SOA', MaxItems: 1 });
+    // The value is built at deploy time: the first six fields Route 53 made, then the negative TTL.
+    const upsert = calls.find((call) => call.id.startsWith('ZoneSoaUpsert'))!.create as { 'Fn::Join': [string, unknown[]] };
+    const value = upsert['Fn::Join'][1].find((part) => typeof part === 'object' && part !== null && 'Fn::Join' in part) as { 'Fn::Join': [string, unknown[]] };
+    expect(value['Fn::Join'][0]).toBe(' ');
+    expect(value['Fn::Join'][1]).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((i) => ({
+        'Fn::Select': [i, { 'Fn::Split': [' ', { 'Fn::GetAtt': [expect.stringMatching(/^ZoneSoaRead/), 'ResourceRecordSets.0.ResourceRecords.0.Value'] }] }],
+      })),
+      String(NEGATIVE_TTL_SECONDS),
+    ]);
+    const withoutValue = { 'Fn::Join': ['', upsert['Fn::Join'][1].map((part) => (part === value ? 'VALUE' : part))] };
+    const change = JSON.parse(templateText(withoutValue)) as { action: string; parameters: { ChangeBatch: { Changes: unknown[] } } };
+    expect(change.action).toBe('changeResourceRecordSets');
+    expect(change.parameters.ChangeBatch.Changes).toEqual([
+      { Action: 'UPSERT', ResourceRecordSet: { Name: DEFAULT_ZONE_NAME, Type: 'SOA', TTL: NEGATIVE_TTL_SECONDS, ResourceRecords: [{ Value: 'VALUE' }] } },
+    ]);
   });
 
   it('has one private hosted zone, named from context, associated with the lab VPC and deleted with the stack', () => {
@@ -135,7 +213,8 @@ describe('the dns-race-lab stack', () => {
 
   it('keeps logs one day: a log group per function and per state machine, each deleted with the stack', () => {
     const groups = resourcesOfType(lab.json, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(5 + lab.stack.stateMachines.size);
+    // The five functions, the SOA custom resource's provider, each state machine.
+    expect(groups).toHaveLength(5 + 1 + lab.stack.stateMachines.size);
     for (const [, group] of groups) {
       expect(group.Properties?.RetentionInDays).toBe(1);
       expect(group.DeletionPolicy).toBe('Delete');
@@ -153,7 +232,9 @@ describe('the dns-race-lab stack', () => {
   });
 
   it('tags every taggable resource project=dns-race-lab and purpose=sandbox-lab', () => {
-    const tagged = Object.entries(lab.json.Resources).filter(([, resource]) => resource.Properties && ('Tags' in resource.Properties || 'HostedZoneTags' in resource.Properties));
+    const tagged = Object.entries(lab.json.Resources).filter(
+      ([, resource]) => resource.Properties && ('Tags' in resource.Properties || 'HostedZoneTags' in resource.Properties),
+    );
     expect(tagged.length).toBeGreaterThan(10);
     for (const [id, resource] of tagged) {
       const tags = (resource.Properties!.Tags ?? resource.Properties!.HostedZoneTags) as { Key: string; Value: string }[];
@@ -162,7 +243,7 @@ describe('the dns-race-lab stack', () => {
     expect(lab.stack.tags.tagValues()).toMatchObject(LAB_TAGS);
   });
 
-  it('has a dashboard with addresses per endpoint, applied generation and each Enactor\'s Lambda errors', () => {
+  it("has a dashboard with addresses per endpoint, applied generation and each Enactor's Lambda errors", () => {
     lab.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     lab.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: DEFAULT_STACK_NAME });
     const [, dashboard] = resourcesOfType(lab.json, 'AWS::CloudWatch::Dashboard')[0]!;
@@ -170,7 +251,9 @@ describe('the dns-race-lab stack', () => {
     const [addresses, generations, errors] = body.widgets.map((widget) => JSON.stringify(widget.properties.metrics));
     expect(addresses).toContain(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION}} MetricName=\\"${METRIC_NAMES.addresses}\\"', 'Minimum', 1)`);
     expect(generations).toContain(`SEARCH('{${METRICS_NAMESPACE},${METRIC_DIMENSION}} MetricName=\\"${METRIC_NAMES.appliedGeneration}\\"', 'Maximum', 1)`);
-    const enactorFunctions = resourcesOfType(lab.json, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => id.startsWith('FunctionsEnactor'));
+    const enactorFunctions = resourcesOfType(lab.json, 'AWS::Lambda::Function')
+      .map(([id]) => id)
+      .filter((id) => id.startsWith('FunctionsEnactor'));
     for (const id of enactorFunctions) expect(errors).toContain(`["AWS/Lambda","Errors","FunctionName","<${id}>"`);
   });
 

@@ -7,7 +7,9 @@
 import { promises as dns } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliasRecord, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
+import { labSoaRecord, NEGATIVE_TTL_SECONDS } from '../../lambdas/core/dns-tree.ts';
 import { startDnsServer, ZoneAnswerer, type DnsServer } from '../../local/dns/server.ts';
+import { startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { Route53Model, ZoneRecords } from '../../local/route53/zone-model.ts';
 
 const create = (record: RecordSet): RecordChange => ({ action: 'CREATE', record });
@@ -108,7 +110,10 @@ describe('DNS server over the zone model', () => {
 
   it("answers an alias whose target's records are gone with NOERROR and no answers (the incident's empty answer), not NXDOMAIN", async () => {
     const tree = 'g000001.plans.gone.lab.internal';
-    model.changeResourceRecordSets(zoneId, [create(a(tree, ['10.0.5.1'], { setIdentifier: 'lb-1', weight: 1 })), create(aliasRecord('gone.lab.internal', 'A', tree))]);
+    model.changeResourceRecordSets(zoneId, [
+      create(a(tree, ['10.0.5.1'], { setIdentifier: 'lb-1', weight: 1 })),
+      create(aliasRecord('gone.lab.internal', 'A', tree)),
+    ]);
     model.changeResourceRecordSets(zoneId, [{ action: 'DELETE', record: a(tree, ['10.0.5.1'], { setIdentifier: 'lb-1', weight: 1 }) }]);
     expect(await failureCode(resolver.resolve4('gone.lab.internal'))).toBe('ENODATA');
     const answer = new ZoneAnswerer(model).answer('gone.lab.internal', 'A');
@@ -163,5 +168,44 @@ describe('ZoneAnswerer', () => {
     const answer = new ZoneAnswerer(zone).answer('a.loop.internal', 'A');
     expect(answer.answers.length).toBeLessThanOrEqual(9);
     expect(answer.answers.every((record) => record.type === 'CNAME')).toBe(true);
+  });
+});
+
+describe('negative answers and the SOA', () => {
+  const soaOf = (zone: ZoneRecords) => zone.lookup(zone.apex, 'SOA')[0]!;
+
+  it("carry the zone's SOA with the lesser of its TTL and its last field (RFC 2308), how long a resolver may cache them", () => {
+    const zone = ZoneRecords.withApexRecords('neg.internal');
+    const answerer = new ZoneAnswerer(zone);
+    // Route 53's defaults: TTL 900, last field 86400, so 15 minutes.
+    expect(answerer.answer('missing.neg.internal', 'A')).toMatchObject({ rcode: 'NXDOMAIN', authority: [{ type: 'SOA', ttl: 900 }] });
+    const [primary, admin, serial, refresh, retry, expire] = soaOf(zone).values[0]!.split(' ');
+    zone.apply([upsert({ ...soaOf(zone), values: [[primary, admin, serial, refresh, retry, expire, '60'].join(' ')] })]);
+    expect(answerer.answer('missing.neg.internal', 'A').authority[0]?.ttl).toBe(60);
+    // The lab's SOA: both at the negative TTL, and NODATA (a name with no A record) carries it too.
+    zone.apply([upsert(labSoaRecord('neg.internal', soaOf(zone).values[0]!)), create({ name: 'txt.neg.internal', type: 'TXT', ttl: 1, values: ['"x"'] })]);
+    expect(answerer.answer('missing.neg.internal', 'A').authority[0]?.ttl).toBe(NEGATIVE_TTL_SECONDS);
+    expect(answerer.answer('txt.neg.internal', 'A')).toMatchObject({ rcode: 'NOERROR', answers: [], authority: [{ ttl: NEGATIVE_TTL_SECONDS }] });
+  });
+
+  it("are set on the embedded lab's zone as the deployed stack sets them: the SOA's last field and TTL at the negative TTL", async () => {
+    const lab = await startEmbeddedLab();
+    try {
+      const resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+      resolver.setServers([lab.endpoints.dns]);
+      const soa = await resolver.resolveSoa(lab.zone);
+      // Every other field as the zone model (as Route 53) made it.
+      expect(soa).toEqual({
+        nsname: 'ns-2048.awsdns-64.com',
+        hostmaster: 'hostmaster.amazon.com',
+        serial: 1,
+        refresh: 7200,
+        retry: 900,
+        expire: 1209600,
+        minttl: NEGATIVE_TTL_SECONDS,
+      });
+    } finally {
+      await lab.close();
+    }
   });
 });
