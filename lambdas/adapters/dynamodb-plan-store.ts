@@ -1,12 +1,12 @@
 // PlanStore on DynamoDB. Plans live under one partition ("plan") sorted by
 // generation, so the newest is one Query; fences are one item per endpoint.
 // Only single-item conditional writes: dynalite has no TransactWriteItems.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PlanExists } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { PlanStore } from '../core/ports.ts';
 import { documentClient } from './dynamodb-clients.ts';
+import { hasErrorName } from './sdk-errors.ts';
 
 /**
  * The plans table's item layout, shared with `racelab reset` (which clears
@@ -70,7 +70,7 @@ export class DynamoDbPlanStore implements PlanStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new PlanExists(plan.generation);
+      if (hasErrorName(error, 'ConditionalCheckFailedException')) throw new PlanExists(plan.generation);
       throw error;
     }
   }
@@ -128,7 +128,7 @@ export class DynamoDbPlanStore implements PlanStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (hasErrorName(error, 'ConditionalCheckFailedException')) return false;
       throw error;
     }
   }

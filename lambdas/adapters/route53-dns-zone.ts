@@ -1,22 +1,28 @@
 // DnsZone on Route 53 (AWS, LocalStack, or the embedded endpoint: the same SDK calls).
-import {
-  ChangeResourceRecordSetsCommand,
-  InvalidChangeBatch,
-  ListResourceRecordSetsCommand,
-  PriorRequestNotComplete,
-  Route53Client,
-  ThrottlingException,
-  type ResourceRecordSet,
-  type RRType,
-} from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet, type RRType } from '@aws-sdk/client-route-53';
 import { aliasRecord, canonicalName, RECORD_TYPES, type RecordChange, type RecordSet, type RecordType } from '../core/dns-records.ts';
 import { ChangeRejected, Throttled } from '../core/errors.ts';
 import type { DnsZone } from '../core/ports.ts';
+import { hasErrorName } from './sdk-errors.ts';
 
 /** Route 53's largest page: an endpoint's records, lock and trees fit in one, so a read is one snapshot. */
 const PAGE_SIZE = 300;
-/** Route 53 answers "Rate exceeded" as a Throttling error code (not always ThrottlingException). */
-const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
+/**
+ * Route 53's ways of saying "slow down", on any call: over its request rate it answers HTTP 400
+ * with code Throttling ("Rate exceeded"); ThrottlingException is the modelled form; a change while
+ * an earlier one is still pending gets PriorRequestNotComplete. The SDK retries them first.
+ */
+const THROTTLING_CODES = ['Throttling', 'ThrottlingException', 'PriorRequestNotComplete'];
+
+/** Runs one Route 53 call, its throttling as the domain's Throttled, so callers retry every call alike. */
+async function throttlingMapped<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (hasErrorName(error, ...THROTTLING_CODES)) throw new Throttled(error.message);
+    throw error;
+  }
+}
 
 export class Route53DnsZone implements DnsZone {
   private readonly client: Route53Client;
@@ -38,14 +44,16 @@ export class Route53DnsZone implements DnsZone {
     let start: { name?: string; type?: RRType; identifier?: string } = { name: top };
     // Route 53 lists in reversed-label order, so a name and everything under it come together from the start name on.
     for (;;) {
-      const page = await this.client.send(
-        new ListResourceRecordSetsCommand({
-          HostedZoneId: this.hostedZoneId,
-          StartRecordName: start.name,
-          StartRecordType: start.type,
-          StartRecordIdentifier: start.identifier,
-          MaxItems: PAGE_SIZE,
-        }),
+      const page = await throttlingMapped(() =>
+        this.client.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: start.name,
+            StartRecordType: start.type,
+            StartRecordIdentifier: start.identifier,
+            MaxItems: PAGE_SIZE,
+          }),
+        ),
       );
       const records = page.ResourceRecordSets ?? [];
       for (const record of records) {
@@ -59,17 +67,20 @@ export class Route53DnsZone implements DnsZone {
 
   async change(changes: RecordChange[]): Promise<void> {
     try {
-      await this.client.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: this.hostedZoneId,
-          ChangeBatch: { Changes: changes.map((change) => ({ Action: change.action, ResourceRecordSet: toSdk(change.record, this.zoneId) })) },
-        }),
+      await throttlingMapped(() =>
+        this.client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Changes: changes.map((change) => ({ Action: change.action, ResourceRecordSet: toSdk(change.record, this.zoneId) })) },
+          }),
+        ),
       );
     } catch (error) {
       // Route 53 puts the whole list in the error message ("[a, b]"); the SDK's `messages` may come back empty.
-      if (error instanceof InvalidChangeBatch) throw new ChangeRejected(error.messages?.length ? error.messages : [error.message]);
-      if (error instanceof ThrottlingException || error instanceof PriorRequestNotComplete) throw new Throttled(error.message);
-      if (error instanceof Error && THROTTLING_CODES.has(error.name)) throw new Throttled(error.message);
+      if (hasErrorName(error, 'InvalidChangeBatch')) {
+        const { messages } = error as { messages?: string[] };
+        throw new ChangeRejected(messages?.length ? messages : [error.message]);
+      }
       throw error;
     }
   }
