@@ -82,15 +82,20 @@ const FROM_EXECUTION = {
   'settings.$': '$$.Execution.Input.settings',
 };
 
-/** Retry only what Lambda itself throws; the handlers' own outcomes come back as results. */
-const LAMBDA_RETRY = [
-  {
-    ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-    IntervalSeconds: 1,
-    MaxAttempts: 3,
-    BackoffRate: 2,
-  },
+/**
+ * What Lambda itself throws, retried: the transient service errors AWS's Step Functions guide says to
+ * retry on every Lambda task (the list CDK's LambdaInvoke retries by default), and Lambda's own
+ * throttling. The handlers' outcomes come back as results, and a handler error is never retried.
+ * Short backoff: an actor's steps are seconds apart.
+ */
+export const LAMBDA_RETRIED_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
 ];
+const LAMBDA_RETRY = [{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
 /**
  * A gate's read retries what DynamoDB throws when it is busy; anything else
  * fails the run. An aws-sdk integration names an error by the SDK's service

@@ -16,6 +16,7 @@ import {
   FUNCTION_TIMEOUT_SECONDS,
   GATE_QUERY_RESOURCE,
   gateQuery,
+  LAMBDA_RETRIED_ERRORS,
   substitutePlaceholders,
 } from '../../infra/scenario-definition.ts';
 import { SCENARIOS_DIR } from '../../scenario/files.ts';
@@ -58,6 +59,21 @@ describe('scenario state machine definition', () => {
         expect(placeholders).toContain(state.Resource);
         expect(state.TimeoutSeconds).toBe(FUNCTION_TIMEOUT_SECONDS);
       }
+    }
+  });
+
+  it("retries every Lambda task on exactly Lambda's own transient errors (AWS's recommended list and throttling), never on a handler's error", () => {
+    expect([...LAMBDA_RETRIED_ERRORS].sort()).toEqual([
+      'Lambda.AWSLambdaException',
+      'Lambda.ClientExecutionTimeoutException',
+      'Lambda.SdkClientException',
+      'Lambda.ServiceException',
+      'Lambda.TooManyRequestsException',
+    ]);
+    const lambdaTasks = states.filter(([name, state]) => state.Type === 'Task' && tasks[name]!.kind !== 'gate');
+    expect(lambdaTasks.length).toBeGreaterThan(0);
+    for (const [, state] of lambdaTasks) {
+      expect(state.Retry).toEqual([{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }]);
     }
   });
 
