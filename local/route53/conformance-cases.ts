@@ -21,6 +21,7 @@ import {
   type Route53Client,
   type VPCRegion,
 } from '@aws-sdk/client-route-53';
+import { labSoaRecord, NEGATIVE_TTL_SECONDS } from '../../lambdas/core/dns-tree.ts';
 
 export interface ConformanceZone {
   /** As Route 53 returns it: "/hostedzone/Z…". */
@@ -519,6 +520,26 @@ export const ROUTE53_CONFORMANCE_CASES: readonly ConformanceCase[] = [
       await rejected(submit(client, zone, del(soa)), 'InvalidChangeBatch');
       await rejected(submit(client, zone, del(ns)), 'InvalidChangeBatch');
       assert.equal((await allRecordSets(client, zone)).filter((set) => isApex(set, zone)).length, 2);
+    },
+  },
+  {
+    name: 'the apex SOA is listed first from StartRecordType SOA, and an UPSERT changes its negative TTL and its own TTL, the rest kept',
+    rule: 'the apex SOA can be changed by UPSERT',
+    // As the deployed stack sets the lab zone's negative caching (infra/lab-zone-soa.ts): read one, UPSERT it.
+    async run(client, zone) {
+      const listed = await client.send(
+        new ListResourceRecordSetsCommand({ HostedZoneId: zone.id, StartRecordName: zone.name, StartRecordType: 'SOA', MaxItems: 1 }),
+      );
+      const soa = listed.ResourceRecordSets?.[0];
+      assert.equal(soa?.Type, 'SOA', `StartRecordType SOA listed ${soa?.Type} first`);
+      const lab = labSoaRecord(zone.name, soa.ResourceRecords?.[0]?.Value ?? '');
+      await submit(client, zone, upsert({ Name: zone.name, Type: 'SOA', TTL: lab.ttl, ResourceRecords: lab.values.map((Value) => ({ Value })) }));
+      const after = (await allRecordSets(client, zone)).find((set) => isApex(set, zone) && set.Type === 'SOA');
+      assert.equal(after?.TTL, NEGATIVE_TTL_SECONDS);
+      assert.deepEqual(
+        after?.ResourceRecords?.map((record) => record.Value),
+        lab.values,
+      );
     },
   },
   {
