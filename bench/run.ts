@@ -4,9 +4,12 @@
 // quiet machine and beside two CPU-bound processes. Warm in-process figures
 // follow as extras.
 // Options: --runs N (cold processes per case), --seeds N (latency sweep),
-// --proof-seconds S (cap on the 3×3×4 proof), --only startup|cold|warm|latency|explorer|suite.
+// --proof-seconds S (cap on the 3×3×4 proof), --only startup|cold|warm|latency|explorer|synth|suite.
 import '../local/node-compat.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { DEFAULT_BOUNDS, describeConfig } from '../explorer/config.ts';
@@ -212,6 +215,56 @@ async function startupSection(): Promise<void> {
   }
 }
 
+/** A directory's size in bytes, its files summed (an asset is one flat directory). */
+function directoryBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+}
+
+interface TemplateResource {
+  Type: string;
+  Properties?: { Code?: { S3Key?: unknown } };
+}
+
+/** Each Lambda function of the synthesized templates with its asset directory (Code.S3Key is the asset hash). */
+function functionAssets(outdir: string): [string, string][] {
+  const assets: [string, string][] = [];
+  for (const file of readdirSync(outdir).filter((name) => name.endsWith('.template.json'))) {
+    const { Resources } = JSON.parse(readFileSync(join(outdir, file), 'utf8')) as { Resources: Record<string, TemplateResource> };
+    for (const [id, resource] of Object.entries(Resources)) {
+      const key = resource.Properties?.Code?.S3Key;
+      if (resource.Type === 'AWS::Lambda::Function' && typeof key === 'string') assets.push([id, join(outdir, `asset.${key.replace(/\.zip$/, '')}`)]);
+    }
+  }
+  return assets;
+}
+
+/** `npx cdk synth --quiet` as the deploy guide runs it, each into a fresh directory, then the size of each function's bundle. */
+async function synthSection(): Promise<void> {
+  const synthRuns = Math.min(runs, 5);
+  const args = ['cdk', 'synth', '--quiet', '-c', 'sandboxAccounts=111122223333'];
+  console.log(`synth: cold \`npx ${args.join(' ')}\` processes, ${synthRuns} after one unmeasured run (which compiles dist/ if a source changed)`);
+  const synth = async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'racelab-bench-synth-'));
+    return { outdir, ms: await timeCommand('npx', [...args, '-o', outdir]) };
+  };
+  rmSync((await synth()).outdir, { recursive: true, force: true });
+  const times: number[] = [];
+  let last = '';
+  for (let i = 0; i < synthRuns; i++) {
+    const { outdir, ms } = await synth();
+    times.push(ms);
+    if (last) rmSync(last, { recursive: true, force: true });
+    last = outdir;
+    progress('synth', i + 1, synthRuns);
+  }
+  console.log(`  median wall time     ${fmt(median(times))}   (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))}; target <= 6000 ms on 2 cores)`);
+  console.log('  function bundles (the asset directory each function deploys)');
+  for (const [id, dir] of functionAssets(last)) {
+    console.log(`    ${id.padEnd(40)} ${(directoryBytes(dir) / 1024).toFixed(0).padStart(5)} KB   (target <= 250 KB)`);
+  }
+  rmSync(last, { recursive: true, force: true });
+}
+
 /** The README's test command, timed from spawn to exit. */
 async function suiteSection(): Promise<void> {
   console.log('the test suite: `npm test`, as the README runs it');
@@ -230,4 +283,5 @@ if (section('cold')) await coldSection();
 if (section('warm')) await warmSection();
 if (section('latency')) await latencySection();
 if (section('explorer')) await explorerSection();
+if (section('synth')) await synthSection();
 if (section('suite')) await suiteSection();

@@ -1,4 +1,4 @@
-// The CDK app (cdk.json: "npx tsx bin/app.ts"): loads every scenario file,
+// The CDK app (cdk.json runs it through bin/app.js, compiled): loads every scenario file,
 // builds the one stack for an allowlisted sandbox account (infra/lab-app.ts,
 // which also applies cdk-nag's AwsSolutionsChecks), and synthesizes. A refusal
 // (no allowlisted account, a bad scenario file) is one sentence on stderr and

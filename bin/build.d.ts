@@ -3,3 +3,4 @@ export declare const ROOT: string;
 export declare function currentBuild(): string | undefined;
 export declare function buildIsStale(): boolean;
 export declare function build(): Promise<string>;
+export declare function runEntry(name: 'racelab' | 'app'): Promise<void>;

@@ -9,7 +9,7 @@
 // still loading modules lazily, never see a half-written build.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -85,6 +85,31 @@ export async function build() {
   renameSync(pointer, CURRENT);
   prune(name);
   return out;
+}
+
+/**
+ * Runs an entry point of bin/ ('racelab', the CLI; 'app', the CDK app) from the build in use,
+ * compiling first if a source file changed since, so it starts without compiling TypeScript
+ * and runs the code as it is in the working tree. Without esbuild (an install without dev
+ * dependencies) it loads the TypeScript through tsx.
+ */
+export async function runEntry(name) {
+  let dir = currentBuild();
+  if (buildIsStale()) {
+    try {
+      dir = await build();
+    } catch (error) {
+      if (process.env.RACELAB_DEBUG) process.stderr.write(`racelab: could not compile bin/${name}.ts (${error.message}); loading it through tsx\n`);
+      dir = undefined;
+    }
+  }
+  if (dir) {
+    await import(pathToFileURL(join(dir, 'bin', `${name}.js`)).href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(pathToFileURL(join(ROOT, 'bin', `${name}.ts`)).href);
+  }
 }
 
 function prune(keep) {

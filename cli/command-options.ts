@@ -76,7 +76,8 @@ export const boundOptions = (command: Command, defaults: { enactors: number; end
     .option('--random <walks>', 'seeded random walks instead of the exhaustive search (for bounds too large to exhaust)')
     .option('--seed <n>', 'seed for --random (default 1); the same seed gives the same walks')
     .option('--states-max <n>', 'stop the exhaustive search after this many distinct states (the result then says INCOMPLETE)')
-    .option('--json', 'print the result as JSON');
+    .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no progress on stderr (by default: a live line on a terminal, a plain line every 5 s otherwise)');
 
 /** The exit code a command's action returns becomes the process's. */
 export const exitWith = (code: number): void => {

@@ -13,6 +13,7 @@ import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
 import { jsonWithKey, writableOutput } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
+import { searchProgress } from './search-progress.ts';
 import { styler } from './style.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
@@ -30,6 +31,7 @@ export interface ExploreOptions {
   out?: string;
   force?: boolean;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** The harm each invariant stands for, worst first: which counterexample to show. */
@@ -58,14 +60,6 @@ function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: (
   return { limits: { shouldStop: () => stop }, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 
-function progress(label: string): SearchLimits['onProgress'] {
-  if (!process.stderr.isTTY) return undefined;
-  return (stats) =>
-    process.stderr.write(
-      `\r  ${label}: ${stats.states.toLocaleString('en')} states, ${stats.schedules.toLocaleString('en')} schedules, ${(stats.elapsedMs / 1000).toFixed(0)} s`,
-    );
-}
-
 /** What one exploration found, whichever way it searched. */
 interface Found {
   config: ExplorerConfig;
@@ -87,7 +81,9 @@ function statsLine(label: string, stats: SearchStats): string {
   );
 }
 
-async function search(config: ExplorerConfig, options: ExploreOptions, limits: SearchLimits): Promise<Found> {
+async function search(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchLimits): Promise<Found> {
+  const progress = searchProgress(label, { quiet: options.quiet });
+  limits = { ...limits, onProgress: progress.onProgress };
   const walks = parseInteger('--random', options.random, { min: 1, max: 10_000_000 });
   const seed = parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   const statesMax = parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 });
@@ -120,7 +116,7 @@ async function search(config: ExplorerConfig, options: ExploreOptions, limits: S
     const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
     return { config, violations: result.violations, complete: result.complete, states, elapsedMs, lines };
   } finally {
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    progress.finish();
   }
 }
 
@@ -155,7 +151,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   const interrupt = interruptible();
   let result: Found;
   try {
-    result = await search(config, options, { ...interrupt.limits, onProgress: progress('exploring') });
+    result = await search(config, options, 'exploring', interrupt.limits);
   } finally {
     interrupt.dispose();
   }
@@ -238,7 +234,7 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
   const rows: { safeguards: Safeguard[]; result: Found }[] = [];
   try {
     for (const safeguards of matrixRows()) {
-      const result = await search({ ...base, safeguards }, options, { ...interrupt.limits, onProgress: progress(safeguards.join('+') || 'baseline') });
+      const result = await search({ ...base, safeguards }, options, safeguards.join('+') || 'baseline', interrupt.limits);
       rows.push({ safeguards, result });
       if (interrupt.limits.shouldStop?.()) break;
     }
@@ -292,7 +288,7 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   const interrupt = interruptible();
   let result: Found;
   try {
-    result = await search(config, options, { ...interrupt.limits, stopOn: required, onProgress: progress('checking') });
+    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required });
   } finally {
     interrupt.dispose();
   }

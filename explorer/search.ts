@@ -12,7 +12,18 @@ export interface Counterexample extends Violation {
   schedule: number[];
 }
 
+/** Which part of a search is running: progress lines name it, since each part counts from zero. */
+export type SearchPhase = 'random pre-pass' | 'exhaustive' | 'random walks';
+
 export interface SearchStats {
+  phase: SearchPhase;
+  /** Steps into the schedule being followed now (progress only). */
+  depth: number;
+  /**
+   * Exhaustive only, progress only: how much of the search tree lies behind the search, by its shape (each
+   * branch weighs its share of its parent). Rough: state hashing prunes later branches more, so it runs slow.
+   */
+  treeDone?: number;
   schedules: number;
   states: number;
   steps: number;
@@ -35,26 +46,51 @@ export interface SearchLimits {
   /** Stop at the first violation of any of these invariants. */
   stopOn?: readonly InvariantName[];
   onProgress?: (stats: SearchStats) => void;
+  /** The least time between two onProgress calls (default 1000 ms). */
+  progressEveryMs?: number;
   /** When given, receives the key of every distinct state visited (for soundness tests). */
   visitedStates?: Set<string>;
   /** Polled between steps: true ends the search early (Ctrl-C), with what was found so far. */
   shouldStop?: () => boolean;
-  /** Random walks only: stop after this long. */
-  timeLimitMs?: number;
+  /** Random walks only: stop once this many steps are taken (a budget in work, not time, so the result cannot depend on the machine). */
+  stepsMax?: number;
   /** Called once for every distinct state the exhaustive search reaches (for checks that need the state itself). */
   onNewState?: (execution: Execution) => void | Promise<void>;
   /** Sleep sets on (default). Off only to check that they change the work, not the result. */
   partialOrderReduction?: boolean;
+  /** Random walks only: what progress calls them (explore's pre-pass). */
+  phase?: SearchPhase;
 }
 
-/** Calls onProgress at most once a second. */
-function progressTicker(started: number, stats: SearchStats, onProgress: SearchLimits['onProgress']): () => void {
+/** Calls onProgress at most once a second (or as told), with what `extra` adds then (work done only when it reports). */
+function progressTicker(started: number, stats: SearchStats, limits: SearchLimits): (extra?: () => Partial<SearchStats>) => void {
+  const { onProgress, progressEveryMs = 1000 } = limits;
   let last = started;
-  return () => {
-    if (!onProgress || performance.now() - last < 1000) return;
+  return (extra) => {
+    if (!onProgress || performance.now() - last < progressEveryMs) return;
     last = performance.now();
-    onProgress({ ...stats, elapsedMs: last - started });
+    onProgress({ ...stats, ...extra?.(), elapsedMs: last - started });
   };
+}
+
+/** Where a branch sits in the search tree: its index among its siblings, their number, and its parent's place. */
+export interface TreeFrame {
+  parent: TreeFrame | undefined;
+  index: number;
+  total: number;
+}
+
+/** The share of the tree before a branch: each level adds the earlier siblings' share of their parent's. */
+export function treeDone(frame: TreeFrame | undefined): number {
+  const chain: TreeFrame[] = [];
+  for (let at = frame; at; at = at.parent) chain.push(at);
+  let done = 0;
+  let width = 1;
+  for (const level of chain.reverse()) {
+    done += (width * level.index) / level.total;
+    width /= level.total;
+  }
+  return done;
 }
 
 class Collector {
@@ -88,15 +124,15 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const visited = new Map<string, number>();
   const seen = limits.visitedStates;
   const collector = new Collector(started);
-  const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: true };
+  const stats: SearchStats = { phase: 'exhaustive', depth: 0, schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: true };
   const root = await Execution.start(config);
-  const pending: { execution: Execution; path: number[]; next?: number; sleep: number }[] = [{ execution: root, path: [], sleep: 0 }];
-  const tick = progressTicker(started, stats, limits.onProgress);
+  const pending: { execution: Execution; path: number[]; next?: number; sleep: number; frame?: TreeFrame }[] = [{ execution: root, path: [], sleep: 0 }];
+  const tick = progressTicker(started, stats, limits);
 
   search: while (pending.length) {
     const item = pending.pop()!;
     const execution = item.execution;
-    let { path, next, sleep } = item;
+    let { path, next, sleep, frame } = item;
     stats.schedules++;
     for (;;) {
       if (next !== undefined) {
@@ -142,10 +178,17 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         if (limits.partialOrderReduction !== false) asleep |= 1 << choice;
         return { choice, sleep: childSleep };
       });
-      for (const child of children.slice(1).reverse()) pending.push({ execution: await execution.fork(), path, next: child.choice, sleep: child.sleep });
+      const parent = frame;
+      const total = children.length;
+      // Depth-first: the last pushed is taken first, so the siblings go on in reverse.
+      for (let index = total - 1; index > 0; index--) {
+        const child = children[index]!;
+        pending.push({ execution: await execution.fork(), path, next: child.choice, sleep: child.sleep, frame: { parent, index, total } });
+      }
       next = children[0]!.choice;
       sleep = children[0]!.sleep;
-      tick();
+      frame = total > 1 ? { parent, index: 0, total } : parent;
+      tick(() => ({ depth: path.length, treeDone: treeDone(frame) }));
     }
   }
   stats.elapsedMs = performance.now() - started;
@@ -160,8 +203,8 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
   const initial = await Execution.steadyState(config);
   const collector = new Collector(started);
   const visited = limits.visitedStates ?? new Set<string>();
-  const stats: SearchStats = { schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: false };
-  const tick = progressTicker(started, stats, limits.onProgress);
+  const stats: SearchStats = { phase: limits.phase ?? 'random walks', depth: 0, schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: false };
+  const tick = progressTicker(started, stats, limits);
   for (let walk = 0; walk < walks; walk++) {
     const execution = await Execution.start(config, initial);
     const schedule: number[] = [];
@@ -187,8 +230,8 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
     }
     if (collector.hits(limits.stopOn) || limits.shouldStop?.()) break;
     if (INVARIANT_NAMES.every((name) => collector.violations[name])) break;
-    if (limits.timeLimitMs !== undefined && performance.now() - started > limits.timeLimitMs) break;
-    tick();
+    if (limits.stepsMax !== undefined && stats.steps >= limits.stepsMax) break;
+    tick(() => ({ depth: schedule.length }));
   }
   stats.elapsedMs = performance.now() - started;
   stats.firstViolationMs = collector.firstViolationMs;
@@ -206,7 +249,8 @@ export interface ExplorationResult {
   complete: boolean;
 }
 
-export const PREPASS = { walks: 5000, timeLimitMs: 2000 } as const;
+/** The pre-pass's budget: about 2 s on 2 cores at 2 × 2, counted in steps so that a busy machine finds the same counterexamples. */
+export const PREPASS = { walks: 5000, stepsMax: 30_000 } as const;
 
 /**
  * Random walks first (counterexamples come fast), then the exhaustive search
@@ -214,7 +258,7 @@ export const PREPASS = { walks: 5000, timeLimitMs: 2000 } as const;
  * always backed by the exhaustive search.
  */
 export async function explore(config: ExplorerConfig, seed: number, limits: SearchLimits = {}): Promise<ExplorationResult> {
-  const quick = await randomWalks(config, PREPASS.walks, seed, { ...limits, timeLimitMs: PREPASS.timeLimitMs, stopOn: undefined });
+  const quick = await randomWalks(config, PREPASS.walks, seed, { ...limits, stepsMax: PREPASS.stepsMax, stopOn: undefined, phase: 'random pre-pass' });
   const violations = { ...quick.violations };
   const open = INVARIANT_NAMES.filter((name) => !violations[name]);
   const required = limits.stopOn?.filter((name) => open.includes(name));

@@ -4,22 +4,25 @@
 // policies) and offers bind helpers that grant access and set the
 // configuration variable in one call, so a grant never lacks its variable or
 // the other way round.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { CONFIG_VARIABLES, type MetricsMode } from '../lambdas/config.ts';
+import { PROJECT_ROOT } from '../scenario/project-root.ts';
+import { ContextError } from './context-error.ts';
 import { VPC_ENI_ACTIONS, type DynamoDbAction, type Route53Action } from './lab-access.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from './scenario-definition.ts';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Found from package.json, so it is right when the app runs compiled from dist/ (bin/app.js).
+export { PROJECT_ROOT };
 
 /** The handler modules under lambdas/; each exports `handler`. */
 export type LabHandler = 'planner' | 'enactor' | 'probe';
@@ -33,12 +36,71 @@ export interface LabFunctionProps {
 
 const METRICS: MetricsMode = 'emf';
 
-// Bundled code is ESM (.mjs); the AWS SDK's CommonJS parts call require(),
-// which ESM lacks, so the bundle gets one back.
-const ESM_REQUIRE_BANNER = "import { createRequire as __racelabCreateRequire } from 'node:module'; const require = __racelabCreateRequire(import.meta.url);";
+/** `-c sourceMaps=true`: ship each bundle's source map and have Node use it for stack traces. */
+export const SOURCE_MAPS_CONTEXT = 'sourceMaps';
+
+/**
+ * The AWS SDK v3 packages stay out of the bundle: the nodejs22.x runtime carries its own copy.
+ * Its version is AWS's choice (Lambda's "Runtime-included SDK versions") and may trail
+ * package-lock.json by some minor versions, so the adapters import only long-standing names
+ * (clients, commands, paginators) and tell errors apart by `name`, never by class.
+ */
+export const RUNTIME_PROVIDED_PACKAGES = ['@aws-sdk/*'];
+
+/** Whether bundles carry source maps: context `sourceMaps`; off by default, as a map outweighs its bundle and --enable-source-maps slows cold starts. */
+export function readSourceMaps(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new ContextError(
+    `Refusing to synthesize the dns-race-lab stack: context ${SOURCE_MAPS_CONTEXT} must be true or false, not "${String(value)}" ` +
+      `(e.g. \`npx cdk deploy -c ${SOURCE_MAPS_CONTEXT}=true\`).`,
+  );
+}
+
+/**
+ * esbuild through its JavaScript API, in the synthesizing process: NodejsFunction runs
+ * `npx esbuild` once per bundle, and starting npx cost more than the bundling. The fields are
+ * the asset's cache key, so functions with the same handler and options share one bundle.
+ */
+class EsbuildBundling implements ILocalBundling {
+  readonly options: BuildOptions;
+
+  constructor(handler: LabHandler, sourceMaps: boolean) {
+    this.options = {
+      absWorkingDir: PROJECT_ROOT,
+      entryPoints: [join(PROJECT_ROOT, 'lambdas', handler, 'handler.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourcemap: sourceMaps,
+      sourcesContent: false,
+      external: RUNTIME_PROVIDED_PACKAGES,
+      logLevel: 'warning',
+    };
+  }
+
+  tryBundle(outputDir: string): boolean {
+    // Loaded only when a bundle is built: esbuild is a dev dependency, like the CDK CLI that asks for it.
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    esbuild.buildSync({ ...this.options, outfile: join(outputDir, 'index.mjs') });
+    return true;
+  }
+}
+
+/** A handler's bundle: one ESM file, index.mjs, exporting `handler`; hashed by its output, as deployed. */
+function bundledCode(handler: LabHandler, sourceMaps: boolean): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    // The image is never run: local bundling builds the asset or throws.
+    bundling: { image: DockerImage.fromRegistry('dummy'), local: new EsbuildBundling(handler, sourceMaps) },
+  });
+}
 
 export class LabFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: LabFunctionProps) {
@@ -52,11 +114,10 @@ export class LabFunction extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY });
     logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, 'lambdas', props.handler, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    const sourceMaps = readSourceMaps(this.node.tryGetContext(SOURCE_MAPS_CONTEXT));
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode(props.handler, sourceMaps),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -69,20 +130,7 @@ export class LabFunction extends Construct {
       logGroup,
       environment: {
         [CONFIG_VARIABLES.metrics]: METRICS,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Pin the SDK we test with rather than whichever version the runtime carries:
-        // the adapters rely on its error classes (instanceof) and paginators.
-        bundleAwsSDK: true,
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } : {}),
     });

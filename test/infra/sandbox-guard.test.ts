@@ -2,8 +2,10 @@
 // (context sandboxAccounts or env RACELAB_SANDBOX_ACCOUNTS), or LocalStack's
 // account with target=localstack; the chosen account is pinned in the stack's
 // env; every refusal is one sentence naming the context key with an example
-// command, printed by bin/app.ts without a stack trace, exit code non-zero.
+// command, printed by bin/app.ts (from source or compiled, as cdk.json runs
+// it) without a stack trace, exit code non-zero.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -96,9 +98,15 @@ describe('sandbox guard', () => {
     expect(() => buildTestLabApp({ scenarios: [], context: { sandboxAccounts: undefined } })).toThrow(SandboxRefusal);
   });
 
-  it('bin/app.ts prints the refusal alone on stderr and exits non-zero', async () => {
-    const env = { ...process.env, CDK_CONTEXT_JSON: '{}', CDK_OUTDIR: join(tmpdir(), 'racelab-refused-synth'), RACELAB_SANDBOX_ACCOUNTS: '', CDK_DEFAULT_ACCOUNT: '' };
-    const result = await run(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bin', 'app.ts')], { cwd: PROJECT_ROOT, env }).then(
+  // cdk.json's app runs bin/app.ts compiled (bin/app.js); both ways must refuse alike.
+  const cdkJsonApp = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { app: string }).app.split(' ');
+  it.each([
+    ['bin/app.ts, through tsx', [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'bin', 'app.ts')]],
+    [`cdk.json's app (${cdkJsonApp.join(' ')})`, cdkJsonApp.map((word) => (word === 'node' ? process.execPath : word))],
+  ])('%s prints the refusal alone on stderr and exits non-zero', async (_name, [command, ...args]) => {
+    const refused = { CDK_CONTEXT_JSON: '{}', CDK_OUTDIR: join(tmpdir(), 'racelab-refused-synth'), RACELAB_SANDBOX_ACCOUNTS: '', CDK_DEFAULT_ACCOUNT: '' };
+    const env = { ...process.env, ...refused };
+    const result = await run(command!, args, { cwd: PROJECT_ROOT, env }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
