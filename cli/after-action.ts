@@ -4,6 +4,7 @@
 // built from the run-events table, so runs from every target render alike.
 import type { RunEvent } from '../lambdas/core/events.ts';
 import type { RunReport } from '../scenario/run-report.ts';
+import { witnessLines } from './render-timeline.ts';
 
 /** What `racelab run --save` writes: the report, marked so `racelab report` knows the file. */
 export interface SavedRun {
@@ -125,6 +126,8 @@ function verdictLines(report: RunReport): string[] {
     lines.push(`${endpoint.endpoint}: ${state}; ${history}${endpoint.repaired ? ', repaired by the automation' : ''}.`);
   }
   if (report.automation.stuck) lines.push(`Automation stuck: ${report.automation.stuckSteps.at(-1)?.detail ?? ''}.`);
+  // The Probe's second witness, as the terminal verdict words it.
+  lines.push(...witnessLines(report).map((line) => line.trim()));
   return lines;
 }
 

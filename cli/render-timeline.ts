@@ -128,7 +128,7 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
 }
 
 /** What the second witness says: the zone matched every answer, or where and why the resolver's answer differed. */
-function witnessLines(report: RunReport, paint: Paint): string[] {
+export function witnessLines(report: RunReport, paint: Paint = plain): string[] {
   // Runs saved before the Probe read the zone carry no witnesses.
   const witnesses = report.witnesses as RunReport['witnesses'] | undefined;
   if (!witnesses?.compared) return [];

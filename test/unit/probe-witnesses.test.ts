@@ -17,6 +17,7 @@ import { MemoryEventLog } from '../../local/memory-event-log.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
 import { MemoryResolver } from '../../local/memory-resolver.ts';
 import { ZoneRecords } from '../../local/route53/zone-model.ts';
+import { renderAfterAction } from '../../cli/after-action.ts';
 import { renderVerdict } from '../../cli/render-timeline.ts';
 import { buildRunReport } from '../../scenario/run-report.ts';
 import { labSettings } from '../../scenario/schedule.ts';
@@ -167,6 +168,8 @@ describe('the Probe and the verdict with two witnesses', () => {
     expect(lines).toContain("the resolver's answer differed from the zone at 1 probe reading(s) of 3");
     expect(lines).toContain(`+2.0s dynamodb.us-east-1: resolver ${cached[0]}; zone 10.0.1.1, 10.0.1.2`);
     expect(lines).toContain('the last probe disagreed');
+    // The after-action report words its verdict the same way.
+    expect(renderAfterAction(report, 'markdown')).toContain(`- +2.0s dynamodb.us-east-1: resolver ${cached[0]}; zone 10.0.1.1, 10.0.1.2`);
   });
 
   it('disagree when the resolver holds a negative answer while the zone holds addresses', async () => {
