@@ -83,10 +83,17 @@ class EsbuildBundling implements ILocalBundling {
   }
 
   tryBundle(outputDir: string): boolean {
-    // Loaded only when a bundle is built: esbuild is a dev dependency, like the CDK CLI that asks for it.
-    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    esbuild.buildSync({ ...this.options, outfile: join(outputDir, 'index.mjs') });
+    loadEsbuild().buildSync({ ...this.options, outfile: join(outputDir, 'index.mjs') });
     return true;
+  }
+}
+
+/** Loaded only when a bundle is built: esbuild is a dev dependency, like the CDK CLI that asks for it. */
+function loadEsbuild(): typeof import('esbuild') {
+  try {
+    return createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  } catch (error) {
+    throw new Error('the lab bundles its functions with esbuild, without Docker, and esbuild is not installed: run npm ci', { cause: error });
   }
 }
 
