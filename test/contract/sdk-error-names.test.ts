@@ -6,7 +6,7 @@ import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChangeRejected, PlanExists, Throttled } from '../../lambdas/core/errors.ts';
 import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
 import { Route53DnsZone } from '../../lambdas/adapters/route53-dns-zone.ts';
@@ -23,15 +23,22 @@ class ForeignServiceError extends Error {
   }
 }
 
-const route53 = mockClient(Route53Client);
+// Mocks on these instances only, restored after: test files share a worker (isolate: false), and a mock of the
+// Route53Client class would answer every other file's Route 53 calls too.
+const route53Client = new Route53Client({ region: 'us-east-1' });
+const route53 = mockClient(route53Client);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const dynamodb = mockClient(documents);
 beforeEach(() => {
   route53.reset();
   dynamodb.reset();
 });
+afterAll(() => {
+  route53.restore();
+  dynamodb.restore();
+});
 
-const dns = () => new Route53DnsZone('/hostedzone/ZLAB0000000001', new Route53Client({ region: 'us-east-1' }));
+const dns = () => new Route53DnsZone('/hostedzone/ZLAB0000000001', route53Client);
 const record = { name: 'ep.lab.internal', type: 'A' as const, ttl: 5, values: ['10.0.0.1'] };
 const plan = { generation: 3, createdAt: 0, endpoints: ['ep'], loadBalancers: [] };
 
