@@ -3,7 +3,7 @@
 // outage this deleted the tree a delayed Enactor had just made live.
 import type { RecordChange } from './dns-records.ts';
 import type { EnactorContext, EnactorWork, SafeguardHooks, StepResult } from './enactor-types.ts';
-import { readEndpoint, type EndpointSnapshot } from './endpoint-state.ts';
+import { readEndpoints, type EndpointSnapshot } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
 
 const ATTEMPTS_MAX = 5;
@@ -12,7 +12,7 @@ export async function cleanUp(ctx: EnactorContext, work: EnactorWork): Promise<S
   const below = work.plan.generation - ctx.policy.keepGenerations;
   // Every plan covers the same endpoints, so the applied plan's list names where old trees live.
   const endpoints = work.plan.endpoints;
-  let snapshots = await readAll(ctx, endpoints);
+  let snapshots = await readEndpoints(ctx.dns, endpoints, ctx.zone);
   const rows = new Set((await ctx.store.listGenerations()).filter((generation) => generation < below));
   // Trees without a row are old plans too: a stale Enactor can write a tree after its row was deleted.
   const trees = snapshots.flatMap((snapshot) => [...snapshot.trees.keys()]).filter((generation) => generation < below);
@@ -24,18 +24,12 @@ export async function cleanUp(ctx: EnactorContext, work: EnactorWork): Promise<S
       if (outcome !== 'retry') break;
       if (attempt >= ATTEMPTS_MAX) throw new Error(`clean-up of g${generation}: the zone kept changing for ${ATTEMPTS_MAX} attempts`);
       await ctx.clock.sleep(ctx.policy.backoffMs);
-      snapshots = await readAll(ctx, endpoints);
+      snapshots = await readEndpoints(ctx.dns, endpoints, ctx.zone);
     }
   }
   const detail = deleted.length ? `deleted ${deleted.map((g) => `g${g}`).join(', ')}` : 'nothing to delete';
   await ctx.record({ step: 'cleanup', outcome: 'cleaned', generation: work.plan.generation, detail });
   return { continue: false, status: 'cleaned', work, detail };
-}
-
-async function readAll(ctx: EnactorContext, endpoints: readonly string[]): Promise<EndpointSnapshot[]> {
-  const snapshots: EndpointSnapshot[] = [];
-  for (const endpoint of endpoints) snapshots.push(await readEndpoint(ctx.dns, endpoint, ctx.zone));
-  return snapshots;
 }
 
 /** What a safeguard keeps when an endpoint points at a plan clean-up would delete: the whole plan wins over the tree alone. */

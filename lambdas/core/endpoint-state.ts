@@ -24,6 +24,16 @@ export async function readEndpoint(dns: DnsZone, endpoint: string, zone: string)
   return snapshotOf(endpoint, zone, await dns.recordsUnder(endpointName(endpoint, zone)));
 }
 
+/**
+ * Every endpoint's snapshot from ONE read of the whole zone: one
+ * ListResourceRecordSets instead of one per endpoint, and the endpoints seen
+ * at one moment (for the begin check and clean-up, which look at them all).
+ */
+export async function readEndpoints(dns: DnsZone, endpoints: readonly string[], zone: string): Promise<EndpointSnapshot[]> {
+  const records = await dns.recordsUnder(zone);
+  return endpoints.map((endpoint) => snapshotOf(endpoint, zone, records));
+}
+
 /** Sorts the record sets of one read into the endpoint's parts. */
 export function snapshotOf(endpoint: string, zone: string, records: readonly RecordSet[]): EndpointSnapshot {
   const name = endpointName(endpoint, zone);
@@ -58,8 +68,7 @@ export function activeTreeGone(snapshot: EndpointSnapshot): boolean {
  */
 export async function oldestAppliedGeneration(dns: DnsZone, endpoints: string[], zone: string): Promise<number | undefined> {
   let oldest: number | undefined;
-  for (const endpoint of endpoints) {
-    const { generation } = await readEndpoint(dns, endpoint, zone);
+  for (const { generation } of await readEndpoints(dns, endpoints, zone)) {
     if (generation === undefined) return undefined;
     if (oldest === undefined || generation < oldest) oldest = generation;
   }

@@ -23,8 +23,8 @@ afterAll(() => lab?.close());
 
 describe('the training exercises', { timeout: 120_000 }, () => {
   it('observe: the answer key passes, a wrong actor fails', async () => {
-    expect((await verify('observe', { 'emptied-by': 'az-b', second: '18', plan: 'g2' })).passed).toBe(true);
-    const wrong = await verify('observe', { 'emptied-by': 'az-a', second: '19', plan: '2' });
+    expect((await verify('observe', { 'emptied-by': 'az-b', second: '17', plan: 'g2' })).passed).toBe(true);
+    const wrong = await verify('observe', { 'emptied-by': 'az-a', second: '17', plan: '2' });
     expect(wrong.passed).toBe(false);
     expect(wrong.checks.map((check) => check.ok)).toEqual([false, true, true]);
     expect((await verify('observe', {})).checks[0]?.says).toBe('no answer for "emptied-by": give it with --answer emptied-by=…');
@@ -68,7 +68,7 @@ describe('the training exercises', { timeout: 120_000 }, () => {
     const racelab = (...args: string[]) => exec(process.execPath, [bin, 'exercise', ...args], { cwd, timeout: 60_000 });
     await racelab('start', 'observe');
     await racelab('hint', 'observe');
-    await racelab('verify', 'observe', '--answer', 'emptied-by=az-b', '--answer', 'second=19', '--answer', 'plan=g2');
+    await racelab('verify', 'observe', '--answer', 'emptied-by=az-b', '--answer', 'second=18', '--answer', 'plan=g2');
     const score = JSON.parse((await racelab('score', '--json')).stdout);
     expect(score).toMatchObject({ total: 80, possible: 500 });
     expect(score.rows.map((row: { id: string; passed: boolean }) => [row.id, row.passed])).toEqual([

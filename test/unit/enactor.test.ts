@@ -20,6 +20,21 @@ async function workFor(lab: ReturnType<typeof memoryLab>, enactor: string): Prom
 }
 
 describe('begin', () => {
+  it('checks every endpoint from one read of the whole zone: one ListResourceRecordSets, every endpoint at one moment', async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    await runEnactor(lab.enactor('az-c'));
+    await lab.plan(1);
+    const reads: string[] = [];
+    const dns: DnsZone = { recordsUnder: (name) => (reads.push(name), lab.dns.recordsUnder(name)), change: (changes) => lab.dns.change(changes) };
+    const result = await begin({ ...lab.enactor('az-a'), dns });
+    expect(result).toMatchObject({ status: 'ready', work: { checkedAgainst: 1 } });
+    expect(reads).toEqual([ZONE]);
+    reads.length = 0;
+    await cleanUp({ ...lab.enactor('az-a'), dns }, result.work!);
+    expect(reads).toEqual([ZONE]);
+  });
+
   it('reports no-plan when the Planner has written nothing', async () => {
     const lab = memoryLab();
     expect((await begin(lab.enactor('az-a'))).status).toBe('no-plan');
