@@ -7,9 +7,10 @@ import { computeVerdict } from '../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
-import { explore, randomWalks, shrink, type Counterexample, type SearchLimits, type SearchResult, type SearchStats } from '../explorer/search.ts';
+import { shrink, type Counterexample, type SearchLimits } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
+import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
 import { jsonWithKey, writableOutput } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
@@ -32,6 +33,8 @@ export interface ExploreOptions {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
+  /** explore's --no-symmetry sets it false. */
+  symmetry?: boolean;
 }
 
 /** The harm each invariant stands for, worst first: which counterexample to show. */
@@ -60,64 +63,24 @@ function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: (
   return { limits: { shouldStop: () => stop }, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 
-/** What one exploration found, whichever way it searched. */
-interface Found {
-  config: ExplorerConfig;
-  violations: SearchResult['violations'];
-  /** Every invariant reported as holding was proved for every interleaving within the bounds. */
-  complete: boolean;
-  /** States and time, summed over the searches made. */
-  states: number;
-  elapsedMs: number;
-  lines: string[];
-}
-
-function statsLine(label: string, stats: SearchStats): string {
-  const rate = stats.elapsedMs > 0 ? Math.round((stats.states * 1000) / stats.elapsedMs) : stats.states;
-  const first = stats.firstViolationMs === undefined ? '' : `; first counterexample after ${(stats.firstViolationMs / 1000).toFixed(2)} s`;
-  return (
-    `${label}: ${stats.states.toLocaleString('en')} distinct states, ${stats.schedules.toLocaleString('en')} schedules, ` +
-    `${stats.steps.toLocaleString('en')} steps in ${(stats.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} states/s)${first}`
-  );
-}
-
+/** The search on the terminal: its progress on stderr around the search itself. */
 async function search(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchLimits): Promise<Found> {
+  const plan = searchPlan(options);
   const progress = searchProgress(label, { quiet: options.quiet });
-  limits = { ...limits, onProgress: progress.onProgress };
-  const walks = parseInteger('--random', options.random, { min: 1, max: 10_000_000 });
-  const seed = parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1;
-  const statesMax = parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 });
   try {
-    if (walks !== undefined) {
-      const result = await randomWalks(config, walks, seed, limits);
-      return {
-        config,
-        violations: result.violations,
-        complete: false,
-        states: result.stats.states,
-        elapsedMs: result.stats.elapsedMs,
-        lines: [statsLine(`random walks (${walks} from seed ${seed}; they prove nothing when they find nothing)`, result.stats)],
-      };
-    }
-    const result = await explore(config, seed, { ...limits, statesMax });
-    const lines = [statsLine(`random pre-pass (seed ${seed})`, result.prepass)];
-    if (result.exhaustive) {
-      const coverage = result.exhaustive.complete ? 'every interleaving within the bounds' : 'INCOMPLETE: stopped early, so "holds" is not proved';
-      lines.push(`${statsLine('exhaustive (depth-first, state hashing, sleep sets)', result.exhaustive)}; ${coverage}`);
-    } else {
-      // explore() skips it when the pre-pass broke every invariant, or (check) one that is required.
-      const why =
-        Object.keys(result.violations).length === INVARIANT_NAMES.length
-          ? 'the pre-pass violated every invariant'
-          : 'the pre-pass already violated a required invariant';
-      lines.push(`exhaustive: not needed, ${why}`);
-    }
-    const states = result.prepass.states + (result.exhaustive?.states ?? 0);
-    const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
-    return { config, violations: result.violations, complete: result.complete, states, elapsedMs, lines };
+    return await runSearch(config, plan, { symmetry: options.symmetry !== false, ...limits, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
+}
+
+/** How to search, from the options: checked before anything runs. */
+function searchPlan(options: ExploreOptions): SearchPlan {
+  return {
+    walks: parseInteger('--random', options.random, { min: 1, max: 10_000_000 }),
+    seed: parseInteger('--seed', options.seed, { min: 0, max: 2 ** 31 - 1 }) ?? 1,
+    statesMax: parseInteger('--states-max', options.statesMax, { min: 1, max: 100_000_000 }),
+  };
 }
 
 const printJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -230,17 +193,27 @@ export function matrixRows(): Safeguard[][] {
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);
   const base = parseExplorerConfig(withProofBounds(options), []);
+  const plan = searchPlan(options);
   const interrupt = interruptible();
-  const rows: { safeguards: Safeguard[]; result: Found }[] = [];
+  const matrix = matrixRows();
+  const started = performance.now();
+  let done = 0;
+  // One line per cell as it finishes: the cells run side by side in worker threads, so there is no single search to follow.
+  const onDone = (index: number) => {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    if (!options.quiet) process.stderr.write(`  matrix: ${++done} of ${matrix.length} done (${matrix[index]!.join(' + ') || 'baseline'}), ${seconds} s\n`);
+  };
+  let found: Found[];
   try {
-    for (const safeguards of matrixRows()) {
-      const result = await search({ ...base, safeguards }, options, safeguards.join('+') || 'baseline', interrupt.limits);
-      rows.push({ safeguards, result });
-      if (interrupt.limits.shouldStop?.()) break;
-    }
+    const { searchAll } = await import('./matrix-pool.ts');
+    found = await searchAll(
+      matrix.map((safeguards) => ({ ...base, safeguards })),
+      { plan, symmetry: options.symmetry !== false, onDone, shouldStop: interrupt.limits.shouldStop },
+    );
   } finally {
     interrupt.dispose();
   }
+  const rows = found.map((result, index) => ({ safeguards: matrix[index]!, result }));
   if (options.json) {
     const rowsJson = rows.map((r) => ({
       safeguards: r.safeguards,
@@ -288,7 +261,8 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   const interrupt = interruptible();
   let result: Found;
   try {
-    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required });
+    // No symmetry: it assumes Enactors that treat their ids as names only, and check judges code that may not.
+    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required, symmetry: false });
   } finally {
     interrupt.dispose();
   }

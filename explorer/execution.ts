@@ -15,21 +15,27 @@ import type { Clock, DnsZone, PlanStore } from '../lambdas/core/ports.ts';
 import { SafeguardSet } from '../lambdas/core/safeguards/index.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
 import { EXPLORER_POOL, EXPLORER_SEED, EXPLORER_ZONE, endpointsOf, enactorIds, explorerPolicy, type ExplorerConfig } from './config.ts';
+import type { EnactorSymmetry } from './symmetry.ts';
 import { World } from './world.ts';
 
 type ActorStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 /** What a port call returned (or threw), kept so a fork can fast-forward the actor. */
-type Outcome = { value: unknown } | { error: unknown };
+type Outcome = ({ value: unknown } | { error: unknown }) & { text: string };
 
 interface Actor {
   id: string;
   status: ActorStatus;
   /** The port call it waits to make, what that call touches, and the gate to open for it. */
   pending?: { op: string; footprint: Footprint; open: () => void };
-  /** A digest of every result this actor received: with deterministic code, it fixes the actor's local state. */
-  history: string;
-  /** Every result it received, in order (shared, append-only, between an execution and its forks). */
+  /**
+   * What fixes the actor's local state (its code is deterministic): the summary it settled at its last step
+   * boundary, then each result it received since, as text. Text, not a digest, so that symmetry can rename
+   * the Enactor ids in it (explorer/symmetry.ts).
+   */
+  settled: string;
+  since: string[];
+  /** Every result it received, in order, with its text for the history (shared, append-only, between an execution and its forks). */
   outcomes: Outcome[];
   error?: string;
 }
@@ -107,7 +113,7 @@ export class Execution {
   /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
   static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
     const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
-    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', history: '', outcomes: [] });
+    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [] });
     // Let each actor run to its first gate: nothing touches the world before one.
     await flush();
     return execution;
@@ -128,12 +134,12 @@ export class Execution {
         copy.actors.push({ ...actor, pending: undefined });
         continue;
       }
-      copy.spawn(actor.id, programsById.get(actor.id)!, { status: 'running', history: '', outcomes: actor.outcomes }, actor.outcomes.length);
+      copy.spawn(actor.id, programsById.get(actor.id)!, { status: 'running', settled: '', since: [], outcomes: actor.outcomes }, actor.outcomes.length);
     }
     await flush();
     copy.actors.forEach((actor, i) => {
       if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
-      if (actor.history !== this.actors[i]!.history) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
+      if (historyOf(actor) !== historyOf(this.actors[i]!)) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
     });
     return copy;
   }
@@ -180,16 +186,25 @@ export class Execution {
 
   /** The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes. */
   stateKey(): string {
-    const key = `${this.world.fingerprint()}\n${this.actors.map((a) => `${a.status}:${a.history}`).join('|')}`;
-    return createHash('sha1').update(key).digest('base64');
+    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map(historyOf).join('\u0002')}`);
+  }
+
+  /**
+   * The key of the state's class under Enactor symmetry, and where each actor goes in the class's representative
+   * (`position[i]`: actor i's index there), so that what the search keeps per actor index can be mapped.
+   */
+  symmetricKey(symmetry: EnactorSymmetry): { key: string; position: number[] } {
+    const [planner, ...enactors] = this.actors;
+    const form = symmetry.canonical(`${this.world.fingerprint()}\u0002${historyOf(planner!)}`, enactors.map(historyOf));
+    return { key: hashed(form.text), position: [0, ...form.position.map((k) => k + 1)] };
   }
 
   /**
    * Starts an actor's program. With `replayed` > 0 its first port calls are
    * answered from `state.outcomes` (a fork fast-forwarding), the rest gate live.
    */
-  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'history' | 'outcomes'>, replayed = 0): void {
-    const actor: Actor = { id, ...state, outcomes: [...state.outcomes] };
+  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'settled' | 'since' | 'outcomes'>, replayed = 0): void {
+    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes] };
     this.actors.push(actor);
     let calls = 0;
     let silent = replayed > 0;
@@ -199,14 +214,10 @@ export class Execution {
       // The first live call: every event recorded before it was copied from the original already.
       if (index >= replayed) silent = false;
       if (index < replayed) {
-        // Fast-forward: the same digest steps as the live path, so the fork's state key is the original's.
+        // Fast-forward: the same history as the live path, so the fork's state key is the original's.
         const outcome = actor.outcomes[index]!;
-        if ('error' in outcome) {
-          actor.history = digest(actor.history, op, `!${(outcome.error as Error).name}`);
-          return Promise.reject(outcome.error);
-        }
-        actor.history = digest(actor.history, op, outcome.value);
-        return Promise.resolve(outcome.value as T);
+        actor.since.push(outcome.text);
+        return 'error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value as T);
       }
       const opened = footprint
         ? new Promise<void>((open) => {
@@ -218,12 +229,14 @@ export class Execution {
       return opened.then(async () => {
         try {
           const result = await run();
-          actor.history = digest(actor.history, op, result);
-          actor.outcomes.push({ value: result });
+          const text = resultText(op, result);
+          actor.since.push(text);
+          actor.outcomes.push({ value: result, text });
           return result;
         } catch (error) {
-          actor.history = digest(actor.history, op, `!${(error as Error).name}`);
-          actor.outcomes.push({ error });
+          const text = resultText(op, `!${(error as Error).name}`);
+          actor.since.push(text);
+          actor.outcomes.push({ error, text });
           throw error;
         }
       });
@@ -239,7 +252,8 @@ export class Execution {
       this.blocked?.();
     };
     const settle = (summary: unknown) => {
-      actor.history = digest('', 'settled', summary);
+      actor.settled = resultText('settled', summary);
+      actor.since = [];
     };
     void program({ store: gatedStore(this.world, gate), dns: gatedZone(this.world, gate), clock, record, settle }).then(
       () => finish('done'),
@@ -355,15 +369,16 @@ function describeBatch(changes: RecordChange[]): string {
   return moves.map((c) => describeRecord(c.record)).join(', ') || `${changes.length} change(s)`;
 }
 
-/** FNV-1a over the previous digest, the op and its result: a compact, order-sensitive history key. */
-function digest(previous: string, op: string, result: unknown): string {
-  const text = `${previous}\u0000${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
-  }
-  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
+function hashed(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** One result as the state key holds it: the call and what it returned. */
+function resultText(op: string, result: unknown): string {
+  return `${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
+}
+
+/** Everything that fixes an actor's local state, as one text. */
+function historyOf(actor: Actor): string {
+  return `${actor.status}:${actor.settled}\u0001${actor.since.join('\u0001')}`;
 }

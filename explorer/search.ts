@@ -2,10 +2,11 @@
 // random walks beyond them. A schedule is the list of actor indexes granted in
 // turn; replaying it reproduces a run exactly.
 import { seededRandom } from '../lambdas/core/random.ts';
-import type { ExplorerConfig } from './config.ts';
+import { enactorIds, type ExplorerConfig } from './config.ts';
 import { Execution, independent } from './execution.ts';
 import { INVARIANT_NAMES, type InvariantName } from './invariant-names.ts';
 import { checkConvergence, checkStep, crashes, pointers, type Violation } from './invariants.ts';
+import { EnactorSymmetry } from './symmetry.ts';
 import { World } from './world.ts';
 
 export interface Counterexample extends Violation {
@@ -58,6 +59,8 @@ export interface SearchLimits {
   onNewState?: (execution: Execution) => void | Promise<void>;
   /** Sleep sets on (default). Off only to check that they change the work, not the result. */
   partialOrderReduction?: boolean;
+  /** Symmetry over the Enactors on (default): one state per class of states that differ only by Enactor ids. Off only to check it. */
+  symmetry?: boolean;
   /** Random walks only: what progress calls them (explore's pre-pass). */
   phase?: SearchPhase;
 }
@@ -128,6 +131,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const root = await Execution.start(config);
   const pending: { execution: Execution; path: number[]; next?: number; sleep: number; frame?: TreeFrame }[] = [{ execution: root, path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
+  const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
 
   search: while (pending.length) {
     const item = pending.pop()!;
@@ -145,11 +149,14 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
       }
       const enabled = execution.enabled();
       const enabledMask = enabled.reduce((mask, i) => mask | (1 << i), 0);
-      const key = execution.stateKey();
-      const slept = visited.get(key);
+      // With symmetry, sleep sets are kept in the class representative's actor order, and mapped back here.
+      const { key, position } = symmetry ? execution.symmetricKey(symmetry) : { key: execution.stateKey(), position: undefined };
+      const toClass = (mask: number) => (position ? permuteMask(mask, position) : mask);
+      const stored = visited.get(key);
+      const slept = stored === undefined || !position ? stored : permuteMask(stored, inverse(position));
       let explore: number;
       if (slept === undefined) {
-        visited.set(key, sleep);
+        visited.set(key, toClass(sleep));
         seen?.add(key);
         stats.states++;
         collector.add(checkStep(execution.world, config, undefined, { transition: false }), path);
@@ -159,7 +166,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         explore = enabledMask & ~sleep;
       } else {
         explore = enabledMask & slept & ~sleep;
-        visited.set(key, slept & sleep);
+        visited.set(key, toClass(slept & sleep));
       }
       if (collector.hits(limits.stopOn) || (limits.statesMax !== undefined && stats.states >= limits.statesMax) || limits.shouldStop?.()) {
         stats.complete = false;
@@ -194,6 +201,21 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   stats.elapsedMs = performance.now() - started;
   stats.firstViolationMs = collector.firstViolationMs;
   return { config, stats, violations: collector.violations };
+}
+
+/** A set of actor indexes (bit i for actor i) with actor i moved to `position[i]`. */
+export function permuteMask(mask: number, position: readonly number[]): number {
+  let moved = 0;
+  position.forEach((to, from) => {
+    if (mask & (1 << from)) moved |= 1 << to;
+  });
+  return moved;
+}
+
+function inverse(position: readonly number[]): number[] {
+  const back: number[] = [];
+  position.forEach((to, from) => (back[to] = from));
+  return back;
 }
 
 /** Random walks: each picks uniformly among the actors able to go, from a seed. */

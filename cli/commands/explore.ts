@@ -18,12 +18,13 @@ export function command(): Command {
       )
       .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json); the folder must exist')
       .option('--force', 'let --out overwrite a file that is not an earlier counterexample')
+      .option('--no-symmetry', 'visit states that differ only by Enactor ids one by one (for an Enactor whose behaviour depends on its id; slower)')
       .addHelpText(
         'after',
         `
 Every call the code makes on the plan store or the zone is a scheduling point.
 The exhaustive search covers every interleaving within the bounds (depth-first,
-state hashing, sleep sets); --random samples beyond them.
+state hashing, sleep sets, symmetry over the Enactors); --random samples beyond them.
 
 Invariants:
 ${invariantHelp}
