@@ -35,6 +35,10 @@ interface Actor {
    */
   settled: string;
   since: string[];
+  /** The text of each summary settled, by how many port calls came before it (a fork's fast-forward reuses them). */
+  settles: Map<number, string>;
+  /** The history's text (and its symmetry signature), kept while the actor has not moved: most actors do not, step to step. */
+  keyed?: { status: ActorStatus; settled: string; length: number; text: string; signature?: string };
   /** Every result it received, in order, with its text for the history (shared, append-only, between an execution and its forks). */
   outcomes: Outcome[];
   error?: string;
@@ -113,9 +117,9 @@ export class Execution {
   /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
   static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
     const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
-    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [] });
+    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [], settles: new Map() });
     // Let each actor run to its first gate: nothing touches the world before one.
-    await flush();
+    await execution.actorsAtRest();
     return execution;
   }
 
@@ -134,9 +138,10 @@ export class Execution {
         copy.actors.push({ ...actor, pending: undefined });
         continue;
       }
-      copy.spawn(actor.id, programsById.get(actor.id)!, { status: 'running', settled: '', since: [], outcomes: actor.outcomes }, actor.outcomes.length);
+      const state = { status: 'running' as const, settled: '', since: [], outcomes: actor.outcomes, settles: actor.settles };
+      copy.spawn(actor.id, programsById.get(actor.id)!, state, actor.outcomes.length);
     }
-    await flush();
+    await copy.actorsAtRest();
     copy.actors.forEach((actor, i) => {
       if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
       if (historyOf(actor) !== historyOf(this.actors[i]!)) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
@@ -154,6 +159,25 @@ export class Execution {
     const execution = await Execution.start(config, initial);
     for (const choice of schedule) await execution.step(choice);
     return execution;
+  }
+
+  /**
+   * Resolves once no actor is running: each waits at a gate or has ended. Actors get there through promise
+   * callbacks alone, so this comes before the next turn of the event loop; at that turn at the latest, so an
+   * actor that waits for anything else is still found running (and fork says so).
+   */
+  private actorsAtRest(): Promise<void> {
+    return new Promise((resolve) => {
+      const fallback = setImmediate(resolve);
+      const check = () => {
+        if (this.actors.every((actor) => actor.status !== 'running')) {
+          clearImmediate(fallback);
+          resolve();
+        }
+      };
+      this.blocked = check;
+      check();
+    });
   }
 
   /** The footprint of the call an actor waits to make. */
@@ -184,18 +208,34 @@ export class Execution {
     await blocked;
   }
 
-  /** The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes. */
-  stateKey(): string {
-    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map(historyOf).join('\u0002')}`);
+  /**
+   * The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes.
+   * An actor that has ended counts only by how it ended, unless `keepEnded` (to check that reduction).
+   */
+  stateKey(keepEnded = false): string {
+    const history = (actor: Actor) => (keepEnded ? historyOf(actor, true) : keyed(actor).text);
+    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map(history).join('\u0002')}`);
   }
 
   /**
    * The key of the state's class under Enactor symmetry, and where each actor goes in the class's representative
    * (`position[i]`: actor i's index there), so that what the search keeps per actor index can be mapped.
    */
-  symmetricKey(symmetry: EnactorSymmetry): { key: string; position: number[] } {
+  symmetricKey(symmetry: EnactorSymmetry, keepEnded = false): { key: string; position: number[] } {
     const [planner, ...enactors] = this.actors;
-    const form = symmetry.canonical(`${this.world.fingerprint()}\u0002${historyOf(planner!)}`, enactors.map(historyOf));
+    const shared = `${this.world.fingerprint()}\u0002${historyOf(planner!, keepEnded)}`;
+    const form = symmetry.canonical(
+      shared,
+      enactors.map((actor) => {
+        if (keepEnded) {
+          const text = historyOf(actor, true);
+          return { text, signature: symmetry.signature(text, actor.id) };
+        }
+        const cached = keyed(actor);
+        cached.signature ??= symmetry.signature(cached.text, actor.id);
+        return { text: cached.text, signature: cached.signature };
+      }),
+    );
     return { key: hashed(form.text), position: [0, ...form.position.map((k) => k + 1)] };
   }
 
@@ -203,13 +243,13 @@ export class Execution {
    * Starts an actor's program. With `replayed` > 0 its first port calls are
    * answered from `state.outcomes` (a fork fast-forwarding), the rest gate live.
    */
-  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'settled' | 'since' | 'outcomes'>, replayed = 0): void {
-    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes] };
+  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'settled' | 'since' | 'outcomes' | 'settles'>, replayed = 0): void {
+    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes], settles: new Map(state.settles) };
     this.actors.push(actor);
     let calls = 0;
     let silent = replayed > 0;
     /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
-    const gate = <T>(op: string, footprint: Footprint | undefined, run: () => Promise<T>): Promise<T> => {
+    const gate = <T>(describe: () => Call, run: () => Promise<T>): Promise<T> => {
       const index = calls++;
       // The first live call: every event recorded before it was copied from the original already.
       if (index >= replayed) silent = false;
@@ -219,6 +259,7 @@ export class Execution {
         actor.since.push(outcome.text);
         return 'error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value as T);
       }
+      const { op, footprint } = describe();
       const opened = footprint
         ? new Promise<void>((open) => {
             actor.status = 'waiting';
@@ -252,7 +293,10 @@ export class Execution {
       this.blocked?.();
     };
     const settle = (summary: unknown) => {
-      actor.settled = resultText('settled', summary);
+      // While fast-forwarding, the original settled the same summary at the same point: reuse its text.
+      const known = calls <= replayed ? actor.settles.get(calls) : undefined;
+      actor.settled = known ?? resultText('settled', summary);
+      actor.settles.set(calls, actor.settled);
       actor.since = [];
     };
     void program({ store: gatedStore(this.world, gate), dns: gatedZone(this.world, gate), clock, record, settle }).then(
@@ -263,7 +307,10 @@ export class Execution {
 }
 
 /** A port call; no footprint means "not a scheduling point" (recorded all the same, for forks). */
-type Gate = <T>(op: string, footprint: Footprint | undefined, run: () => Promise<T>) => Promise<T>;
+/** What a port call is: its name in the trace and its footprint. Built only when the call runs live: a fork's fast-forward skips it. */
+type Call = { op: string; footprint: Footprint | undefined };
+const call = (op: string, footprint: Footprint | undefined): Call => ({ op, footprint });
+type Gate = <T>(describe: () => Call, run: () => Promise<T>) => Promise<T>;
 
 const PLAN_LIST = 'plans';
 const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
@@ -290,14 +337,17 @@ function gatedStore(world: World, gate: Gate): PlanStore {
   const row = (generation: number) => `plan:${generation}`;
   return {
     // Not a scheduling point: only the Planner touches the counter, so this call commutes with every other.
-    nextGeneration: () => gate('store.nextGeneration', undefined, () => store.nextGeneration()),
-    putPlan: (plan: Plan) => gate(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST), () => store.putPlan(plan)),
-    newestPlan: () => gate('store.newestPlan', reads(PLAN_LIST), () => store.newestPlan()),
-    getPlan: (generation: number) => gate(`store.getPlan g${generation}`, reads(row(generation)), () => store.getPlan(generation)),
-    listGenerations: () => gate('store.listGenerations', reads(PLAN_LIST), () => store.listGenerations()),
-    deletePlan: (generation: number) => gate(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST), () => store.deletePlan(generation)),
+    nextGeneration: () => gate(() => call('store.nextGeneration', undefined), () => store.nextGeneration()),
+    putPlan: (plan: Plan) => gate(() => call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)), () => store.putPlan(plan)),
+    newestPlan: () => gate(() => call('store.newestPlan', reads(PLAN_LIST)), () => store.newestPlan()),
+    getPlan: (generation: number) => gate(() => call(`store.getPlan g${generation}`, reads(row(generation))), () => store.getPlan(generation)),
+    listGenerations: () => gate(() => call('store.listGenerations', reads(PLAN_LIST)), () => store.listGenerations()),
+    deletePlan: (generation: number) => gate(() => call(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST)), () => store.deletePlan(generation)),
     advanceFence: (endpoint: string, generation: number, enactor: string) =>
-      gate(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`), () => store.advanceFence(endpoint, generation, enactor)),
+      gate(
+        () => call(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`)),
+        () => store.advanceFence(endpoint, generation, enactor),
+      ),
   };
 }
 
@@ -306,13 +356,17 @@ function gatedZone(world: World, gate: Gate): DnsZone {
   // Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock".
   const key = (name: string) => `name:${canonicalName(name).split('.').reverse().join('/')}`;
   return {
-    recordsUnder: (name: string) => gate(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE), () => zone.recordsUnder(name)),
+    recordsUnder: (name: string) => gate(() => call(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE)), () => zone.recordsUnder(name)),
     // A batch's outcome depends on the names it touches (exact matches, conflicts are per name) and on its aliases' targets.
-    change: (changes: RecordChange[]) => {
-      const touched = [...new Set(changes.map((c) => key(c.record.name)))];
-      const targets = changes.flatMap((c) => (c.record.alias && c.action !== 'DELETE' ? [key(c.record.alias.target)] : []));
-      return gate(`zone.change ${describeBatch(changes)}`, { reads: [...touched, ...targets], writes: touched }, () => zone.change(changes));
-    },
+    change: (changes: RecordChange[]) =>
+      gate(
+        () => {
+          const touched = [...new Set(changes.map((c) => key(c.record.name)))];
+          const targets = changes.flatMap((c) => (c.record.alias && c.action !== 'DELETE' ? [key(c.record.alias.target)] : []));
+          return call(`zone.change ${describeBatch(changes)}`, { reads: [...touched, ...targets], writes: touched });
+        },
+        () => zone.change(changes),
+      ),
   };
 }
 
@@ -347,10 +401,6 @@ async function steadyState(config: ExplorerConfig): Promise<World> {
   return world;
 }
 
-/** Lets every pending microtask run (actors reach their first gate without touching the world). */
-async function flush(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-}
 
 const SHORT_ZONE = `.${EXPLORER_ZONE}`;
 function shortName(name: string): string {
@@ -378,7 +428,21 @@ function resultText(op: string, result: unknown): string {
   return `${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
 }
 
-/** Everything that fixes an actor's local state, as one text. */
-function historyOf(actor: Actor): string {
+/** The actor's history text as the reduced key holds it, from the cache while the actor has not moved. */
+function keyed(actor: Actor): NonNullable<Actor['keyed']> {
+  const { status, settled, since } = actor;
+  const cached = actor.keyed;
+  if (cached && cached.status === status && cached.settled === settled && cached.length === since.length) return cached;
+  actor.keyed = { status, settled, length: since.length, text: historyOf(actor, false) };
+  return actor.keyed;
+}
+
+/**
+ * Everything that fixes an actor's local state, as one text. An actor that has ended has no future, and no
+ * invariant reads what it held: only how it ended counts, so states that differ only there are one.
+ */
+function historyOf(actor: Actor, keepEnded = true): string {
+  if (!keepEnded && actor.status === 'done') return 'done';
+  if (!keepEnded && actor.status === 'failed') return `failed:${actor.error}`;
   return `${actor.status}:${actor.settled}\u0001${actor.since.join('\u0001')}`;
 }

@@ -61,6 +61,8 @@ export interface SearchLimits {
   partialOrderReduction?: boolean;
   /** Symmetry over the Enactors on (default): one state per class of states that differ only by Enactor ids. Off only to check it. */
   symmetry?: boolean;
+  /** Exhaustive only: key an actor that has ended by how it ended, not by what it held (default). Off only to check it. */
+  keepEnded?: boolean;
   /** Random walks only: what progress calls them (explore's pre-pass). */
   phase?: SearchPhase;
 }
@@ -73,6 +75,19 @@ function progressTicker(started: number, stats: SearchStats, limits: SearchLimit
     if (!onProgress || performance.now() - last < progressEveryMs) return;
     last = performance.now();
     onProgress({ ...stats, ...extra?.(), elapsedMs: last - started });
+  };
+}
+
+/**
+ * The search runs on promise callbacks alone, which never let the event loop turn: so a signal (Ctrl-C) or a
+ * worker's message would wait for the end. This lets it turn every 50 ms.
+ */
+function eventLoopTurns(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < 50) return undefined;
+    last = performance.now();
+    return new Promise((resolve) => setImmediate(resolve));
   };
 }
 
@@ -132,6 +147,8 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const pending: { execution: Execution; path: number[]; next?: number; sleep: number; frame?: TreeFrame }[] = [{ execution: root, path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
   const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
+  const keepEnded = limits.keepEnded === true;
+  const turn = eventLoopTurns();
 
   search: while (pending.length) {
     const item = pending.pop()!;
@@ -150,7 +167,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
       const enabled = execution.enabled();
       const enabledMask = enabled.reduce((mask, i) => mask | (1 << i), 0);
       // With symmetry, sleep sets are kept in the class representative's actor order, and mapped back here.
-      const { key, position } = symmetry ? execution.symmetricKey(symmetry) : { key: execution.stateKey(), position: undefined };
+      const { key, position } = symmetry ? execution.symmetricKey(symmetry, keepEnded) : { key: execution.stateKey(keepEnded), position: undefined };
       const toClass = (mask: number) => (position ? permuteMask(mask, position) : mask);
       const stored = visited.get(key);
       const slept = stored === undefined || !position ? stored : permuteMask(stored, inverse(position));
@@ -168,6 +185,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         explore = enabledMask & slept & ~sleep;
         visited.set(key, toClass(slept & sleep));
       }
+      await turn();
       if (collector.hits(limits.stopOn) || (limits.statesMax !== undefined && stats.states >= limits.statesMax) || limits.shouldStop?.()) {
         stats.complete = false;
         break search;
@@ -227,7 +245,9 @@ export async function randomWalks(config: ExplorerConfig, walks: number, seed: n
   const visited = limits.visitedStates ?? new Set<string>();
   const stats: SearchStats = { phase: limits.phase ?? 'random walks', depth: 0, schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: false };
   const tick = progressTicker(started, stats, limits);
+  const turn = eventLoopTurns();
   for (let walk = 0; walk < walks; walk++) {
+    await turn();
     const execution = await Execution.start(config, initial);
     const schedule: number[] = [];
     stats.schedules++;

@@ -5,15 +5,6 @@
 // swapped) have the same futures up to that renaming, and the same verdicts: the
 // invariants never name an Enactor. The search keeps one state per class.
 
-/**
- * How an Enactor's text names the Enactors: its own id is `#`, any other `*`.
- * That does not change under a permutation, so it orders the Enactors the same
- * way in every member of a class; only Enactors that tie need to be tried both ways.
- */
-function signature(text: string, own: string, pattern: RegExp): string {
-  return text.replace(pattern, (id) => (id === own ? '#' : '*'));
-}
-
 /** Every order of `slots` that keeps them sorted by signature: ties in every order. */
 function ordersWithinTies(slots: number[], signatures: string[]): number[][] {
   const sorted = [...slots].sort((a, b) => (signatures[a]! < signatures[b]! ? -1 : signatures[a]! > signatures[b]! ? 1 : a - b));
@@ -49,19 +40,28 @@ export class EnactorSymmetry {
   }
 
   /**
+   * How an Enactor's text names the Enactors: its own id is `#`, any other `*`.
+   * That does not change under a permutation, so it orders the Enactors the same
+   * way in every member of a class; only Enactors that tie need to be tried both ways.
+   */
+  signature(text: string, own: string): string {
+    return text.replace(this.pattern, (id) => (id === own ? '#' : '*'));
+  }
+
+  /**
    * The representative of a state's class: of the renamings that order the Enactors by signature, the one whose
    * text is least. `shared` is every text outside the Enactors (the world, the Planner); `enactors[i]` is the text
-   * of the Enactor with `ids[i]`.
+   * of the Enactor with `ids[i]`, with its signature.
    */
-  canonical(shared: string, enactors: readonly string[]): CanonicalForm {
-    const signatures = enactors.map((text, i) => signature(text, this.ids[i]!, this.pattern));
+  canonical(shared: string, enactors: readonly { text: string; signature: string }[]): CanonicalForm {
+    const signatures = enactors.map((enactor) => enactor.signature);
     let best: CanonicalForm | undefined;
     for (const order of ordersWithinTies([...enactors.keys()], signatures)) {
       // The Enactor placed k-th takes the k-th id.
       const renamed = new Map(order.map((slot, k) => [this.ids[slot]!, this.ids[k]!]));
       const identity = order.every((slot, k) => slot === k);
       const rename = (text: string) => (identity ? text : text.replace(this.pattern, (id) => renamed.get(id)!));
-      const text = [rename(shared), ...order.map((slot) => rename(enactors[slot]!))].join('\u0002');
+      const text = [rename(shared), ...order.map((slot) => rename(enactors[slot]!.text))].join('\u0002');
       if (best === undefined || text < best.text) {
         const position: number[] = [];
         order.forEach((slot, k) => (position[slot] = k));

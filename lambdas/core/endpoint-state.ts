@@ -37,16 +37,24 @@ export async function readEndpoints(dns: DnsZone, endpoints: readonly string[], 
 /** Sorts the record sets of one read into the endpoint's parts. */
 export function snapshotOf(endpoint: string, zone: string, records: readonly RecordSet[]): EndpointSnapshot {
   const name = endpointName(endpoint, zone);
+  const [lock, rollback] = [lockName(endpoint, zone), rollbackName(endpoint, zone)];
+  // Every tree of this endpoint ends so; a zone-wide read holds the other endpoints' records too.
+  const treeSuffix = `.plans.${name}`;
   const trees = new Map<number, RecordSet[]>();
   const snapshot: EndpointSnapshot = { endpoint, trees };
   for (const record of records) {
     if (record.name === name && record.type === 'A') snapshot.record = record;
-    else if (record.name === lockName(endpoint, zone) && record.type === 'TXT') snapshot.lock = record;
-    else if (record.name === rollbackName(endpoint, zone)) snapshot.rollback = record;
-    else {
+    else if (record.name === lock && record.type === 'TXT') snapshot.lock = record;
+    else if (record.name === rollback) snapshot.rollback = record;
+    else if (record.name.endsWith(treeSuffix) && record.type === 'A') {
       const generation = generationOfTree(record.name);
-      if (generation !== undefined && record.type === 'A' && record.name === planTreeName(endpoint, generation, zone)) {
-        trees.set(generation, [...(trees.get(generation) ?? []), record]);
+      if (generation === undefined) continue;
+      // A tree's weighted sets share its name: build it once per tree, not once per set.
+      const tree = trees.get(generation);
+      if (tree) {
+        if (record.name === tree[0]!.name) tree.push(record);
+      } else if (record.name === planTreeName(endpoint, generation, zone)) {
+        trees.set(generation, [record]);
       }
     }
   }

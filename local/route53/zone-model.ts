@@ -65,11 +65,12 @@ function compareStrings(a: string, b: string): number {
 
 /** Route 53's ListResourceRecordSets order: reversed name, then type, then set identifier. */
 export function compareRecordSets(a: RecordSet, b: RecordSet): number {
-  return (
-    compareStrings(reversedLabels(a.name), reversedLabels(b.name)) ||
-    compareStrings(a.type, b.type) ||
-    compareStrings(a.setIdentifier ?? '', b.setIdentifier ?? '')
-  );
+  return compareStrings(reversedLabels(a.name), reversedLabels(b.name)) || compareAtOneName(a, b);
+}
+
+/** The same order among the sets of one name (no names to reverse: the explorer sorts these on every read). */
+function compareAtOneName(a: RecordSet, b: RecordSet): number {
+  return compareStrings(a.type, b.type) || compareStrings(a.setIdentifier ?? '', b.setIdentifier ?? '');
 }
 
 function isInZone(name: string, apex: string): boolean {
@@ -259,14 +260,14 @@ export class ZoneRecords {
     this.sorted ??= [...this.byName]
       .map(([name, records]) => ({ key: reversedLabels(name), records }))
       .sort((a, b) => compareStrings(a.key, b.key))
-      .flatMap(({ records }) => [...records.values()].sort(compareRecordSets));
+      .flatMap(({ records }) => [...records.values()].sort(compareAtOneName));
     return [...this.sorted];
   }
 
   /** The record sets at a name (any case, optional trailing dot), optionally of one type. */
   lookup(name: string, type?: RecordType): RecordSet[] {
     const records = [...(this.byName.get(canonicalName(name))?.values() ?? [])];
-    return (type === undefined ? records : records.filter((record) => record.type === type)).sort(compareRecordSets);
+    return (type === undefined ? records : records.filter((record) => record.type === type)).sort(compareAtOneName);
   }
 
   /** The record sets at a name and at every name under it, in Route 53's order: one read, one consistent view. */

@@ -77,6 +77,22 @@ describe('explorer', { timeout: 180_000 }, () => {
     expect(reduced.stats.states * 1.5).toBeLessThan(plain.stats.states);
   });
 
+  it.each([
+    ['2 enactors × 2 endpoints × 4 generations, baseline', small()],
+    ['2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
+    ['3 enactors × 1 endpoint × 3 generations, write-time-check', small(['write-time-check'], { enactors: 3, endpoints: 1, generations: 3 })],
+  ])('keying an ended actor by how it ended changes the work, not the verdict or the states reached (%s)', async (_, config) => {
+    // Every state the search that keeps ended actors' histories reaches, keyed as the reduction keys it.
+    const merged = new Set<string>();
+    const full = await exhaustive(config, { symmetry: false, keepEnded: true, onNewState: (execution) => void merged.add(execution.stateKey()) });
+    const visited = new Set<string>();
+    const reduced = await exhaustive(config, { symmetry: false, visitedStates: visited });
+    expect(full.stats.complete && reduced.stats.complete).toBe(true);
+    expect(Object.keys(reduced.violations).sort()).toEqual(Object.keys(full.violations).sort());
+    expect(visited).toEqual(merged);
+    expect(reduced.stats.states * 1.2).toBeLessThan(full.stats.states);
+  });
+
   it('symmetry: a state and the same state with the Enactors swapped are one class; different states are not', async () => {
     const config = small();
     const symmetry = new EnactorSymmetry(enactorIds(config));
