@@ -337,12 +337,36 @@ function gatedStore(world: World, gate: Gate): PlanStore {
   const row = (generation: number) => `plan:${generation}`;
   return {
     // Not a scheduling point: only the Planner touches the counter, so this call commutes with every other.
-    nextGeneration: () => gate(() => call('store.nextGeneration', undefined), () => store.nextGeneration()),
-    putPlan: (plan: Plan) => gate(() => call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)), () => store.putPlan(plan)),
-    newestPlan: () => gate(() => call('store.newestPlan', reads(PLAN_LIST)), () => store.newestPlan()),
-    getPlan: (generation: number) => gate(() => call(`store.getPlan g${generation}`, reads(row(generation))), () => store.getPlan(generation)),
-    listGenerations: () => gate(() => call('store.listGenerations', reads(PLAN_LIST)), () => store.listGenerations()),
-    deletePlan: (generation: number) => gate(() => call(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST)), () => store.deletePlan(generation)),
+    nextGeneration: () =>
+      gate(
+        () => call('store.nextGeneration', undefined),
+        () => store.nextGeneration(),
+      ),
+    putPlan: (plan: Plan) =>
+      gate(
+        () => call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)),
+        () => store.putPlan(plan),
+      ),
+    newestPlan: () =>
+      gate(
+        () => call('store.newestPlan', reads(PLAN_LIST)),
+        () => store.newestPlan(),
+      ),
+    getPlan: (generation: number) =>
+      gate(
+        () => call(`store.getPlan g${generation}`, reads(row(generation))),
+        () => store.getPlan(generation),
+      ),
+    listGenerations: () =>
+      gate(
+        () => call('store.listGenerations', reads(PLAN_LIST)),
+        () => store.listGenerations(),
+      ),
+    deletePlan: (generation: number) =>
+      gate(
+        () => call(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST)),
+        () => store.deletePlan(generation),
+      ),
     advanceFence: (endpoint: string, generation: number, enactor: string) =>
       gate(
         () => call(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`)),
@@ -356,7 +380,11 @@ function gatedZone(world: World, gate: Gate): DnsZone {
   // Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock".
   const key = (name: string) => `name:${canonicalName(name).split('.').reverse().join('/')}`;
   return {
-    recordsUnder: (name: string) => gate(() => call(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE)), () => zone.recordsUnder(name)),
+    recordsUnder: (name: string) =>
+      gate(
+        () => call(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE)),
+        () => zone.recordsUnder(name),
+      ),
     // A batch's outcome depends on the names it touches (exact matches, conflicts are per name) and on its aliases' targets.
     change: (changes: RecordChange[]) =>
       gate(
@@ -400,7 +428,6 @@ async function steadyState(config: ExplorerConfig): Promise<World> {
   await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record));
   return world;
 }
-
 
 const SHORT_ZONE = `.${EXPLORER_ZONE}`;
 function shortName(name: string): string {

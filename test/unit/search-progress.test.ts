@@ -18,10 +18,10 @@ const stats = (over: Partial<SearchStats> = {}): SearchStats => ({
 });
 
 describe('search progress', () => {
-  it('names the phase, states, rate, schedules, depth and time, and an estimate once there is one', () => {
+  it('names the phase, states, rate, schedules, depth and time, and the share of the tree behind once there is one', () => {
     expect(progressLine('exploring', stats())).toBe('exploring · exhaustive: 459,803 states (7,663/s), 3,432 schedules, depth 42, 60 s');
     expect(progressLine('exploring', stats({ treeDone: 0.0004 }))).not.toContain('tree');
-    expect(progressLine('exploring', stats({ treeDone: 0.25 }))).toMatch(/search tree ≈25% behind, ≈3 min left \(rough\)$/);
+    expect(progressLine('exploring', stats({ treeDone: 0.25 }))).toMatch(/search tree ≈25% behind \(rough, errs low\)$/);
     expect(progressLine('baseline', stats({ phase: 'random pre-pass', states: 10, elapsedMs: 0 }))).toMatch(/^baseline · random pre-pass: 10 states \(0\/s\)/);
   });
 
