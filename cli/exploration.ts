@@ -1,12 +1,14 @@
 // The service behind racelab explore and racelab check (cli/commands/): the
 // explorer on the real Planner and Enactor code, its output and the matrix.
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
+import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
 import { shrink, type Counterexample, type SearchLimits } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
@@ -114,7 +116,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   const interrupt = interruptible();
   let result: Found;
   try {
-    result = await search(config, options, 'exploring', interrupt.limits);
+    // explore alone searches on every core: check and the matrix's cells stay on one thread each.
+    result = await search(config, options, 'exploring', { ...interrupt.limits, prove: exhaustiveInParallel, threads: availableParallelism() });
   } finally {
     interrupt.dispose();
   }

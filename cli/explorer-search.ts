@@ -51,7 +51,8 @@ export async function runSearch(config: ExplorerConfig, plan: SearchPlan, limits
   if (result.exhaustive) {
     const coverage = result.exhaustive.complete ? 'every interleaving within the bounds' : 'INCOMPLETE: stopped early, so "holds" is not proved';
     const reductions = limits.symmetry === false ? 'sleep sets' : 'sleep sets, symmetry';
-    lines.push(`${statsLine(`exhaustive (depth-first, state hashing, ${reductions})`, result.exhaustive)}; ${coverage}`);
+    const threads = result.exhaustive.threads ? ` on ${result.exhaustive.threads} threads` : '';
+    lines.push(`${statsLine(`exhaustive (depth-first${threads}, state hashing, ${reductions})`, result.exhaustive)}; ${coverage}`);
   } else {
     // explore() skips it when the pre-pass broke every invariant, or (check) one that is required.
     const why =

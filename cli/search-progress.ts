@@ -29,13 +29,18 @@ function duration(seconds: number): string {
 export function progressLine(label: string, stats: SearchStats): string {
   const seconds = stats.elapsedMs / 1000;
   const rate = seconds > 0 ? stats.states / seconds : 0;
+  // Threads searching together share the count of states; each follows its own schedule, so no one depth.
   let line =
-    `${label} · ${stats.phase}: ${count(stats.states)} states (${count(rate)}/s), ${count(stats.schedules)} schedules, ` +
-    `depth ${stats.depth}, ${duration(seconds)}`;
+    stats.threads === undefined
+      ? `${label} · ${stats.phase}: ${count(stats.states)} states (${count(rate)}/s), ${count(stats.schedules)} schedules, ` +
+        `depth ${stats.depth}, ${duration(seconds)}`
+      : `${label} · ${stats.phase} on ${stats.threads} threads: ${count(stats.states)} states (${count(rate)}/s), ${duration(seconds)}`;
   const done = stats.treeDone;
   // Below a thousandth the share says nothing yet: the first branches of a deep tree weigh almost all of it.
   // No time left from it: hashing prunes later branches far more, so at 3 × 3 × 4 it said 19 min with 30 s to go.
-  if (done !== undefined && done >= 0.001) line += `; search tree ≈${(done * 100).toFixed(done < 0.1 ? 1 : 0)}% behind (rough, errs low)`;
+  if (stats.threads === undefined && done !== undefined && done >= 0.001) {
+    line += `; search tree ≈${(done * 100).toFixed(done < 0.1 ? 1 : 0)}% behind (rough, errs low)`;
+  }
   return line;
 }
 

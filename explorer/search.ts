@@ -7,6 +7,7 @@ import { Execution, independent } from './execution.ts';
 import { INVARIANT_NAMES, type InvariantName } from './invariant-names.ts';
 import { checkConvergence, checkStep, crashes, pointers, type Violation } from './invariants.ts';
 import { EnactorSymmetry } from './symmetry.ts';
+import { MapTable, SharedTable, type VisitedTable } from './visited-table.ts';
 import { World } from './world.ts';
 
 export interface Counterexample extends Violation {
@@ -20,6 +21,8 @@ export interface SearchStats {
   phase: SearchPhase;
   /** Steps into the schedule being followed now (progress only). */
   depth: number;
+  /** The threads that searched together, when more than one: they share the count of states; schedules and steps are summed. */
+  threads?: number;
   /**
    * Exhaustive only, progress only: how much of the search tree lies behind the search, by its shape (each
    * branch weighs its share of its parent). Rough: state hashing prunes later branches more, so it runs slow.
@@ -63,6 +66,16 @@ export interface SearchLimits {
   symmetry?: boolean;
   /** Exhaustive only: key an actor that has ended by how it ended, not by what it held (default). Off only to check it. */
   keepEnded?: boolean;
+  /** Exhaustive only: where seen states are kept (default: a Map of this search's own); a parallel search shares one. */
+  table?: VisitedTable;
+  /** Exhaustive only, for a thread of a parallel search: where to start (default: the root), and how it shares work. */
+  work?: WorkSharing;
+  /** Threads for the exhaustive search, where `prove` can use them (default 1). */
+  threads?: number;
+  /** The invariants whose counterexamples the caller keeps (default: all): the others a parallel search may drop. */
+  kept?: readonly InvariantName[];
+  /** Explore only: the exhaustive search to make (default: `exhaustive`, one thread; explorer/parallel-proof.ts uses more). */
+  prove?: (config: ExplorerConfig, limits: SearchLimits) => Promise<SearchResult>;
   /** Random walks only: what progress calls them (explore's pre-pass). */
   phase?: SearchPhase;
 }
@@ -139,20 +152,26 @@ class Collector {
  */
 export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = {}): Promise<SearchResult> {
   const started = performance.now();
-  const visited = new Map<string, number>();
+  const visited = limits.table ?? new MapTable();
   const seen = limits.visitedStates;
   const collector = new Collector(started);
   const stats: SearchStats = { phase: 'exhaustive', depth: 0, schedules: 0, states: 0, steps: 0, elapsedMs: 0, complete: true };
-  const root = await Execution.start(config);
-  const pending: { execution: Execution; path: number[]; next?: number; sleep: number; frame?: TreeFrame }[] = [{ execution: root, path: [], sleep: 0 }];
+  const work = limits.work;
+  const pending: Pending[] = work ? [...work.start] : [{ execution: await Execution.start(config), path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
   const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
   const keepEnded = limits.keepEnded === true;
   const turn = eventLoopTurns();
 
-  search: while (pending.length) {
+  search: for (;;) {
+    if (!pending.length) {
+      const more = await work?.takeMore();
+      if (!more) break;
+      pending.push(more);
+    }
     const item = pending.pop()!;
-    const execution = item.execution;
+    // Work from another thread comes as its schedule: replayed here.
+    const execution = item.execution ?? (await Execution.replay(config, item.path));
     let { path, next, sleep, frame } = item;
     stats.schedules++;
     for (;;) {
@@ -169,11 +188,11 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
       // With symmetry, sleep sets are kept in the class representative's actor order, and mapped back here.
       const { key, position } = symmetry ? execution.symmetricKey(symmetry, keepEnded) : { key: execution.stateKey(keepEnded), position: undefined };
       const toClass = (mask: number) => (position ? permuteMask(mask, position) : mask);
-      const stored = visited.get(key);
+      // A known state keeps what both visits leave unexplored; this visit explores what only it does not sleep on.
+      const stored = visited.visit(key, toClass(sleep));
       const slept = stored === undefined || !position ? stored : permuteMask(stored, inverse(position));
       let explore: number;
       if (slept === undefined) {
-        visited.set(key, toClass(sleep));
         seen?.add(key);
         stats.states++;
         collector.add(checkStep(execution.world, config, undefined, { transition: false }), path);
@@ -183,10 +202,15 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
         explore = enabledMask & ~sleep;
       } else {
         explore = enabledMask & slept & ~sleep;
-        visited.set(key, toClass(slept & sleep));
       }
       await turn();
-      if (collector.hits(limits.stopOn) || (limits.statesMax !== undefined && stats.states >= limits.statesMax) || limits.shouldStop?.()) {
+      // An idle thread wants work: give it the bottom of the stack, the branch nearest the root (the most work).
+      if (pending.length && work?.wanted()) {
+        const { path: given, next: choice, sleep: asleep } = pending.shift()!;
+        work.give({ path: given, next: choice, sleep: asleep });
+      }
+      const full = visited instanceof SharedTable && visited.full;
+      if (collector.hits(limits.stopOn) || (limits.statesMax !== undefined && stats.states >= limits.statesMax) || limits.shouldStop?.() || full) {
         stats.complete = false;
         break search;
       }
@@ -221,6 +245,26 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   return { config, stats, violations: collector.violations };
 }
 
+/** A branch waiting to be explored: from the state after `path`, take `next` (none: explore that state). */
+export interface PendingWork {
+  path: number[];
+  next?: number;
+  sleep: number;
+}
+
+/** The search's own branches also hold the execution, forked where they start, and their place in the tree. */
+type Pending = PendingWork & { execution?: Execution; frame?: TreeFrame };
+
+/** How a thread of a parallel search gets and gives work (explorer/parallel-proof.ts). */
+export interface WorkSharing {
+  start: PendingWork[];
+  /** When its own branches are done: the next branch from another thread, or undefined when the search is over. */
+  takeMore: () => Promise<PendingWork | undefined>;
+  /** Whether another thread is idle (and this one should give it a branch): true claims that thread. */
+  wanted: () => boolean;
+  give: (work: PendingWork) => void;
+}
+
 /** A set of actor indexes (bit i for actor i) with actor i moved to `position[i]`. */
 export function permuteMask(mask: number, position: readonly number[]): number {
   let moved = 0;
@@ -234,6 +278,18 @@ function inverse(position: readonly number[]): number[] {
   const back: number[] = [];
   position.forEach((to, from) => (back[to] = from));
   return back;
+}
+
+/** The shortest counterexample for each invariant, of several searches' (the first given wins a tie). */
+export function mergeViolations(found: readonly SearchResult['violations'][]): SearchResult['violations'] {
+  const merged: SearchResult['violations'] = {};
+  for (const violations of found) {
+    for (const [name, counterexample] of Object.entries(violations) as [InvariantName, Counterexample][]) {
+      const known = merged[name];
+      if (!known || counterexample.schedule.length < known.schedule.length) merged[name] = counterexample;
+    }
+  }
+  return merged;
 }
 
 /** Random walks: each picks uniformly among the actors able to go, from a seed. */
@@ -307,11 +363,10 @@ export async function explore(config: ExplorerConfig, seed: number, limits: Sear
   if (open.length === 0 || (limits.stopOn && limits.stopOn.some((name) => violations[name]))) {
     return { config, prepass: quick.stats, violations, complete: open.length === 0 };
   }
-  const full = await exhaustive(config, { ...limits, stopOn: required });
-  for (const [name, found] of Object.entries(full.violations) as [InvariantName, Counterexample][]) {
-    const known = violations[name];
-    if (!known || found.schedule.length < known.schedule.length) violations[name] = found;
-  }
+  // The exhaustive search decides the invariants still open; the pre-pass's counterexamples stand for the rest
+  // (so a search on several threads, whose counterexamples depend on timing, need only keep those it adds).
+  const full = await (limits.prove ?? exhaustive)(config, { ...limits, stopOn: required, kept: open });
+  for (const name of open) if (full.violations[name]) violations[name] = full.violations[name];
   return { config, prepass: quick.stats, exhaustive: full.stats, violations, complete: full.stats.complete };
 }
 

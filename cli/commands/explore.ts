@@ -35,7 +35,7 @@ was found or nothing was proved (search stopped early, or --random), 2 bad input
 
 Examples:
   racelab explore                                   # the outage, found from scratch
-  racelab explore --safeguard write-time-check --enactors 2 --endpoints 2   # holds (about a second; 3×3 takes 1-2 minutes)
+  racelab explore --safeguard write-time-check --enactors 2 --endpoints 2   # holds (about a second; 3×3 about a minute)
   racelab explore --matrix
   racelab explore --seed 1234 --random 100000 --generations 6
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,

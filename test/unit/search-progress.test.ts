@@ -22,6 +22,8 @@ describe('search progress', () => {
     expect(progressLine('exploring', stats())).toBe('exploring · exhaustive: 459,803 states (7,663/s), 3,432 schedules, depth 42, 60 s');
     expect(progressLine('exploring', stats({ treeDone: 0.0004 }))).not.toContain('tree');
     expect(progressLine('exploring', stats({ treeDone: 0.25 }))).toMatch(/search tree ≈25% behind \(rough, errs low\)$/);
+    // Threads share the count of states, not one interleaving: no schedules, depth or tree share.
+    expect(progressLine('exploring', stats({ threads: 2, treeDone: 0.25 }))).toBe('exploring · exhaustive on 2 threads: 459,803 states (7,663/s), 60 s');
     expect(progressLine('baseline', stats({ phase: 'random pre-pass', states: 10, elapsedMs: 0 }))).toMatch(/^baseline · random pre-pass: 10 states \(0\/s\)/);
   });
 
