@@ -211,7 +211,7 @@ async function explorerSection(): Promise<void> {
   ];
   for (const [label, args, target] of cold) {
     const ms = await timeCommand(process.execPath, ['bin/racelab.js', ...args], [0, 1]);
-    console.log(`  ${label.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(6)} s   ${target}`);
+    console.log(`  ${label.padEnd(52)} ${(ms / 1000).toFixed(1).padStart(6)} s   ${target}`);
   }
 }
 
