@@ -4,8 +4,9 @@
 // branch nearest the root of its own stack, which it replays and explores. A
 // state is claimed once, and its claimer explores it, so together the threads
 // cover what one thread covers, and `states` is the same number. Which thread
-// meets a violation first depends on timing, so a search that finds one is made
-// again in one thread, for the same counterexample on every run.
+// meets a violation first depends on timing, so a search that breaks an
+// invariant the caller keeps (`kept`) is made again in one thread, for the same
+// counterexample on every run.
 import { Worker } from 'node:worker_threads';
 import type { ExplorerConfig } from './config.ts';
 import type { InvariantName } from './invariant-names.ts';
