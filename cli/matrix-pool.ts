@@ -2,8 +2,8 @@
 // per core, so the table takes the time of the cells divided by the cores. Each
 // cell's result is the same as in one thread (the searches count work, not time).
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ExplorerConfig } from '../explorer/config.ts';
+import { workerThread } from '../explorer/worker-thread.ts';
 import type { Found, SearchPlan } from './explorer-search.ts';
 import type { WorkerRequest } from './matrix-worker.ts';
 
@@ -17,19 +17,13 @@ export interface PoolOptions {
   threads?: number;
 }
 
-/** The worker's module beside this one: compiled (.js) in dist/, or, run from source, the TypeScript through tsx. */
-function workerOf(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return new Worker(new URL(fromSource ? './matrix-worker-from-source.mjs' : './matrix-worker.js', import.meta.url));
-}
-
 /** Runs every config's search; the results come back in the configs' order. Cells not started when stopped are left out. */
 export async function searchAll(configs: readonly ExplorerConfig[], options: PoolOptions): Promise<Found[]> {
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), configs.length));
   const results: (Found | undefined)[] = [];
   let next = 0;
   let stopping = false;
-  const workers = Array.from({ length: threads }, workerOf);
+  const workers = Array.from({ length: threads }, () => workerThread(import.meta.url, 'matrix-worker'));
   const watch = setInterval(() => {
     if (stopping || !options.shouldStop?.()) return;
     stopping = true;

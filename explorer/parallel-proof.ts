@@ -7,20 +7,16 @@
 // meets a violation first depends on timing, so a search that breaks an
 // invariant the caller keeps (`kept`) is made again in one thread, for the same
 // counterexample on every run.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ExplorerConfig } from './config.ts';
 import type { InvariantName } from './invariant-names.ts';
 import type { ProofMessage, ProofRequest, WorkMessage } from './proof-worker.ts';
 import { exhaustive, mergeViolations, type PendingWork, type SearchLimits, type SearchResult, type SearchStats } from './search.ts';
 import { COUNTER, SharedTable, sharedTableMemory } from './visited-table.ts';
+import { workerThread } from './worker-thread.ts';
 
 /** 2^22 slots (96 MB): 3 million states before the table is too full (the search then says INCOMPLETE). */
 const CAPACITY_LOG2 = 22;
-
-function proofWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return new Worker(new URL(fromSource ? './proof-worker-from-source.mjs' : './proof-worker.js', import.meta.url));
-}
 
 /** Limits a parallel search cannot honour: hooks that run in this thread, and a state budget per search. */
 export function parallelizable(limits: SearchLimits): boolean {
@@ -33,7 +29,7 @@ export async function exhaustiveInParallel(config: ExplorerConfig, limits: Searc
   const memory = sharedTableMemory(CAPACITY_LOG2);
   const table = new SharedTable(memory);
   const threads = Math.max(2, limits.threads ?? 2);
-  const workers = Array.from({ length: threads }, proofWorker);
+  const workers = Array.from({ length: threads }, () => workerThread(import.meta.url, 'proof-worker'));
   const progressEveryMs = limits.progressEveryMs ?? 1000;
   let reported = started;
   const watch = setInterval(() => {
