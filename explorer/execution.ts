@@ -144,7 +144,7 @@ export class Execution {
     await copy.actorsAtRest();
     copy.actors.forEach((actor, i) => {
       if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
-      if (historyOf(actor) !== historyOf(this.actors[i]!)) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
+      if (historyOf(actor, true) !== historyOf(this.actors[i]!, true)) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
     });
     return copy;
   }
@@ -213,8 +213,7 @@ export class Execution {
    * An actor that has ended counts only by how it ended, unless `keepEnded` (to check that reduction).
    */
   stateKey(keepEnded = false): string {
-    const history = (actor: Actor) => (keepEnded ? historyOf(actor, true) : keyed(actor).text);
-    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map(history).join('\u0002')}`);
+    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map((actor) => historyText(actor, keepEnded)).join('\u0002')}`);
   }
 
   /**
@@ -223,7 +222,7 @@ export class Execution {
    */
   symmetricKey(symmetry: EnactorSymmetry, keepEnded = false): { key: string; position: number[] } {
     const [planner, ...enactors] = this.actors;
-    const shared = `${this.world.fingerprint()}\u0002${historyOf(planner!, keepEnded)}`;
+    const shared = `${this.world.fingerprint()}\u0002${historyText(planner!, keepEnded)}`;
     const form = symmetry.canonical(
       shared,
       enactors.map((actor) => {
@@ -249,7 +248,7 @@ export class Execution {
     let calls = 0;
     let silent = replayed > 0;
     /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
-    const gate = <T>(describe: () => Call, run: () => Promise<T>): Promise<T> => {
+    const gate = <T>(describe: Call | (() => Call), run: () => Promise<T>): Promise<T> => {
       const index = calls++;
       // The first live call: every event recorded before it was copied from the original already.
       if (index >= replayed) silent = false;
@@ -259,7 +258,7 @@ export class Execution {
         actor.since.push(outcome.text);
         return 'error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value as T);
       }
-      const { op, footprint } = describe();
+      const { op, footprint } = typeof describe === 'function' ? describe() : describe;
       const opened = footprint
         ? new Promise<void>((open) => {
             actor.status = 'waiting';
@@ -306,11 +305,13 @@ export class Execution {
   }
 }
 
-/** A port call; no footprint means "not a scheduling point" (recorded all the same, for forks). */
-/** What a port call is: its name in the trace and its footprint. Built only when the call runs live: a fork's fast-forward skips it. */
+/**
+ * What a port call is: its name in the trace and its footprint; no footprint means "not a scheduling point"
+ * (recorded all the same, for forks). A costly one comes as a function, called only when the call runs live.
+ */
 type Call = { op: string; footprint: Footprint | undefined };
 const call = (op: string, footprint: Footprint | undefined): Call => ({ op, footprint });
-type Gate = <T>(describe: () => Call, run: () => Promise<T>) => Promise<T>;
+type Gate = <T>(describe: Call | (() => Call), run: () => Promise<T>) => Promise<T>;
 
 const PLAN_LIST = 'plans';
 const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
@@ -337,41 +338,14 @@ function gatedStore(world: World, gate: Gate): PlanStore {
   const row = (generation: number) => `plan:${generation}`;
   return {
     // Not a scheduling point: only the Planner touches the counter, so this call commutes with every other.
-    nextGeneration: () =>
-      gate(
-        () => call('store.nextGeneration', undefined),
-        () => store.nextGeneration(),
-      ),
-    putPlan: (plan: Plan) =>
-      gate(
-        () => call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)),
-        () => store.putPlan(plan),
-      ),
-    newestPlan: () =>
-      gate(
-        () => call('store.newestPlan', reads(PLAN_LIST)),
-        () => store.newestPlan(),
-      ),
-    getPlan: (generation: number) =>
-      gate(
-        () => call(`store.getPlan g${generation}`, reads(row(generation))),
-        () => store.getPlan(generation),
-      ),
-    listGenerations: () =>
-      gate(
-        () => call('store.listGenerations', reads(PLAN_LIST)),
-        () => store.listGenerations(),
-      ),
-    deletePlan: (generation: number) =>
-      gate(
-        () => call(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST)),
-        () => store.deletePlan(generation),
-      ),
+    nextGeneration: () => gate(call('store.nextGeneration', undefined), () => store.nextGeneration()),
+    putPlan: (plan: Plan) => gate(call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)), () => store.putPlan(plan)),
+    newestPlan: () => gate(call('store.newestPlan', reads(PLAN_LIST)), () => store.newestPlan()),
+    getPlan: (generation: number) => gate(call(`store.getPlan g${generation}`, reads(row(generation))), () => store.getPlan(generation)),
+    listGenerations: () => gate(call('store.listGenerations', reads(PLAN_LIST)), () => store.listGenerations()),
+    deletePlan: (generation: number) => gate(call(`store.deletePlan g${generation}`, writes(row(generation), PLAN_LIST)), () => store.deletePlan(generation)),
     advanceFence: (endpoint: string, generation: number, enactor: string) =>
-      gate(
-        () => call(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`)),
-        () => store.advanceFence(endpoint, generation, enactor),
-      ),
+      gate(call(`store.advanceFence ${endpoint} g${generation}`, writes(`fence:${endpoint}`)), () => store.advanceFence(endpoint, generation, enactor)),
   };
 }
 
@@ -380,6 +354,7 @@ function gatedZone(world: World, gate: Gate): DnsZone {
   // Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock".
   const key = (name: string) => `name:${canonicalName(name).split('.').reverse().join('/')}`;
   return {
+    // Lazy, as the batch's: a fork's fast-forward passes many reads, and builds no keys for them.
     recordsUnder: (name: string) =>
       gate(
         () => call(`zone.read ${shortName(name)}`, reads(key(name) + SUBTREE)),
@@ -455,6 +430,11 @@ function resultText(op: string, result: unknown): string {
   return `${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
 }
 
+/** The actor's history text as the key holds it: reduced (from the cache while the actor has not moved), or whole. */
+function historyText(actor: Actor, keepEnded: boolean): string {
+  return keepEnded ? historyOf(actor, true) : keyed(actor).text;
+}
+
 /** The actor's history text as the reduced key holds it, from the cache while the actor has not moved. */
 function keyed(actor: Actor): NonNullable<Actor['keyed']> {
   const { status, settled, since } = actor;
@@ -468,7 +448,7 @@ function keyed(actor: Actor): NonNullable<Actor['keyed']> {
  * Everything that fixes an actor's local state, as one text. An actor that has ended has no future, and no
  * invariant reads what it held: only how it ended counts, so states that differ only there are one.
  */
-function historyOf(actor: Actor, keepEnded = true): string {
+function historyOf(actor: Actor, keepEnded: boolean): string {
   if (!keepEnded && actor.status === 'done') return 'done';
   if (!keepEnded && actor.status === 'failed') return `failed:${actor.error}`;
   return `${actor.status}:${actor.settled}\u0001${actor.since.join('\u0001')}`;
