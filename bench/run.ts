@@ -102,7 +102,9 @@ function printCold(label: string, results: ColdRun[]): void {
   const played = results.filter((r) => r.played).length;
   console.log(`  ${label}`);
   console.log(`    median wall time     ${fmt(median(wall))}   (min ${fmt(Math.min(...wall))}, max ${fmt(Math.max(...wall))}; target <= 1500 ms on 2 cores)`);
-  console.log(`    distinct digests     ${digests.size}   (target: 1)${digests.size > 1 ? `  ${[...digests].map((d) => d.slice(0, 12)).join(', ')}` : `  ${[...digests][0]!.slice(0, 16)}…`}`);
+  console.log(
+    `    distinct digests     ${digests.size}   (target: 1)${digests.size > 1 ? `  ${[...digests].map((d) => d.slice(0, 12)).join(', ')}` : `  ${[...digests][0]!.slice(0, 16)}…`}`,
+  );
   console.log(`    played the story     ${played}/${results.length}   (target: ${results.length}/${results.length})`);
 }
 
@@ -144,7 +146,9 @@ async function warmSection(): Promise<void> {
       if (report.story?.played) played++;
       await lab.close();
     }
-    console.log(`  ${(safeguards.join('+') || 'baseline').padEnd(22)} run ${fmt(median(runMs))} (lab start ${fmt(median(startMs))}), ${digests.size} digest(s), story played ${played}/${warmRuns}`);
+    console.log(
+      `  ${(safeguards.join('+') || 'baseline').padEnd(22)} run ${fmt(median(runMs))} (lab start ${fmt(median(startMs))}), ${digests.size} digest(s), story played ${played}/${warmRuns}`,
+    );
   }
 }
 
@@ -164,7 +168,9 @@ async function latencySection(): Promise<void> {
       if (report.story?.played && report.asExpected) played++;
     }
     const perRun = (performance.now() - started) / seeds;
-    console.log(`  ${(safeguards.join('+') || 'baseline').padEnd(22)} story played ${played}/${seeds} (target ${seeds}/${seeds}), ${stories.size} distinct story result(s), ${fmt(perRun)} per run`);
+    console.log(
+      `  ${(safeguards.join('+') || 'baseline').padEnd(22)} story played ${played}/${seeds} (target ${seeds}/${seeds}), ${stories.size} distinct story result(s), ${fmt(perRun)} per run`,
+    );
   }
 }
 
@@ -182,24 +188,31 @@ async function explorerSection(): Promise<void> {
     ['all reductions on', {}],
     ['without symmetry over the Enactors', { symmetry: false }],
     ['without keying ended actors by how they ended', { keepEnded: true }],
+    ["without the Enactor's checkpoints (keyed by all it read)", { checkpoints: 'none' }],
+    ["with the checkpoints between steps only (as check's)", { checkpoints: 'run' }],
     ['without sleep sets', { partialOrderReduction: false }],
   ];
   await exhaustive(small); // warm: the first search in a process also pays for compiling the code
   for (const [label, limits] of variants) {
     const { stats } = await exhaustive(small, limits);
     console.log(
-      `  ${label.padEnd(48)} ${stats.states.toLocaleString('en').padStart(8)} states ${stats.schedules.toLocaleString('en').padStart(8)} schedules ` +
+      `  ${label.padEnd(56)} ${stats.states.toLocaleString('en').padStart(8)} states ${stats.schedules.toLocaleString('en').padStart(8)} schedules ` +
         `${(stats.elapsedMs / 1000).toFixed(1).padStart(6)} s   ${rate(stats)}`,
     );
   }
 
-  for (const bounds of [{ enactors: 2, endpoints: 2 }, { enactors: 3, endpoints: 3 }]) {
+  for (const bounds of [
+    { enactors: 2, endpoints: 2 },
+    { enactors: 3, endpoints: 3 },
+  ]) {
     const config = { ...DEFAULT_BOUNDS, ...bounds, safeguards: ['write-time-check'] as Safeguard[] };
     const started = performance.now();
     const proof = await exhaustive(config, { shouldStop: () => performance.now() - started > proofSeconds * 1000 });
     const verdict = proof.stats.complete ? 'complete: holds for every interleaving' : `INCOMPLETE after the ${proofSeconds} s cap (raise --proof-seconds)`;
     console.log(`explorer: bounded proof of write-time-check, ${describeConfig(config)} (in this process, one thread)`);
-    console.log(`  ${(proof.stats.elapsedMs / 1000).toFixed(1)} s, ${proof.stats.states.toLocaleString('en')} states, ${proof.stats.schedules.toLocaleString('en')} schedules, ${rate(proof.stats)}; ${verdict}`);
+    console.log(
+      `  ${(proof.stats.elapsedMs / 1000).toFixed(1)} s, ${proof.stats.states.toLocaleString('en')} states, ${proof.stats.schedules.toLocaleString('en')} schedules, ${rate(proof.stats)}; ${verdict}`,
+    );
     console.log(`  violations: ${Object.keys(proof.violations).join(', ') || 'none'}`);
   }
 
@@ -207,7 +220,11 @@ async function explorerSection(): Promise<void> {
   console.log('explorer: cold `racelab explore` processes (the compiled CLI), as a user runs them');
   const cold: [string, string[], string][] = [
     ['explore --matrix (2 × 2 × 4, 16 cells)', ['explore', '--matrix', '--quiet'], '(target <= 20 s)'],
-    ['explore -s write-time-check (3 × 3 × 4, every core)', ['explore', '-s', 'write-time-check', '--quiet', '--out', join(tmpdir(), 'racelab-bench-counterexample.json'), '--force'], '(target <= 60 s)'],
+    [
+      'explore -s write-time-check (3 × 3 × 4, every core)',
+      ['explore', '-s', 'write-time-check', '--quiet', '--out', join(tmpdir(), 'racelab-bench-counterexample.json'), '--force'],
+      '(target <= 60 s)',
+    ],
   ];
   for (const [label, args, target] of cold) {
     const ms = await timeCommand(process.execPath, ['bin/racelab.js', ...args], [0, 1]);

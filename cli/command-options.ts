@@ -70,7 +70,7 @@ export const boundOptions = (command: Command, defaults: { enactors: number; end
     )
     .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${defaults.endpoints})`)
     .option('--generations <n>', `plans in all; g1 is applied before the race, the Planner writes the rest during it (default ${DEFAULT_BOUNDS.generations})`)
-    .option('--retries <n>', `attempts per endpoint (default ${DEFAULT_BOUNDS.retries})`)
+    .option('--retries <n>', `attempts per endpoint, and per old plan in clean-up (default ${DEFAULT_BOUNDS.retries})`)
     .option('--keep <n>', `clean-up keeps plans up to this many generations older than the one applied (default ${DEFAULT_BOUNDS.keepGenerations})`)
     .addOption(safeguardOption('switch a safeguard on (repeat, or comma-separate)'))
     .option('--random <walks>', 'seeded random walks instead of the exhaustive search (for bounds too large to exhaust)')

@@ -5,11 +5,11 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../lambdas/core/verdict.ts';
-import { BOUND_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
-import { counterexampleEvents, counterexampleReport, counterexampleScenario, renderSchedule } from '../explorer/counterexample.ts';
+import { BOUND_LIMITS, CHANGED_CODE_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
+import { counterexampleEvents, counterexampleReport, counterexampleScenario, readableCounterexample, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
 import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
-import { shrink, type Counterexample, type SearchLimits } from '../explorer/search.ts';
+import type { Counterexample, SearchLimits } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
@@ -90,10 +90,10 @@ const printJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}
 const notReproduced = (expected: string): string =>
   `does NOT reproduce: the counterexample ends in ${expected}; the interleaving needs a gap inside one step, which a scenario cannot script`;
 
-/** The worst violation found, made as short as the shrinker can. */
+/** The worst violation found, made as short as the shrinker can, each step's calls together where they commute. */
 async function worstCounterexample(result: Found): Promise<Counterexample | undefined> {
   const worst = SEVERITY.map((name) => result.violations[name]).find(Boolean);
-  return worst && shrink(result.config, worst);
+  return worst && readableCounterexample(result.config, worst);
 }
 
 export async function exploreCommand(options: ExploreOptions): Promise<number> {
@@ -264,8 +264,8 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   const interrupt = interruptible();
   let result: Found;
   try {
-    // No symmetry: it assumes Enactors that treat their ids as names only, and check judges code that may not.
-    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required, symmetry: false });
+    // Check judges code the user changed: only the reductions that hold for any Enactor.
+    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required, ...CHANGED_CODE_LIMITS });
   } finally {
     interrupt.dispose();
   }
@@ -273,7 +273,7 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
   const paint = styler(process.stdout);
   const verdict = failed ? paint('red', 'FAIL') : result.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
   if (options.json) {
-    const counterexample = failed ? await shrink(config, failed) : undefined;
+    const counterexample = failed ? await readableCounterexample(config, failed) : undefined;
     const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
     process.stdout.write(
       printJson({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }),
@@ -284,7 +284,7 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
         `${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`,
     );
     if (failed) {
-      const counterexample = await shrink(config, failed);
+      const counterexample = await readableCounterexample(config, failed);
       const { report, execution } = await counterexampleReport(config, counterexample);
       process.stdout.write(
         `\ncounterexample (${counterexample.schedule.length} steps): ` +

@@ -16,7 +16,7 @@ export interface ExplorerConfig {
   endpoints: number;
   /** Plans in all: g1 is applied before exploring starts; the Planner writes the rest while the Enactors run. */
   generations: number;
-  /** Attempts per endpoint (the Enactor's attemptsMax). */
+  /** Attempts per endpoint, and per old plan in clean-up (the Enactor's attemptsMax). */
   retries: number;
   /** Clean-up deletes plans more than this many generations older than the one applied. */
   keepGenerations: number;
@@ -54,11 +54,20 @@ export function explorerPolicy(config: ExplorerConfig): EnactorPolicy {
 
 export function describeConfig(config: ExplorerConfig): string {
   const safeguards = config.safeguards.length ? config.safeguards.join(', ') : 'none';
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   return (
-    `${config.enactors} enactors × ${config.endpoints} endpoints × ${config.generations} generations, ${config.retries} attempt(s) per ` +
+    `${count(config.enactors, 'enactor')} × ${count(config.endpoints, 'endpoint')} × ${config.generations} generations, ${config.retries} attempt(s) per ` +
     `endpoint, keep ${config.keepGenerations}; safeguards: ${safeguards}`
   );
 }
 
 /** Bounds whose proofs finish in seconds on 2 cores: the defaults of --matrix and check. */
 export const PROOF_BOUNDS = { enactors: 2, endpoints: 2 } as const;
+
+/**
+ * The reductions `check` and `exercise verify` leave out, since they judge Enactor code a trainee changed.
+ * Symmetry assumes Enactors that use their ids as names only; a 'step' checkpoint assumes the step keeps
+ * nothing past it but what it tells. A change may break either. Between steps the Enactor holds only the last
+ * step's result (runEnactor), so 'run' checkpoints stay.
+ */
+export const CHANGED_CODE_LIMITS = { symmetry: false, checkpoints: 'run' } as const;

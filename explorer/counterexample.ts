@@ -8,13 +8,12 @@ import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
-import { PLANNER, type Execution } from './execution.ts';
+import { Execution, independent, PLANNER, type Footprint } from './execution.ts';
 import { INVARIANTS } from './invariant-names.ts';
 import type { Counterexample } from './search.ts';
-import { replaySchedule } from './search.ts';
+import { replaySchedule, shrink } from './search.ts';
 
-/** Outcomes that end an Enactor step (the others are recorded within a step). */
-/** The outcomes that end an Enactor's step: its step statuses. */
+/** The outcomes that end an Enactor's step: its step statuses (the others are recorded within a step). */
 const STEP_ENDS = new Set<string>(STEP_STATUSES);
 
 /** The run's events with a probe event whenever what DNS answers changes, so the verdict can be computed. */
@@ -68,6 +67,19 @@ interface ProjectedStep {
   spec: Scenario['timeline']['az-a'][number] | Scenario['timeline']['planner'][number];
 }
 
+/** An Enactor's ops (their indexes in the trace) in each of its steps, begin, apply each endpoint, clean-up: the events that end a step split them. */
+function opsByStep(config: ExplorerConfig, execution: Execution, enactor: EnactorId): number[][] {
+  const ops = execution.trace.flatMap((step, index) => (step.actor === enactor ? [index] : []));
+  const ends = execution.events.filter((event) => event.actor === enactor && STEP_ENDS.has(event.outcome)).map((event) => event.at / 1000);
+  let from = 0;
+  return Array.from({ length: config.endpoints + 2 }, (_, k) => {
+    const end = ends[k] ?? Infinity;
+    const own = ops.filter((index) => index >= from && index < end);
+    from = end;
+    return own;
+  });
+}
+
 /** Splits each actor's ops into its domain steps, using the events that end each step. */
 function projectSteps(config: ExplorerConfig, execution: Execution): ProjectedStep[] {
   const steps: ProjectedStep[] = [];
@@ -75,24 +87,53 @@ function projectSteps(config: ExplorerConfig, execution: Execution): ProjectedSt
     if (step.actor === PLANNER) steps.push({ actor: PLANNER, position: index, spec: { at: 0, do: 'plan', count: 1 } });
   });
   for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
-    const ops = execution.trace.map((step, index) => ({ step, index })).filter(({ step }) => step.actor === enactor);
-    const ends = execution.events.filter((event) => event.actor === enactor && STEP_ENDS.has(event.outcome)).map((event) => event.at / 1000);
     const specs: ProjectedStep['spec'][] = [
       { at: 0, do: 'begin' },
       ...endpointsOf(config).map((endpoint) => ({ at: 0, do: 'apply' as const, endpoint })),
       { at: 0, do: 'cleanup' },
     ];
-    let from = 0;
-    specs.forEach((spec, k) => {
-      const end = ends[k] ?? Infinity;
-      const own = ops.filter(({ index }) => index >= from && index < end);
-      from = end;
+    opsByStep(config, execution, enactor).forEach((own, k) => {
       if (own.length === 0) return;
-      const decisive = spec.do === 'apply' ? own.at(-1)! : own[0]!;
-      steps.push({ actor: enactor, position: decisive.index, spec });
+      const spec = specs[k]!;
+      steps.push({ actor: enactor, position: spec.do === 'apply' ? own.at(-1)! : own[0]!, spec });
     });
   }
   return steps.sort((a, b) => a.position - b.position);
+}
+
+/**
+ * The counterexample, shrunk, then with each Enactor step's calls brought together wherever they commute with
+ * the calls between them: a scenario can only order whole steps. Moving a call past calls it is independent
+ * of gives the same run; the replay checks that the invariant still breaks.
+ */
+export async function readableCounterexample(config: ExplorerConfig, found: Counterexample): Promise<Counterexample> {
+  const shrunk = await shrink(config, found);
+  const { schedule } = shrunk;
+  const execution = await Execution.start(config);
+  const footprints: Footprint[] = [];
+  for (const choice of schedule) {
+    footprints.push(execution.footprint(choice));
+    await execution.step(choice);
+  }
+  const stepOf = schedule.map((_, index) => `planner ${index}`);
+  for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
+    opsByStep(config, execution, enactor).forEach((own, k) => own.forEach((index) => (stepOf[index] = `${enactor} ${k}`)));
+  }
+  // From the end back: each call moves on to just before the next call of its step, if it commutes with all between.
+  const order = schedule.map((_, index) => index);
+  for (let at = order.length - 2; at >= 0; at--) {
+    const op = order[at]!;
+    const next = order.findIndex((other, position) => position > at && stepOf[other] === stepOf[op]);
+    if (next <= at + 1) continue;
+    if (!order.slice(at + 1, next).every((other) => independent(footprints[op]!, footprints[other]!))) continue;
+    order.splice(at, 1);
+    order.splice(next - 1, 0, op);
+  }
+  if (order.every((op, position) => op === position)) return shrunk;
+  const gathered = order.map((op) => schedule[op]!);
+  const { violations } = await replaySchedule(config, gathered);
+  const same = violations.find((violation) => violation.invariant === shrunk.invariant);
+  return same ?? shrunk;
 }
 
 const SECONDS_PER_STEP = 2;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalName, type RecordChange, type RecordSet } from '../lambdas/core/dns-records.ts';
 import { runEnactor } from '../lambdas/core/enactor.ts';
-import type { EnactorContext } from '../lambdas/core/enactor-types.ts';
+import type { Checkpoint, EnactorContext } from '../lambdas/core/enactor-types.ts';
 import type { EventFields, RunEvent } from '../lambdas/core/events.ts';
 import { writePlans } from '../lambdas/core/planner.ts';
 import type { Plan } from '../lambdas/core/plan.ts';
@@ -29,14 +29,16 @@ interface Actor {
   /** The port call it waits to make, what that call touches, and the gate to open for it. */
   pending?: { op: string; footprint: Footprint; open: () => void };
   /**
-   * What fixes the actor's local state (its code is deterministic): the summary it settled at its last step
-   * boundary, then each result it received since, as text. Text, not a digest, so that symmetry can rename
-   * the Enactor ids in it (explorer/symmetry.ts).
+   * What fixes the actor's local state (its code is deterministic): the summary it settled at its last checkpoint
+   * (EnactorContext.checkpoint), then each result it received since, as text. Text, not a digest, so that
+   * symmetry can rename the Enactor ids in it (explorer/symmetry.ts).
    */
   settled: string;
   since: string[];
-  /** The text of each summary settled, by how many port calls came before it (a fork's fast-forward reuses them). */
-  settles: Map<number, string>;
+  /** What its last 'run' checkpoint told, and how many results it had then (to key by 'run' checkpoints only). */
+  run: { text: string; at: number };
+  /** The text of each summary settled, in order (a fork's fast-forward settles the same ones, and reuses them). */
+  settles: string[];
   /** The history's text (and its symmetry signature), kept while the actor has not moved: most actors do not, step to step. */
   keyed?: { status: ActorStatus; settled: string; length: number; text: string; signature?: string };
   /** Every result it received, in order, with its text for the history (shared, append-only, between an execution and its forks). */
@@ -75,8 +77,8 @@ interface ActorPorts {
   dns: DnsZone;
   clock: Clock;
   record: (fields: EventFields) => Promise<void>;
-  /** Replaces the actor's history with a summary of its whole local state (at a step boundary). */
-  settle: (summary: unknown) => void;
+  /** Replaces the actor's history with what its checkpoint told (EnactorContext.checkpoint). */
+  settle: Checkpoint;
 }
 
 type Program = (ports: ActorPorts) => Promise<unknown>;
@@ -117,7 +119,7 @@ export class Execution {
   /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
   static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
     const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
-    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [], settles: new Map() });
+    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [], settles: [] });
     // Let each actor run to its first gate: nothing touches the world before one.
     await execution.actorsAtRest();
     return execution;
@@ -144,7 +146,8 @@ export class Execution {
     await copy.actorsAtRest();
     copy.actors.forEach((actor, i) => {
       if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
-      if (historyOf(actor, true) !== historyOf(this.actors[i]!, true)) throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
+      if (historyOf(actor, { keepEnded: true }) !== historyOf(this.actors[i]!, { keepEnded: true }))
+        throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
     });
     return copy;
   }
@@ -210,24 +213,25 @@ export class Execution {
 
   /**
    * The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes.
-   * An actor that has ended counts only by how it ended, unless `keepEnded` (to check that reduction).
+   * An actor's history starts at its last checkpoint, and an actor that has ended counts only by how it ended,
+   * unless `keying` says otherwise (to check those reductions).
    */
-  stateKey(keepEnded = false): string {
-    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map((actor) => historyText(actor, keepEnded)).join('\u0002')}`);
+  stateKey(keying: Keying = {}): string {
+    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map((actor) => historyText(actor, keying)).join('\u0002')}`);
   }
 
   /**
    * The key of the state's class under Enactor symmetry, and where each actor goes in the class's representative
    * (`position[i]`: actor i's index there), so that what the search keeps per actor index can be mapped.
    */
-  symmetricKey(symmetry: EnactorSymmetry, keepEnded = false): { key: string; position: number[] } {
+  symmetricKey(symmetry: EnactorSymmetry, keying: Keying = {}): { key: string; position: number[] } {
     const [planner, ...enactors] = this.actors;
-    const shared = `${this.world.fingerprint()}\u0002${historyText(planner!, keepEnded)}`;
+    const shared = `${this.world.fingerprint()}\u0002${historyText(planner!, keying)}`;
     const form = symmetry.canonical(
       shared,
       enactors.map((actor) => {
-        if (keepEnded) {
-          const text = historyOf(actor, true);
+        if (!reduced(keying)) {
+          const text = historyOf(actor, keying);
           return { text, signature: symmetry.signature(text, actor.id) };
         }
         const cached = keyed(actor);
@@ -243,9 +247,10 @@ export class Execution {
    * answered from `state.outcomes` (a fork fast-forwarding), the rest gate live.
    */
   private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'settled' | 'since' | 'outcomes' | 'settles'>, replayed = 0): void {
-    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes], settles: new Map(state.settles) };
+    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes], settles: [...state.settles], run: { text: '', at: 0 } };
     this.actors.push(actor);
     let calls = 0;
+    let settled = 0;
     let silent = replayed > 0;
     /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
     const gate = <T>(describe: Call | (() => Call), run: () => Promise<T>): Promise<T> => {
@@ -291,11 +296,14 @@ export class Execution {
       actor.error = error;
       this.blocked?.();
     };
-    const settle = (summary: unknown) => {
-      // While fast-forwarding, the original settled the same summary at the same point: reuse its text.
-      const known = calls <= replayed ? actor.settles.get(calls) : undefined;
-      actor.settled = known ?? resultText('settled', summary);
-      actor.settles.set(calls, actor.settled);
+    const settle: Checkpoint = (scope, summary) => {
+      // While fast-forwarding, the original settled the same summaries in the same order: reuse their text.
+      const index = settled++;
+      const known = calls <= replayed ? actor.settles[index] : undefined;
+      // A 'step' checkpoint's text goes beside what the last 'run' checkpoint told.
+      actor.settled = known ?? (scope === 'run' ? resultText('run', summary) : `${actor.run.text}\u0003${resultText('step', summary)}`);
+      if (scope === 'run') actor.run = { text: actor.settled, at: calls };
+      actor.settles[index] = actor.settled;
       actor.since = [];
     };
     void program({ store: gatedStore(this.world, gate), dns: gatedZone(this.world, gate), clock, record, settle }).then(
@@ -327,8 +335,7 @@ function programs(config: ExplorerConfig): [string, Program][] {
     ],
     ...enactorIds(config).map((id): [string, Program] => [
       id,
-      ({ store, dns, clock, record, settle }) =>
-        runEnactor(enactorContext(config, id, store, dns, clock, record), (stepsDone, result) => settle([stepsDone, result])),
+      ({ store, dns, clock, record, settle }) => runEnactor(enactorContext(config, id, store, dns, clock, record, settle)),
     ]),
   ];
 }
@@ -380,8 +387,10 @@ export function enactorContext(
   dns: DnsZone,
   clock: Clock,
   record: (fields: EventFields) => Promise<void>,
+  checkpoint?: Checkpoint,
 ): EnactorContext {
   return {
+    checkpoint,
     enactor,
     zone: EXPLORER_ZONE,
     store,
@@ -430,9 +439,23 @@ function resultText(op: string, result: unknown): string {
   return `${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
 }
 
-/** The actor's history text as the key holds it: reduced (from the cache while the actor has not moved), or whole. */
-function historyText(actor: Actor, keepEnded: boolean): string {
-  return keepEnded ? historyOf(actor, true) : keyed(actor).text;
+/** How a state key holds the actors: both reductions on unless turned off (to check them). */
+export interface Keying {
+  /** Key an ended actor by everything it held, not only by how it ended. */
+  keepEnded?: boolean;
+  /**
+   * Key an actor by what it told at its last checkpoint and the results since ('all', the default), at its last
+   * 'run' checkpoint and the results since ('run': for code that may keep more past a 'step' checkpoint than it
+   * tells, as a trainee's change may), or by every result it received ('none').
+   */
+  checkpoints?: 'all' | 'run' | 'none';
+}
+
+const reduced = (keying: Keying) => !keying.keepEnded && (keying.checkpoints ?? 'all') === 'all';
+
+/** The actor's history text as the key holds it: reduced (from the cache while the actor has not moved), or as told. */
+function historyText(actor: Actor, keying: Keying): string {
+  return reduced(keying) ? keyed(actor).text : historyOf(actor, keying);
 }
 
 /** The actor's history text as the reduced key holds it, from the cache while the actor has not moved. */
@@ -440,16 +463,20 @@ function keyed(actor: Actor): NonNullable<Actor['keyed']> {
   const { status, settled, since } = actor;
   const cached = actor.keyed;
   if (cached && cached.status === status && cached.settled === settled && cached.length === since.length) return cached;
-  actor.keyed = { status, settled, length: since.length, text: historyOf(actor, false) };
+  actor.keyed = { status, settled, length: since.length, text: historyOf(actor, {}) };
   return actor.keyed;
 }
 
 /**
- * Everything that fixes an actor's local state, as one text. An actor that has ended has no future, and no
- * invariant reads what it held: only how it ended counts, so states that differ only there are one.
+ * Everything that fixes an actor's local state, as one text: what it settled at its last checkpoint and every
+ * result since (or, without checkpoints, every result). An actor that has ended has no future, and no invariant
+ * reads what it held: only how it ended counts, so states that differ only there are one.
  */
-function historyOf(actor: Actor, keepEnded: boolean): string {
-  if (!keepEnded && actor.status === 'done') return 'done';
-  if (!keepEnded && actor.status === 'failed') return `failed:${actor.error}`;
+function historyOf(actor: Actor, keying: Keying): string {
+  if (!keying.keepEnded && actor.status === 'done') return 'done';
+  if (!keying.keepEnded && actor.status === 'failed') return `failed:${actor.error}`;
+  const since = (from: number) => actor.outcomes.slice(from).map((outcome) => outcome.text);
+  if (keying.checkpoints === 'none') return `${actor.status}:\u0001${since(0).join('\u0001')}`;
+  if (keying.checkpoints === 'run') return `${actor.status}:${actor.run.text}\u0001${since(actor.run.at).join('\u0001')}`;
   return `${actor.status}:${actor.settled}\u0001${actor.since.join('\u0001')}`;
 }

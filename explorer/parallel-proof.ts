@@ -32,14 +32,17 @@ export async function exhaustiveInParallel(config: ExplorerConfig, limits: Searc
   const workers = Array.from({ length: threads }, () => workerThread(import.meta.url, 'proof-worker'));
   const progressEveryMs = limits.progressEveryMs ?? 1000;
   let reported = started;
-  const watch = setInterval(() => {
-    if (limits.shouldStop?.()) Atomics.store(table.counters, COUNTER.stop, 1);
-    if (performance.now() - reported < progressEveryMs) return;
-    reported = performance.now();
-    const states = Atomics.load(table.counters, COUNTER.states);
-    const elapsedMs = reported - started;
-    limits.onProgress?.({ phase: 'exhaustive', threads, depth: 0, schedules: 0, states, steps: 0, elapsedMs, complete: false });
-  }, Math.min(progressEveryMs, 200));
+  const watch = setInterval(
+    () => {
+      if (limits.shouldStop?.()) Atomics.store(table.counters, COUNTER.stop, 1);
+      if (performance.now() - reported < progressEveryMs) return;
+      reported = performance.now();
+      const states = Atomics.load(table.counters, COUNTER.states);
+      const elapsedMs = reported - started;
+      limits.onProgress?.({ phase: 'exhaustive', threads, depth: 0, schedules: 0, states, steps: 0, elapsedMs, complete: false });
+    },
+    Math.min(progressEveryMs, 200),
+  );
   let results: SearchResult[];
   // Branches given and not yet taken, and the threads waiting for one.
   const queue: PendingWork[] = [];

@@ -3,7 +3,7 @@
 // turn; replaying it reproduces a run exactly.
 import { seededRandom } from '../lambdas/core/random.ts';
 import { enactorIds, type ExplorerConfig } from './config.ts';
-import { Execution, independent } from './execution.ts';
+import { Execution, independent, type Keying } from './execution.ts';
 import { INVARIANT_NAMES, type InvariantName } from './invariant-names.ts';
 import { checkConvergence, checkStep, crashes, pointers, type Violation } from './invariants.ts';
 import { EnactorSymmetry } from './symmetry.ts';
@@ -66,6 +66,8 @@ export interface SearchLimits {
   symmetry?: boolean;
   /** Exhaustive only: key an actor that has ended by how it ended, not by what it held (default). Off only to check it. */
   keepEnded?: boolean;
+  /** Exhaustive only: how far to trust the actors' checkpoints (explorer/execution.ts Keying; default 'all'). */
+  checkpoints?: Keying['checkpoints'];
   /** Exhaustive only: where seen states are kept (default: a Map of this search's own); a parallel search shares one. */
   table?: VisitedTable;
   /** Exhaustive only, for a thread of a parallel search: where to start (default: the root), and how it shares work. */
@@ -160,7 +162,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const pending: Pending[] = work ? [...work.start] : [{ execution: await Execution.start(config), path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
   const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
-  const keepEnded = limits.keepEnded === true;
+  const keying: Keying = { keepEnded: limits.keepEnded === true, checkpoints: limits.checkpoints };
   const turn = eventLoopTurns();
 
   search: for (;;) {
@@ -186,7 +188,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
       const enabled = execution.enabled();
       const enabledMask = enabled.reduce((mask, i) => mask | (1 << i), 0);
       // With symmetry, sleep sets are kept in the class representative's actor order, and mapped back here.
-      const { key, position } = symmetry ? execution.symmetricKey(symmetry, keepEnded) : { key: execution.stateKey(keepEnded), position: undefined };
+      const { key, position } = symmetry ? execution.symmetricKey(symmetry, keying) : { key: execution.stateKey(keying), position: undefined };
       const toClass = (mask: number) => (position ? permuteMask(mask, position) : mask);
       // A known state keeps what both visits leave unexplored; this visit explores what only it does not sleep on.
       const stored = visited.visit(key, toClass(sleep));

@@ -30,7 +30,10 @@ async function changesSince(root: string, base: string | undefined): Promise<{ f
 async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']> {
   const changes = await changesSince(input.root, input.base).catch((error: Error & { stderr?: string }) => error);
   if (changes instanceof Error) {
-    const why = `${changes.stderr ?? ''}\n${changes.message}`.split('\n').find((line) => line.trim())!.trim();
+    const why = `${changes.stderr ?? ''}\n${changes.message}`
+      .split('\n')
+      .find((line) => line.trim())!
+      .trim();
     return [check(false, `verify compares your change with git, and git could not (${why}): work in a git clone of the lab, and run exercise start there`)];
   }
   const { files, added, created } = changes;
@@ -57,10 +60,9 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
 
 /** The explorer on the trainee's code with no safeguard, at the proof bounds: which invariants some interleaving breaks. */
 async function exploreWithoutSafeguards(stopOn: InvariantName[]) {
-  const { DEFAULT_BOUNDS, PROOF_BOUNDS } = await import('../../explorer/config.ts');
+  const { CHANGED_CODE_LIMITS, DEFAULT_BOUNDS, PROOF_BOUNDS } = await import('../../explorer/config.ts');
   const { explore } = await import('../../explorer/search.ts');
-  // No symmetry: it assumes Enactors that use their ids as names only, and the trainee's code may not.
-  const found = await explore({ ...DEFAULT_BOUNDS, ...PROOF_BOUNDS, safeguards: [] }, 1, { stopOn, symmetry: false });
+  const found = await explore({ ...DEFAULT_BOUNDS, ...PROOF_BOUNDS, safeguards: [] }, 1, { stopOn, ...CHANGED_CODE_LIMITS });
   const bounds = `${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints × ${DEFAULT_BOUNDS.generations} generations`;
   const holds = (name: InvariantName) => {
     const violation = found.violations[name];

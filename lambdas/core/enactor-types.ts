@@ -36,7 +36,16 @@ export interface EnactorContext {
   history?: () => Promise<readonly RunEvent[]>;
   /** How long a fault may hold one apply step open while it waits for its event; past it the step fails. */
   faultHoldMaxMs?: number;
+  /**
+   * For the explorer: told what the Enactor holds, where that is small. 'run': between steps, all of it.
+   * 'step': within a step, the step's own state, beside what the last 'run' checkpoint told. Two runs told the
+   * same, with the same calls to come, behave the same whatever they read before; so whatever the code keeps
+   * past a checkpoint must be in what it tells.
+   */
+  checkpoint?: Checkpoint;
 }
+
+export type Checkpoint = (scope: 'run' | 'step', state: unknown) => void;
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */
 export interface EnactorWork {

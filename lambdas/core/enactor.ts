@@ -39,15 +39,12 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
     const result = await hooks.beforeEndpoint?.(ctx, work, endpoint);
     if (result) return result;
   }
-  const holdStartedAt = ctx.clock.now();
-  // Attempts spoiled by a fault that waits for an event are not counted: the
-  // scenario holds the Enactor until that event, however long it takes to come.
-  let counted = 0;
-  for (let attempt = 1; counted < ctx.policy.attemptsMax; attempt++) {
-    const result = await attemptApply(ctx, work, endpoint, attempt);
+  const tries: Tries = { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() };
+  for (; tries.counted < ctx.policy.attemptsMax; tries.attempt++) {
+    const result = await attemptApply(ctx, work, tries);
     if (result.done) return result.done;
     if (result.heldFor) {
-      const heldMs = ctx.clock.now() - holdStartedAt;
+      const heldMs = ctx.clock.now() - tries.holdStartedAt;
       const holdMaxMs = ctx.faultHoldMaxMs ?? DEFAULT_FAULT_HOLD_MAX_MS;
       if (heldMs > holdMaxMs) {
         throw new Error(
@@ -56,12 +53,24 @@ export async function applyEndpoint(ctx: EnactorContext, work: EnactorWork, endp
         );
       }
     } else {
-      counted++;
+      tries.counted++;
     }
-    if (counted < ctx.policy.attemptsMax) await ctx.clock.sleep(backoffMs(ctx.policy, attempt));
+    if (tries.counted < ctx.policy.attemptsMax) await ctx.clock.sleep(backoffMs(ctx.policy, tries.attempt));
   }
   await ctx.record({ step: 'apply', outcome: 'gave-up', generation: work.plan.generation, endpoint, detail: `${ctx.policy.attemptsMax} attempts` });
   return { continue: false, status: 'gave-up', work };
+}
+
+/** An endpoint's tries so far: all its apply step keeps from one attempt to the next. */
+interface Tries {
+  endpoint: string;
+  attempt: number;
+  /**
+   * Attempts that count against attemptsMax. One spoiled by a fault that waits for an event does not: the
+   * scenario holds the Enactor until that event, however long it takes to come.
+   */
+  counted: number;
+  holdStartedAt: number;
 }
 
 export function backoffMs(policy: EnactorPolicy, attempt: number): number {
@@ -72,7 +81,8 @@ export function backoffMs(policy: EnactorPolicy, attempt: number): number {
  * One attempt: read the endpoint (one consistent snapshot), respect a live
  * lock, run the safeguards' checks, build the batch from that snapshot, send it.
  */
-async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: string, attempt: number): Promise<AttemptResult> {
+async function attemptApply(ctx: EnactorContext, work: EnactorWork, tries: Tries): Promise<AttemptResult> {
+  const { endpoint, attempt } = tries;
   const generation = work.plan.generation;
   const retry = async (detail: string, heldFor?: EventPattern): Promise<AttemptResult> => {
     await ctx.record({ step: 'apply', outcome: 'retry', generation, endpoint, detail: `attempt ${attempt}: ${detail}` });
@@ -113,18 +123,21 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, endpoint: st
     return { done: { continue: false, status: 'refused', work, detail: refusal } };
   }
 
+  const over = snapshot.generation;
   let heldFor: EventPattern | undefined;
   try {
     // Faults strike here, after every check, where a real retry storm or a lost lock would hold the Enactor.
     const faultAt = { enactor: ctx.enactor, endpoint, attempt, zone: ctx.zone, now: ctx.clock.now(), runStartedAt: ctx.runStartedAt, history: ctx.history };
     heldFor = (await injectFaults(ctx.faults, faultAt, ctx.dns)).waitingFor;
-    await ctx.dns.change(applyBatch(ctx, plan, snapshot, rollbackTo));
+    const batch = applyBatch(ctx, plan, snapshot, rollbackTo);
+    // From here on the step needs no more of the snapshot than this.
+    ctx.checkpoint?.('step', { tries, plan, over, heldFor, batch });
+    await ctx.dns.change(batch);
   } catch (error) {
     if (error instanceof Throttled) return retry('throttled', heldFor ?? error.waitingFor);
     if (error instanceof ChangeRejected) return retry(rejectionReason(error, lockName(endpoint, ctx.zone)), heldFor);
     throw error;
   }
-  const over = snapshot.generation;
   await ctx.record({
     step: 'apply',
     outcome: 'applied',
@@ -167,19 +180,15 @@ function applyBatch(ctx: EnactorContext, plan: Plan, snapshot: EndpointSnapshot,
   return changes;
 }
 
-/**
- * The steps back to back, as an Enactor runs on its own (steady state).
- * `afterStep` sees each step's result: between steps, (steps done, result) is
- * all the state this loop holds, which the explorer uses to merge states.
- */
-export async function runEnactor(ctx: EnactorContext, afterStep?: (stepsDone: number, result: StepResult) => void): Promise<StepResult> {
+/** The steps back to back, as an Enactor runs on its own (steady state). Between steps, (steps done, result) is all it holds. */
+export async function runEnactor(ctx: EnactorContext): Promise<StepResult> {
   let result = await begin(ctx);
-  afterStep?.(1, result);
+  ctx.checkpoint?.('run', [1, result]);
   if (!result.continue || !result.work) return result;
   let stepsDone = 1;
   for (const endpoint of result.work.plan.endpoints) {
     result = await applyEndpoint(ctx, result.work!, endpoint);
-    afterStep?.(++stepsDone, result);
+    ctx.checkpoint?.('run', [++stepsDone, result]);
     if (!result.continue) return result;
   }
   return cleanUp(ctx, result.work!);

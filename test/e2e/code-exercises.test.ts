@@ -83,9 +83,9 @@ describe('the code exercises, as a trainee runs them', { timeout: 180_000 }, () 
     edit(
       dir,
       'lambdas/core/enactor.ts',
-      '  const holdStartedAt = ctx.clock.now();',
+      '  const tries: Tries = { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() };',
       "  const again = await checkNotStale(ctx, work, await readEndpoint(ctx.dns, endpoint, ctx.zone), 'recheck');\n" +
-        '  if (again) return again;\n  const holdStartedAt = ctx.clock.now();',
+        '  if (again) return again;\n  const tries: Tries = { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() };',
     );
     edit(
       dir,

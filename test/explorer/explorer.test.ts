@@ -3,7 +3,7 @@
 // about the others, and its reductions change the work but not the answer.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOUNDS, enactorIds, type ExplorerConfig } from '../../explorer/config.ts';
-import { counterexampleReport, counterexampleScenario } from '../../explorer/counterexample.ts';
+import { counterexampleReport, counterexampleScenario, readableCounterexample } from '../../explorer/counterexample.ts';
 import { Execution } from '../../explorer/execution.ts';
 import { checkRepair } from '../../explorer/invariants.ts';
 import type { World } from '../../explorer/world.ts';
@@ -77,16 +77,27 @@ describe('explorer', { timeout: 180_000 }, () => {
     expect(reduced.stats.states * 1.5).toBeLessThan(plain.stats.states);
   });
 
+  const threeEnactors = small(['write-time-check'], { enactors: 3, endpoints: 1, generations: 3 });
+  const ended = ['an ended actor by how it ended', { keepEnded: true }, {}] as const;
+  const checkpoints = ['an actor from its last checkpoint', { checkpoints: 'none' }, {}] as const;
+  // What check and exercise verify trust: the checkpoints between steps only.
+  const runCheckpoints = ["an actor from its last checkpoint between steps (check's)", { checkpoints: 'none' }, { checkpoints: 'run' }] as const;
   it.each([
-    ['2 enactors × 2 endpoints × 4 generations, baseline', small()],
-    ['2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
-    ['3 enactors × 1 endpoint × 3 generations, write-time-check', small(['write-time-check'], { enactors: 3, endpoints: 1, generations: 3 })],
-  ])('keying an ended actor by how it ended changes the work, not the verdict or the states reached (%s)', async (_, config) => {
-    // Every state the search that keeps ended actors' histories reaches, keyed as the reduction keys it.
+    [...ended, '2 enactors × 2 endpoints × 4 generations, baseline', small()],
+    [...ended, '2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
+    [...ended, '3 enactors × 1 endpoint × 3 generations, write-time-check', threeEnactors],
+    [...checkpoints, '2 enactors × 2 endpoints × 4 generations, baseline', small()],
+    // protect-active: clean-up re-reads and retries; self-heal: an Enactor applies another plan than it began with.
+    [...checkpoints, '2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
+    [...checkpoints, '2 enactors × 2 endpoints × 4 generations, self-heal', small(['self-heal'])],
+    [...checkpoints, '3 enactors × 1 endpoint × 3 generations, write-time-check', threeEnactors],
+    [...runCheckpoints, '2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
+  ] as const)('keying %s changes the work, not the verdict or the states reached (without: %o; with: %o; %s)', async (_, without, keying, __, config) => {
+    // Every state the search without the reduction reaches, keyed as the reduction keys it.
     const merged = new Set<string>();
-    const full = await exhaustive(config, { symmetry: false, keepEnded: true, onNewState: (execution) => void merged.add(execution.stateKey()) });
+    const full = await exhaustive(config, { symmetry: false, ...without, onNewState: (execution) => void merged.add(execution.stateKey(keying)) });
     const visited = new Set<string>();
-    const reduced = await exhaustive(config, { symmetry: false, visitedStates: visited });
+    const reduced = await exhaustive(config, { symmetry: false, ...keying, visitedStates: visited });
     expect(full.stats.complete && reduced.stats.complete).toBe(true);
     expect(Object.keys(reduced.violations).sort()).toEqual(Object.keys(full.violations).sort());
     expect(visited).toEqual(merged);
@@ -150,7 +161,11 @@ describe('explorer', { timeout: 180_000 }, () => {
     const world = await Execution.steadyState(small());
     // A corrupt plan row: the Enactor that picks it up throws a TypeError.
     await world.store.putPlan({ generation: 2, createdAt: 0, endpoints: ['dynamodb.us-east-1'], loadBalancers: null as never });
-    const { violations } = await replaySchedule(small(), Array.from({ length: 12 }, () => 1), world);
+    const { violations } = await replaySchedule(
+      small(),
+      Array.from({ length: 12 }, () => 1),
+      world,
+    );
     const crash = violations.find((v) => v.invariant === 'no-crash');
     expect(crash?.detail).toMatch(/^az-a failed: .*null/);
     expect(crash?.schedule.length).toBeGreaterThan(0);
@@ -180,5 +195,19 @@ describe('explorer', { timeout: 180_000 }, () => {
     expect(() => parseScenario(JSON.parse(JSON.stringify(scenario)), 'counterexample')).not.toThrow();
     expect(scenario.timeline['az-a'][0]).toMatchObject({ do: 'begin' });
     expect(scenario.counterexample).toMatchObject({ invariant: 'answers', safeguards: [] });
+  });
+
+  it("brings a step's calls together where they commute with the calls between, so a scenario can play it; the run is the same", async () => {
+    const config = small();
+    // az-b (2) writes its stale g2 between az-a's (1) clean-up listing the plans and reading the zone: a gap inside az-a's step.
+    const gapped = [0, 2, 0, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1];
+    const before = await Execution.replay(config, gapped);
+    expect([before.trace[12]!.op, before.trace[13]!.actor]).toEqual(['store.listGenerations', 'az-b']);
+    const readable = await readableCounterexample(config, { invariant: 'answers', detail: '', schedule: gapped });
+    // The stale write moves ahead of the listing, which it commutes with; the rest stays in place.
+    expect(readable.schedule).toEqual([...gapped.slice(0, 12), 2, 1, ...gapped.slice(14)]);
+    expect(readable.invariant).toBe('answers');
+    const after = await Execution.replay(config, readable.schedule);
+    expect(after.world.fingerprint()).toBe(before.world.fingerprint());
   });
 });

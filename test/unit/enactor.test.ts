@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanUp } from '../../lambdas/core/cleanup.ts';
 import { aliasRecord, type RecordChange } from '../../lambdas/core/dns-records.ts';
-import { leaseOf, lockName, lockRecord, planTreeName, planTreeRecords, rollbackName } from '../../lambdas/core/dns-tree.ts';
+import { leaseFrom, leaseOf, lockName, lockRecord, planTreeName, planTreeRecords, rollbackName } from '../../lambdas/core/dns-tree.ts';
 import { applyEndpoint, begin, runEnactor } from '../../lambdas/core/enactor.ts';
 import type { EnactorWork } from '../../lambdas/core/enactor-types.ts';
 import { liveAddresses } from '../../lambdas/core/plan.ts';
@@ -70,7 +70,9 @@ async function slowAndFast(lab: ReturnType<typeof memoryLab>, newer: number): Pr
 
 /** Deletes a plan's tree under every endpoint, as a clean-up would, leaving its row alone. */
 async function deleteTree(lab: ReturnType<typeof memoryLab>, generation: number): Promise<void> {
-  const changes: RecordChange[] = ENDPOINTS.flatMap((endpoint) => lab.zone.lookup(planTreeName(endpoint, generation, ZONE)).map((record) => ({ action: 'DELETE' as const, record })));
+  const changes: RecordChange[] = ENDPOINTS.flatMap((endpoint) =>
+    lab.zone.lookup(planTreeName(endpoint, generation, ZONE)).map((record) => ({ action: 'DELETE' as const, record })),
+  );
   await lab.dns.change(changes);
 }
 
@@ -177,13 +179,17 @@ describe('applying a plan to an endpoint', () => {
     const lab = memoryLab();
     await lab.plan(1);
     const until = { actor: 'az-b', step: 'apply', outcome: 'applied' as const, endpoint: REGIONAL };
-    const ctx = { ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }), history: () => lab.events.list(lab.runId) };
+    const ctx = {
+      ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }),
+      history: () => lab.events.list(lab.runId),
+    };
     const work = await workFor(lab, 'az-a');
     // The event arrives while az-a backs off for the 6th time (attemptsMax is 4).
     const sleep = ctx.clock.sleep.bind(ctx.clock);
     ctx.clock.sleep = async (ms: number) => {
       await sleep(ms);
-      if (lab.clock.sleeps.length === 6) await lab.events.append({ runId: lab.runId, at: lab.clock.now(), actor: 'az-b', step: 'apply', outcome: 'applied', endpoint: REGIONAL });
+      if (lab.clock.sleeps.length === 6)
+        await lab.events.append({ runId: lab.runId, at: lab.clock.now(), actor: 'az-b', step: 'apply', outcome: 'applied', endpoint: REGIONAL });
     };
     const result = await applyEndpoint(ctx, work, REGIONAL);
     expect(result.status).toBe('applied');
@@ -195,7 +201,11 @@ describe('applying a plan to an endpoint', () => {
     const lab = memoryLab();
     await lab.plan(1);
     const until = { actor: 'az-b', step: 'apply', outcome: 'applied' as const };
-    const ctx = { ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }), history: () => lab.events.list(lab.runId), faultHoldMaxMs: 1000 };
+    const ctx = {
+      ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }),
+      history: () => lab.events.list(lab.runId),
+      faultHoldMaxMs: 1000,
+    };
     await expect(applyEndpoint(ctx, await workFor(lab, 'az-a'), REGIONAL)).rejects.toThrow(
       `${REGIONAL}: an injected fault waited 1 s for "az-b apply applied", which never happened (raise gates.timeoutSeconds, or fix the fault's "until")`,
     );
@@ -336,7 +346,11 @@ describe('a plan with no live load balancer (a Planner fault)', () => {
     await lab.plan(1);
     await runEnactor(lab.enactor('az-c'));
     lab.clock.time += 5_000;
-    const empty = { ...(await lab.store.getPlan(1))!, generation: 2, loadBalancers: (await lab.store.getPlan(1))!.loadBalancers.map((lb) => ({ ...lb, weight: 0 })) };
+    const empty = {
+      ...(await lab.store.getPlan(1))!,
+      generation: 2,
+      loadBalancers: (await lab.store.getPlan(1))!.loadBalancers.map((lb) => ({ ...lb, weight: 0 })),
+    };
     await lab.store.nextGeneration();
     await lab.store.putPlan(empty);
     return lab;
@@ -385,7 +399,9 @@ describe('clean-up', () => {
     await lab.store.deletePlan(1);
     await cleanUp(lab.enactor('az-b'), fast);
     expect(lab.zone.lookup(planTreeName(REGIONAL, 1, ZONE))).toEqual([]);
-    expect(lab.events.events.find((e) => e.actor === 'az-b' && e.step === 'cleanup' && e.generation === 1)?.detail).toBe('tree only (its row was already gone)');
+    expect(lab.events.events.find((e) => e.actor === 'az-b' && e.step === 'cleanup' && e.generation === 1)?.detail).toBe(
+      'tree only (its row was already gone)',
+    );
   });
 
   it('with protect-active, keeps the plan endpoints point at, row and tree, and deletes the others', async () => {
@@ -418,6 +434,34 @@ describe('clean-up', () => {
     expect(lab.pointsAt(REGIONAL)).toBe(2);
     expect(await lab.store.getPlan(2)).toBeDefined();
     expect(await lab.addresses(REGIONAL)).not.toEqual([]);
+  });
+
+  it('with protect-active, gives up on a plan the zone keeps changing under, without failing: the next clean-up deletes it', async () => {
+    const lab = memoryLab();
+    const fast = await raceToStaleWrite(lab);
+    // Another Enactor takes FIPS's lock right after every read the clean-up makes, so each of its batches fails.
+    let reads = 0;
+    const dns: DnsZone = {
+      async recordsUnder(name) {
+        const records = await lab.dns.recordsUnder(name);
+        const lock = lab.zone.lookup(lockName(FIPS, ZONE))[0];
+        const taken = lockRecord(FIPS, leaseFrom('az-c', ++reads * 1000, 2), ZONE);
+        await lab.dns.change([...(lock ? [{ action: 'DELETE' as const, record: lock }] : []), { action: 'CREATE', record: taken }]);
+        return records;
+      },
+      change: (changes) => lab.dns.change(changes),
+    };
+    const ctx = lab.enactor('az-b', { safeguards: ['protect-active'] });
+    const result = await cleanUp({ ...ctx, dns }, fast);
+    expect(result.status).toBe('cleaned');
+    expect(reads).toBe(ctx.policy.attemptsMax);
+    const gaveUp = lab.events.events.find((e) => e.actor === 'az-b' && e.step === 'cleanup' && e.outcome === 'gave-up');
+    expect(gaveUp?.generation).toBe(1);
+    expect(gaveUp?.detail).toBe(`the zone kept changing for ${ctx.policy.attemptsMax} attempts; g1, g2, g3 left for the next clean-up`);
+    expect(await lab.store.listGenerations()).toEqual([1, 2, 3, 4, 5, 6]);
+    // Once the zone is still, the next clean-up deletes what was left (and keeps g2, which FIPS points at).
+    await cleanUp(lab.enactor('az-b', { safeguards: ['protect-active'] }), fast);
+    expect(await lab.store.listGenerations()).toEqual([2, 4, 5, 6]);
   });
 
   it('with never-empty, keeps the tree of the live plan but still deletes its row', async () => {
