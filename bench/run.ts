@@ -4,7 +4,8 @@
 // quiet machine and beside two CPU-bound processes. Warm in-process figures
 // follow as extras.
 // Options: --runs N (cold processes per case), --seeds N (latency sweep),
-// --proof-seconds S (cap on the 3×3×4 proof), --only startup|cold|warm|latency|explorer|synth|suite.
+// --proof-seconds S (cap on the 3×3×4 proof), --matrix-3x3 (also time the matrix at 3 × 3, about an hour),
+// --only startup|cold|warm|latency|explorer|synth|suite.
 import '../local/node-compat.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '100' },
     // The 3×3×4 proof runs for minutes on 2 cores; cap it so the bench always ends.
     'proof-seconds': { type: 'string', default: '300' },
+    // The matrix at 3 enactors × 3 endpoints: its figure in docs/explorer.md, too long for every bench.
+    'matrix-3x3': { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
@@ -226,6 +229,8 @@ async function explorerSection(): Promise<void> {
       '(target <= 60 s)',
     ],
   ];
+  const matrix3x3 = ['explore', '--matrix', '--enactors', '3', '--endpoints', '3', '--quiet'];
+  if (values['matrix-3x3']) cold.push(['explore --matrix --enactors 3 --endpoints 3', matrix3x3, '(extra figure: --matrix-3x3)']);
   for (const [label, args, target] of cold) {
     const ms = await timeCommand(process.execPath, ['bin/racelab.js', ...args], [0, 1]);
     console.log(`  ${label.padEnd(52)} ${(ms / 1000).toFixed(1).padStart(6)} s   ${target}`);

@@ -16,7 +16,8 @@ import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
 import { jsonWithKey, writableOutput } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
-import { searchProgress } from './search-progress.ts';
+import type { CellProgress } from './matrix-pool.ts';
+import { MATRIX_PROGRESS_EVERY_MS, searchProgress } from './search-progress.ts';
 import { styler } from './style.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
@@ -201,17 +202,29 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
   const matrix = matrixRows();
   const started = performance.now();
   let done = 0;
-  // One line per cell as it finishes: the cells run side by side in worker threads, so there is no single search to follow.
+  const name = (index: number) => matrix[index]!.join(' + ') || 'baseline';
+  const seconds = () => Math.round((performance.now() - started) / 1000);
+  // One line per cell as it finishes, and now and then one for the cells under way: they run side by side in
+  // worker threads, so there is no single search to follow.
+  const running = new Map<number, CellProgress>();
+  let said = performance.now();
   const onDone = (index: number) => {
-    const seconds = Math.round((performance.now() - started) / 1000);
-    if (!options.quiet) process.stderr.write(`  matrix: ${++done} of ${matrix.length} done (${matrix[index]!.join(' + ') || 'baseline'}), ${seconds} s\n`);
+    running.delete(index);
+    if (!options.quiet) process.stderr.write(`  matrix: ${++done} of ${matrix.length} done (${name(index)}), ${seconds()} s\n`);
+  };
+  const onProgress = (index: number, progress: CellProgress) => {
+    running.set(index, progress);
+    if (options.quiet || performance.now() - said < MATRIX_PROGRESS_EVERY_MS) return;
+    said = performance.now();
+    const cells = [...running].map(([cell, { phase, states }]) => `${name(cell)} (${phase}, ${states.toLocaleString('en')} states)`);
+    process.stderr.write(`  matrix: ${done} of ${matrix.length} done, ${seconds()} s; searching: ${cells.join(', ')}\n`);
   };
   let found: Found[];
   try {
     const { searchAll } = await import('./matrix-pool.ts');
     found = await searchAll(
       matrix.map((safeguards) => ({ ...base, safeguards })),
-      { plan, symmetry: options.symmetry !== false, onDone, shouldStop: interrupt.limits.shouldStop },
+      { plan, symmetry: options.symmetry !== false, onDone, onProgress, shouldStop: interrupt.limits.shouldStop },
     );
   } finally {
     interrupt.dispose();

@@ -4,14 +4,21 @@
 import { availableParallelism } from 'node:os';
 import type { ExplorerConfig } from '../explorer/config.ts';
 import { workerThread } from '../explorer/worker-thread.ts';
+import type { SearchStats } from '../explorer/search.ts';
 import type { Found, SearchPlan } from './explorer-search.ts';
+
+export type CellProgress = Pick<SearchStats, 'phase' | 'states'>;
 import type { WorkerRequest } from './matrix-worker.ts';
+import { MATRIX_PROGRESS_EVERY_MS } from './search-progress.ts';
 
 export interface PoolOptions {
   plan: SearchPlan;
   symmetry: boolean;
   /** Called as each cell finishes (progress). */
   onDone?: (index: number, found: Found) => void;
+  /** Called now and then while a cell searches (every `progressEveryMs`, default 10 s): its phase and the states it has visited so far. */
+  onProgress?: (index: number, progress: CellProgress) => void;
+  progressEveryMs?: number;
   /** Polled every 100 ms: true stops the searches under way, which then report what they covered. */
   shouldStop?: () => boolean;
   threads?: number;
@@ -37,10 +44,12 @@ export async function searchAll(configs: readonly ExplorerConfig[], options: Poo
             const send = () => {
               if (stopping || next >= configs.length) return resolve();
               const index = next++;
-              worker.postMessage({ search: { index, config: configs[index]!, plan: options.plan, symmetry: options.symmetry } } satisfies WorkerRequest);
+              const { plan, symmetry, progressEveryMs = MATRIX_PROGRESS_EVERY_MS } = options;
+              worker.postMessage({ search: { index, config: configs[index]!, plan, symmetry, progressEveryMs } } satisfies WorkerRequest);
             };
-            worker.on('message', (message: { index: number; found?: Found; error?: string }) => {
+            worker.on('message', (message: { index: number; found?: Found; progress?: CellProgress; error?: string }) => {
               if (message.error !== undefined) return reject(new Error(`matrix cell ${message.index + 1}: ${message.error}`));
+              if (message.progress) return options.onProgress?.(message.index, message.progress);
               results[message.index] = message.found!;
               options.onDone?.(message.index, message.found!);
               send();

@@ -1,10 +1,13 @@
 // A worker thread of the matrix (cli/matrix-pool.ts): it runs the searches it is
-// sent, one at a time, and stops the one under way when told (Ctrl-C).
+// sent, one at a time, says how far each has got, and stops the one under way
+// when told (Ctrl-C).
 import { parentPort } from 'node:worker_threads';
 import type { ExplorerConfig } from '../explorer/config.ts';
+import type { SearchStats } from '../explorer/search.ts';
 import { runSearch, type SearchPlan } from './explorer-search.ts';
 
-export type WorkerRequest = { search: { index: number; config: ExplorerConfig; plan: SearchPlan; symmetry: boolean } } | { stop: true };
+export type WorkerRequest =
+  { search: { index: number; config: ExplorerConfig; plan: SearchPlan; symmetry: boolean; progressEveryMs: number } } | { stop: true };
 
 let stopped = false;
 parentPort!.on('message', (request: WorkerRequest) => {
@@ -12,8 +15,9 @@ parentPort!.on('message', (request: WorkerRequest) => {
     stopped = true;
     return;
   }
-  const { index, config, plan, symmetry } = request.search;
-  runSearch(config, plan, { symmetry, shouldStop: () => stopped }).then(
+  const { index, config, plan, symmetry, progressEveryMs } = request.search;
+  const onProgress = ({ phase, states }: SearchStats) => parentPort!.postMessage({ index, progress: { phase, states } });
+  runSearch(config, plan, { symmetry, shouldStop: () => stopped, onProgress, progressEveryMs }).then(
     (found) => parentPort!.postMessage({ index, found }),
     (error: Error) => parentPort!.postMessage({ index, error: error.stack ?? error.message }),
   );

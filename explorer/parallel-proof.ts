@@ -15,8 +15,11 @@ import { exhaustive, mergeViolations, type PendingWork, type SearchLimits, type 
 import { COUNTER, SharedTable, sharedTableMemory } from './visited-table.ts';
 import { workerThread } from './worker-thread.ts';
 
-/** 2^22 slots (96 MB): 3 million states before the table is too full (the search then says INCOMPLETE). */
-const CAPACITY_LOG2 = 22;
+/**
+ * 2^23 slots (192 MB, touched only as it fills): 6.3 million states before the table is too full (the search
+ * then says INCOMPLETE). protect-active at 3 × 3 × 4 takes 2.5 million.
+ */
+const CAPACITY_LOG2 = 23;
 
 /** Limits a parallel search cannot honour: hooks that run in this thread, and a state budget per search. */
 export function parallelizable(limits: SearchLimits): boolean {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { runSearch, type Found } from '../../cli/explorer-search.ts';
-import { searchAll } from '../../cli/matrix-pool.ts';
+import { searchAll, type CellProgress } from '../../cli/matrix-pool.ts';
 
 const cell = (safeguards: ExplorerConfig['safeguards']): ExplorerConfig => ({ ...DEFAULT_BOUNDS, enactors: 2, endpoints: 1, generations: 3, safeguards });
 const summary = (found: Found) => ({
@@ -19,11 +19,17 @@ describe('the matrix pool', { timeout: 120_000 }, () => {
     const configs = [cell([]), cell(['write-time-check']), cell(['protect-active'])];
     const plan = { seed: 1 };
     const done: number[] = [];
-    const pooled = await searchAll(configs, { plan, symmetry: true, threads: 2, onDone: (index) => done.push(index) });
+    const progress = new Map<number, Set<string>>();
+    const onProgress = (index: number, { phase, states }: CellProgress) =>
+      progress.set(index, (progress.get(index) ?? new Set()).add(`${phase} ${states > 0}`));
+    const pooled = await searchAll(configs, { plan, symmetry: true, threads: 2, onDone: (index) => done.push(index), onProgress, progressEveryMs: 0 });
     const alone = [];
     for (const config of configs) alone.push(await runSearch(config, plan, { symmetry: true }));
     expect(pooled.map(summary)).toEqual(alone.map(summary));
     expect(done.sort()).toEqual([0, 1, 2]);
+    // Each cell said how far it had got while it searched, in each phase it went through.
+    expect([...progress.keys()].sort()).toEqual([0, 1, 2]);
+    expect(progress.get(1)).toEqual(new Set(['random pre-pass true', 'exhaustive true']));
     expect(Object.keys(pooled[0]!.violations)).not.toEqual([]);
   });
 
