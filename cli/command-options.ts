@@ -33,7 +33,8 @@ Targets:
                AWS_ACCESS_KEY_ID is set
 
 On aws, racelab refuses an account whose alias contains "prod", and any account
-not listed in ${SANDBOX_ENV.allowlist} (comma-separated) when that variable is set.`;
+not listed in ${SANDBOX_ENV.allowlist} (comma-separated) when that variable is set;
+set but blank, it allows no account.`;
 
 export const safeguardHelp = SAFEGUARDS.map((name) => `  ${name.padEnd(22)} ${SAFEGUARD_SUMMARY[name]}`).join('\n');
 

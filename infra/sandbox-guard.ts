@@ -44,7 +44,7 @@ export class SandboxRefusal extends ContextError {
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
-const EXAMPLE_ACCOUNT = '111122223333';
+export const EXAMPLE_ACCOUNT = '111122223333';
 
 /** The account and region to pin, or a SandboxRefusal saying in one sentence what to pass. */
 export function resolveSandboxTarget({ context, env }: SandboxInputs): SandboxTarget {
@@ -66,24 +66,39 @@ export function resolveSandboxTarget({ context, env }: SandboxInputs): SandboxTa
   return { target, account, region };
 }
 
-/** An allowlist of accounts as RACELAB_SANDBOX_ACCOUNTS or the context gives it: commas or spaces. The CLI's check reads it the same way. */
-export function accountList(listed: string | undefined): string[] {
-  return (listed ?? '').split(/[\s,]+/).filter(Boolean);
+export interface Allowlist {
+  /** The 12-digit account ids listed; none when the value was blank (which allows no account). */
+  accounts: string[];
+  /** The first entry that is not a 12-digit account id, if any (the whole list is then void). */
+  notAnId?: string;
+}
+
+/**
+ * The one reading of an allowlist, as RACELAB_SANDBOX_ACCOUNTS or the context gives
+ * it (ids separated by commas or spaces), for the CDK app and the CLI alike.
+ * Undefined only when no value was given at all: a value that is set but blank
+ * ("", "  ", ",") is an allowlist of no accounts, never "no allowlist".
+ */
+export function parseAllowlist(listed: string | undefined): Allowlist | undefined {
+  if (listed === undefined) return undefined;
+  const accounts = listed.split(/[\s,]+/).filter(Boolean);
+  const notAnId = accounts.find((entry) => !ACCOUNT_ID.test(entry));
+  return notAnId === undefined ? { accounts } : { accounts: [], notAnId };
 }
 
 function pickSandboxAccount(context: SandboxInputs['context'], env: SandboxInputs['env']): string {
-  const allowlist = accountList(text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist]);
+  const parsed = parseAllowlist(text(context(SANDBOX_CONTEXT.allowlist)) ?? env[SANDBOX_ENV.allowlist]);
+  if (parsed?.notAnId !== undefined) {
+    throw refusal(
+      `"${parsed.notAnId}" in ${SANDBOX_CONTEXT.allowlist} is not a 12-digit AWS account id (e.g. \`-c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`)`,
+    );
+  }
+  const allowlist = parsed?.accounts ?? [];
   if (allowlist.length === 0) {
     throw refusal(
       `no sandbox account is allowlisted; name your disposable sandbox account with context ${SANDBOX_CONTEXT.allowlist} (e.g. \`npx cdk ` +
         `deploy -c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`, or env ${SANDBOX_ENV.allowlist}), or target LocalStack with \`npx ` +
         `cdklocal deploy -c ${SANDBOX_CONTEXT.target}=localstack\``,
-    );
-  }
-  const malformed = allowlist.find((entry) => !ACCOUNT_ID.test(entry));
-  if (malformed !== undefined) {
-    throw refusal(
-      `"${malformed}" in ${SANDBOX_CONTEXT.allowlist} is not a 12-digit AWS account id (e.g. \`-c ${SANDBOX_CONTEXT.allowlist}=${EXAMPLE_ACCOUNT}\`)`,
     );
   }
   const chosen = text(context(SANDBOX_CONTEXT.account));

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
-import { resolveSandboxTarget, SandboxRefusal, type SandboxInputs } from '../../infra/sandbox-guard.ts';
+import { parseAllowlist, resolveSandboxTarget, SandboxRefusal, type SandboxInputs } from '../../infra/sandbox-guard.ts';
+import { sandboxAllowlist } from '../../cli/targets/sandbox-guard.ts';
 import { LOCALSTACK_ACCOUNT } from '../../infra/stack-outputs.ts';
 import { buildTestLabApp } from './lab-app-fixture.ts';
 
@@ -57,6 +58,38 @@ describe('sandbox guard', () => {
 
   it('refuses an allowlist entry that is not a 12-digit account id', () => {
     expectOneSentence(refusal(guard({ sandboxAccounts: '111122223333,prod' })), 'sandboxAccounts');
+  });
+
+  it.each(['', '   ', ',', ' ,, '])('refuses an allowlist that is set but names no account (%j), from context or env', (blank) => {
+    expectOneSentence(refusal(guard({ sandboxAccounts: blank })), 'sandboxAccounts');
+    expectOneSentence(refusal(guard({}, { RACELAB_SANDBOX_ACCOUNTS: blank })), 'sandboxAccounts');
+  });
+
+  it('reads an allowlist the same way as the CLI: one parser, and a blank value is an empty list, not "unset"', () => {
+    expect(parseAllowlist(undefined)).toBeUndefined();
+    for (const blank of ['', ' ', ',', ' , \n']) expect(parseAllowlist(blank)).toEqual({ accounts: [] });
+    expect(parseAllowlist('111122223333, 444455556666')).toEqual({ accounts: ['111122223333', '444455556666'] });
+    expect(parseAllowlist('111122223333 1111222233')).toEqual({ accounts: [], notAnId: '1111222233' });
+    // The CLI allows an account exactly when the CDK app would pin it.
+    for (const listed of ['', ',', '111122223333', '444455556666 111122223333', 'prod']) {
+      for (const account of ['111122223333', '999988887777']) {
+        const app = (() => {
+          try {
+            return guard({ sandboxAccounts: listed, account }, { RACELAB_SANDBOX_ACCOUNTS: listed })().account === account;
+          } catch {
+            return false;
+          }
+        })();
+        const cli = (() => {
+          try {
+            return sandboxAllowlist({ RACELAB_SANDBOX_ACCOUNTS: listed })?.includes(account) === true;
+          } catch {
+            return false;
+          }
+        })();
+        expect({ listed, account, cli }).toEqual({ listed, account, cli: app });
+      }
+    }
   });
 
   it('with several allowlisted accounts, requires context account to pick one of them', () => {

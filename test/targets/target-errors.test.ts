@@ -215,6 +215,19 @@ describe('the sandbox guard (aws)', () => {
     expect(lab.account).toEqual({ account: ACCOUNT, alias: 'racelab-sandbox' });
   });
 
+  it.each(['', '   ', ',', ' , ,'])('refuses every account when RACELAB_SANDBOX_ACCOUNTS is set but names none (%j), before any call', async (blank) => {
+    expect(await refusal(openRemoteLab(fixture.target('aws'), { env: { RACELAB_SANDBOX_ACCOUNTS: blank } }))).toMatch(
+      new RegExp(`^refusing to use AWS account ${ACCOUNT}: RACELAB_SANDBOX_ACCOUNTS is set but names no account, so it allows none; `),
+    );
+    expect(fixture.iam.calls()).toHaveLength(0);
+  });
+
+  it('names an entry of RACELAB_SANDBOX_ACCOUNTS that is not a 12-digit account id', async () => {
+    expect(await refusal(openRemoteLab(fixture.target('aws'), { env: { RACELAB_SANDBOX_ACCOUNTS: `${ACCOUNT},sandbox-1` } }))).toBe(
+      'RACELAB_SANDBOX_ACCOUNTS: "sandbox-1" is not a 12-digit AWS account id; list your sandbox accounts\' ids, separated by commas (e.g. RACELAB_SANDBOX_ACCOUNTS=111122223333)',
+    );
+  });
+
   it('goes on, noting it, when the alias cannot be read for lack of permission', async () => {
     fixture.iam.on(ListAccountAliasesCommand).rejects(awsError('AccessDenied', 'not authorized to perform: iam:ListAccountAliases'));
     const lab = await openRemoteLab(fixture.target('aws'));
