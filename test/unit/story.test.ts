@@ -8,6 +8,7 @@ import { checkStory } from '../../scenario/story.ts';
 
 const event = (at: number, fields: Omit<RunEvent, 'runId' | 'at'>): RunEvent => ({ runId: 'r', at, ...fields });
 const start = event(1000, { actor: 'racelab', step: 'start', outcome: 'scheduled' });
+const steady = event(2000, { actor: 'az-c', step: 'apply', outcome: 'applied', generation: 1, endpoint: 'dynamodb.us-east-1' });
 const stale = event(13_000, { actor: 'az-a', step: 'apply', outcome: 'applied', generation: 2, over: 6, endpoint: 'dynamodb.us-east-1', detail: 'over g6' });
 const deleted = event(18_000, { actor: 'az-b', step: 'cleanup', outcome: 'deleted', generation: 2 });
 const empty = event(19_000, { actor: 'probe', step: 'probe', outcome: 'empty', detail: 't+18s', addresses: { 'dynamodb.us-east-1': [] } });
@@ -38,7 +39,7 @@ describe('the story check', () => {
   ];
 
   it('sees each line in order, with its time after the first event', () => {
-    expect(checkStory([start, earlyEmpty, stale, deleted, empty], story)).toEqual({
+    expect(checkStory([start, earlyEmpty, steady, stale, deleted, empty], story)).toEqual({
       played: true,
       lines: [
         { says: 'the stale plan lands', seen: true, atMs: 12_000 },
@@ -50,12 +51,28 @@ describe('the story check', () => {
 
   it('does not count an event that came before the line before it: the story is about order', () => {
     // The only empty answer is the one before anything was applied.
-    const result = checkStory([start, earlyEmpty, stale, deleted], story);
+    const result = checkStory([start, earlyEmpty, steady, stale, deleted], story);
     expect(result.played).toBe(false);
     expect(result.lines.map((line) => line.seen)).toEqual([true, true, false]);
     // Clean-up before the stale write: the story did not play, though both events happened.
-    const reversed = checkStory([start, { ...deleted, at: 5000 }, stale, empty], story);
+    const reversed = checkStory([start, steady, { ...deleted, at: 5000 }, stale, empty], story);
     expect(reversed.lines.map((line) => line.seen)).toEqual([true, false, true]);
+  });
+
+  it('looks for no line before the race began: the first apply that wrote an endpoint', () => {
+    // A self-heal story whose first lines never happened: the empty answer from before
+    // anything was applied must not count as "the endpoints go empty".
+    const selfHeal = [
+      { says: 'the stale plan lands', event: { actor: 'az-a', outcome: 'applied' as const, generation: 2 } },
+      { says: 'the answers go empty', event: { actor: 'probe', outcome: 'empty' as const } },
+      { says: 'every endpoint answers again', event: { actor: 'probe', outcome: 'answering' as const } },
+    ];
+    const answering = event(3000, { actor: 'probe', step: 'probe', outcome: 'answering', detail: 't+2s', addresses: { 'dynamodb.us-east-1': ['10.0.0.1'] } });
+    const result = checkStory([start, earlyEmpty, steady, answering], selfHeal);
+    expect(result.lines.map((line) => line.seen)).toEqual([false, false, true]);
+    expect(result.lines[2]!.atMs).toBe(2000);
+    // Nothing applied at all: no line is seen, however well the events match.
+    expect(checkStory([start, earlyEmpty], selfHeal).lines.map((line) => line.seen)).toEqual([false, false, false]);
   });
 });
 
