@@ -75,7 +75,8 @@ export async function build() {
     format: 'esm',
     target: 'node20',
     sourcemap: 'inline',
-    logLevel: 'warning',
+    // A failed build falls back to tsx (runEntry); its errors, one per module when dist/ cannot be written, are told under RACELAB_DEBUG only.
+    logLevel: 'silent',
     plugins: [relativeToJs],
   });
   writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);

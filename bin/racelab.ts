@@ -16,10 +16,13 @@ import { command as run } from '../cli/commands/run.ts';
 import { command as scenarios } from '../cli/commands/scenarios.ts';
 import { command as teardown } from '../cli/commands/teardown.ts';
 import { command as up } from '../cli/commands/up.ts';
+import { guardStandardStreams } from '../cli/standard-streams.ts';
 import { EXIT, UsageError } from '../cli/usage-error.ts';
 import { debugging } from '../infra/environment.ts';
 import { projectVersion } from '../scenario/project-root.ts';
 import { ScenarioError } from '../scenario/scenario-error.ts';
+
+guardStandardStreams();
 
 const program = new Command()
   .name('racelab')
@@ -28,8 +31,15 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+/** Usage errors of a command and of its subcommands (exercise verify …) alike: commander's message, then exit 2 below. */
+function answeringUsageErrors(command: Command): Command {
+  command.showHelpAfterError('(run with --help for usage)').exitOverride();
+  for (const subcommand of command.commands) answeringUsageErrors(subcommand);
+  return command;
+}
+
 for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), exercise(), scenarios()]) {
-  program.addCommand(command.showHelpAfterError('(run with --help for usage)').exitOverride());
+  program.addCommand(answeringUsageErrors(command));
 }
 
 // `help NAME` for a command that does not exist is a mistake to name, not a reason to print all the help.

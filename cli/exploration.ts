@@ -13,6 +13,7 @@ import type { Counterexample, SearchLimits } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
+import { onInterrupt } from './interrupt.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
 import { jsonWithKey, writableOutput } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
@@ -58,12 +59,11 @@ export function parseExplorerConfig(options: ExploreOptions, safeguards: Safegua
 
 function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: () => void } {
   let stop = false;
-  const onInterrupt = () => {
+  const dispose = onInterrupt(() => {
     stop = true;
     process.stderr.write('\ninterrupted: finishing with what was explored so far\n');
-  };
-  process.once('SIGINT', onInterrupt);
-  return { limits: { shouldStop: () => stop }, dispose: () => process.off('SIGINT', onInterrupt) };
+  });
+  return { limits: { shouldStop: () => stop }, dispose };
 }
 
 /** The search on the terminal: its progress on stderr around the search itself. */

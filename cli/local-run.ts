@@ -10,6 +10,7 @@ import type { EmbeddedLab } from '../local/embedded-lab.ts';
 import type { LatencySettings } from '../scenario/schema.ts';
 import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';
 import { reportOf, type RunReport, type RunRequest } from '../scenario/run-report.ts';
+import { onInterrupt } from './interrupt.ts';
 import { renderTimeline, timelineParts } from './render-timeline.ts';
 import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './options.ts';
 import { styler } from './style.ts';
@@ -73,7 +74,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   const runId = newRunId();
   const report = (events: RunEvent[]) => reportOf(request, { target: 'local', runId }, events);
   if (process.stderr.isTTY && !options.json) process.stderr.write(`running ${request.scenario.name} on the embedded target (run ${runId})…\n`);
-  const onInterrupt = async () => {
+  const stopListening = onInterrupt(async () => {
     const events = await lab
       .deps()
       .events.list(runId)
@@ -81,8 +82,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
     process.stdout.write(interruptedOutput(events.length ? report(events) : undefined, { runId, json: options.json }));
     await lab.close();
     process.exit(EXIT.interrupted);
-  };
-  process.once('SIGINT', onInterrupt);
+  });
   try {
     // Loaded once the inputs are known good: a bad option answers at once.
     const { runScenarioEmbedded } = await import('../local/run-embedded.ts');
@@ -90,7 +90,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
     if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${run.failure.error}: ${run.failure.cause}\n`);
     return { ...report(run.events), simulation: run.simulation, ...(run.failure ? { failure: run.failure, asExpected: false } : {}) };
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
   }
 }
 

@@ -4,6 +4,8 @@
 import { CONFIG_VARIABLES } from '../lambdas/config.ts';
 import type { DnsZone, PlanStore } from '../lambdas/core/ports.ts';
 import { ENVIRONMENT_VARIABLES, type Environment } from '../infra/environment.ts';
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../local/embedded-account.ts';
+import { errorName, networkErrorCode } from './targets/target-errors.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Without the endpoints the SDK would reach real AWS: every one must be set. */
@@ -25,7 +27,7 @@ export interface UpLab {
   where: string;
 }
 
-/** The lab from the environment; a UsageError naming what is missing when `up`'s exports are not there. */
+/** The lab from the environment; a UsageError naming what is missing or malformed when `up`'s exports are not there. */
 export async function attachToUpLab(what: string, env: Environment): Promise<UpLab> {
   const missing = UP_VARIABLES.filter((variable) => !env[variable]);
   if (missing.length > 0) {
@@ -34,17 +36,23 @@ export async function attachToUpLab(what: string, env: Environment): Promise<UpL
         'start `racelab up` in another terminal and paste its export lines here',
     );
   }
+  for (const variable of ENDPOINT_VARIABLES) {
+    if (!isHttpUrl(env[variable]!)) {
+      throw new UsageError(`${variable}=${env[variable]} is not an http:// URL; paste the export lines \`racelab up\` printed (e.g. http://127.0.0.1:4566)`);
+    }
+  }
   // The adapters bring the AWS SDK: loaded only when a command attaches. The clients are made from
   // this environment (not whatever the process has), so they reach exactly the lab it names.
   const { DynamoDbPlanStore } = await import('../lambdas/adapters/dynamodb-plan-store.ts');
   const { Route53DnsZone } = await import('../lambdas/adapters/route53-dns-zone.ts');
   const { documentClient } = await import('../lambdas/adapters/dynamodb-clients.ts');
   const { Route53Client } = await import('@aws-sdk/client-route-53');
-  const region = env[ENVIRONMENT_VARIABLES.region] ?? env[ENVIRONMENT_VARIABLES.defaultRegion] ?? 'us-east-1';
+  const region = env[ENVIRONMENT_VARIABLES.region] ?? env[ENVIRONMENT_VARIABLES.defaultRegion] ?? EMBEDDED_REGION;
   const keyId = env[ENVIRONMENT_VARIABLES.accessKeyId];
   const secret = env[ENVIRONMENT_VARIABLES.secretAccessKey];
-  const credentials = keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined;
-  const client = (endpoint: string) => ({ region, endpoint, ...(credentials ? { credentials } : {}) });
+  // The lab takes any credentials: exports pasted without the key lines still attach.
+  const credentials = keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : EMBEDDED_CREDENTIALS;
+  const client = (endpoint: string) => ({ region, endpoint, credentials });
   return {
     store: new DynamoDbPlanStore(env[CONFIG_VARIABLES.plansTable]!, documentClient(client(env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]!))),
     dns: new Route53DnsZone(env[CONFIG_VARIABLES.hostedZoneId]!, new Route53Client(client(env[ENVIRONMENT_VARIABLES.route53Endpoint]!))),
@@ -54,14 +62,38 @@ export async function attachToUpLab(what: string, env: Environment): Promise<UpL
   };
 }
 
-/** A refused connection means `up` has stopped: say so, rather than an SDK stack. */
-export function whenUpStopped(error: unknown, env: Environment): unknown {
-  if (!isRefused(error)) return error;
-  const endpoints = `${env[ENVIRONMENT_VARIABLES.route53Endpoint]} or ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}`;
-  return new UsageError(`nothing answers at ${endpoints}: is \`racelab up\` still running?`);
+const ENDPOINT_VARIABLES = [ENVIRONMENT_VARIABLES.dynamodbEndpoint, ENVIRONMENT_VARIABLES.route53Endpoint] as const;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
-function isRefused(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
-  return code === 'ECONNREFUSED' || (error instanceof AggregateError && error.errors.some(isRefused));
+/**
+ * What went wrong talking to the lab, in one sentence with the fix: nothing
+ * answering (up stopped), something else answering, or a zone or table the lab
+ * does not have (exports from another `up`). Errors that did not come from the
+ * lab (a bug) pass through unchanged.
+ */
+export function explainUpLabError(error: unknown, env: Environment): unknown {
+  if (error instanceof UsageError) return error;
+  const endpoints = `${env[ENVIRONMENT_VARIABLES.route53Endpoint]} and ${env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]}`;
+  const paste = 'paste the export lines of the `racelab up` that is running';
+  const unreachable = networkErrorCode(error);
+  if (unreachable) return new UsageError(`nothing answers at ${endpoints} (${unreachable}): is \`racelab up\` still running? If so, ${paste}`);
+  const name = errorName(error);
+  if (name === 'NoSuchHostedZone') {
+    return new UsageError(`the lab has no hosted zone ${env[CONFIG_VARIABLES.hostedZoneId]} (HOSTED_ZONE_ID); ${paste}`);
+  }
+  if (name === 'ResourceNotFoundException') {
+    return new UsageError(`the lab has no table ${env[CONFIG_VARIABLES.plansTable]} (PLANS_TABLE); ${paste}`);
+  }
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  if (status !== undefined) {
+    return new UsageError(`what answers at ${endpoints} is not a lab \`racelab up\` serves (HTTP ${status}, ${name || 'no error name'}); ${paste}`);
+  }
+  return error;
 }

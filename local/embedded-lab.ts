@@ -19,9 +19,9 @@ import { Route53Model } from './route53/zone-model.ts';
 import { startRoute53Server } from './route53/server.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
-export const EMBEDDED_REGION = 'us-east-1';
-/** The embedded endpoints accept any credentials; the SDK still needs some to sign with. */
-export const EMBEDDED_CREDENTIALS = { accessKeyId: 'racelab', secretAccessKey: 'racelab' };
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from './embedded-account.ts';
+
+export { EMBEDDED_CREDENTIALS, EMBEDDED_REGION };
 const EMBEDDED_VPC = { VPCId: 'vpc-0e1ab0000000000e1', VPCRegion: EMBEDDED_REGION } as const;
 
 export interface EmbeddedLabOptions {

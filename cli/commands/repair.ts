@@ -12,7 +12,7 @@ import { plain, styler } from '../style.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
 import { EXIT } from '../usage-error.ts';
 import { processEnvironment, type Environment } from '../../infra/environment.ts';
-import { attachToUpLab, whenUpStopped } from '../up-lab.ts';
+import { attachToUpLab, explainUpLabError } from '../up-lab.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -63,7 +63,7 @@ export async function repairCommand(options: RepairOptions, env: Environment = p
     try {
       return await repairOn({ store: lab.store, dns: lab.dns, clock: systemClock, zone: lab.zone }, `local (${lab.where})`, options);
     } catch (error) {
-      throw whenUpStopped(error, env);
+      throw explainUpLabError(error, env);
     }
   }
   // The adapters bring the AWS SDK: loaded when the command runs, not when racelab starts.

@@ -43,7 +43,7 @@ goes through with these safeguards (see \`racelab scenarios\`), in order.
 Exit codes: 0 the outcome matches the scenario's expectation for these safeguards
             and its story played out, 1 it does not (or the execution failed),
             2 bad input or a target that is not ready (no credentials, stack not
-            deployed, LocalStack down), 130 interrupted.
+            deployed, LocalStack down), 130 interrupted (Ctrl-C or SIGTERM).
 
 Examples:
   racelab run                                  # the outage, as it happened

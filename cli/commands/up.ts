@@ -2,6 +2,7 @@
 // dig and any SDK can look at (or drive) the lab by hand.
 import { Command } from 'commander';
 import { exitWith, safeguardOption, simulationOptions } from '../command-options.ts';
+import { onInterrupt } from '../interrupt.ts';
 import type { SimulationOptions } from '../local-run.ts';
 import { parseInteger } from '../options.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
@@ -66,11 +67,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   };
   const { startEmbeddedLab } = await import('../../local/embedded-lab.ts');
   const lab = await startEmbeddedLab({ ports }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EADDRINUSE') throw error;
-    throw new UsageError(
-      `a port is already in use (${error.message.replace(/^listen EADDRINUSE: address already in use /, '')}): pick free ones with ` +
-        `--dynamodb-port, --route53-port and --dns-port, or leave them out to get free ports`,
-    );
+    throw portRefused(error, ports) ?? error;
   });
   const [dnsHost, dnsPort] = lab.endpoints.dns.split(':');
   const report = request ? await runOnLab(lab, request, options) : undefined;
@@ -78,6 +75,8 @@ export async function upCommand(options: UpOptions): Promise<number> {
     await printReport(report, options.json, paceMs);
     if (!report.asExpected && !options.json) process.stderr.write(`racelab: ${whyUnexpected(report)}\n`);
   }
+  // Listening before the banner: a supervisor may send SIGTERM the moment it reads it.
+  const stopped = new Promise<void>((resolve) => onInterrupt(() => resolve()));
   const digName = `${request?.scenario.endpoints[0] ?? 'dynamodb.us-east-1'}.${lab.zone}`;
   if (options.json) {
     process.stdout.write(
@@ -106,12 +105,28 @@ export async function upCommand(options: UpOptions): Promise<number> {
       ].join('\n'),
     );
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await lab.close();
   if (!options.json) process.stdout.write('stopped\n');
   // With --scenario, the exit code says whether the run went as the scenario expects, as for `run`.
   return report && !report.asExpected ? EXIT.unexpected : EXIT.ok;
+}
+
+const PORT_OPTIONS = { dynamodb: '--dynamodb-port', route53: '--route53-port', dns: '--dns-port' } as const;
+
+/** A port the system would not let `up` listen on, as the option that named it and its fix; undefined for any other error. */
+function portRefused(error: NodeJS.ErrnoException, ports: Record<keyof typeof PORT_OPTIONS, number | undefined>): UsageError | undefined {
+  const port = Number(/:(\d+)$/.exec(error.message)?.[1] ?? (error as { port?: number }).port);
+  const option = (Object.keys(PORT_OPTIONS) as (keyof typeof PORT_OPTIONS)[]).find((name) => ports[name] === port);
+  const named = option ? `${PORT_OPTIONS[option]} ${port}` : `port ${port}`;
+  if (error.code === 'EADDRINUSE') {
+    return new UsageError(`${named} is already in use: pick a free port, or leave ${option ? PORT_OPTIONS[option] : 'the port options'} out to get a free one`);
+  }
+  if (error.code === 'EACCES' || error.code === 'EPERM') {
+    return new UsageError(
+      `${named}: this user may not listen on it (${error.code}; ports below 1024 need privileges): pick a port from 1024 up, or leave ` +
+        `${option ? PORT_OPTIONS[option] : 'the port options'} out to get a free one`,
+    );
+  }
+  return undefined;
 }

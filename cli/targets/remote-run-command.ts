@@ -1,6 +1,7 @@
 // `racelab run --target aws|localstack`: the terminal side of a deployed run
 // (warnings, progress, Ctrl-C, the timeline or JSON, the exit code).
 import type { RunReport, RunRequest } from '../../scenario/run-report.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { renderTimeline } from '../render-timeline.ts';
 import { styler } from '../style.ts';
 import { EXIT } from '../usage-error.ts';
@@ -32,8 +33,7 @@ export async function runRemoteCommand(name: RemoteTargetName, request: RunReque
   const target = await resolveRemoteTarget(name, options);
   const lab = await openReadyRemoteLab(target);
   const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
+  const stopListening = onInterrupt(() => interrupt.abort());
   try {
     if (watching) {
       stderr.write(`running ${request.scenario.name} on ${describeRemoteLab(lab)} (run ${runId}); scenario second 0 is a few seconds after the start…\n`);
@@ -65,7 +65,7 @@ export async function runRemoteCommand(name: RemoteTargetName, request: RunReque
     }
     return report.asExpected ? EXIT.ok : EXIT.unexpected;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
     lab.close();
   }
 }

@@ -115,7 +115,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
       'docs/embedded-target.md, "Repair it by hand", goes through it step by step.',
     ],
     async verify(input) {
-      const { attachToUpLab, whenUpStopped } = await import('../up-lab.ts');
+      const { attachToUpLab, explainUpLabError } = await import('../up-lab.ts');
       const lab = await attachToUpLab('exercise verify mitigate', input.env);
       try {
         const { endpointsInZone } = await import('../../lambdas/core/repair.ts');
@@ -139,7 +139,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
         if (!endpoints.length) checks.push(check(false, 'the zone has no endpoint: start racelab up --scenario oct-2025 first'));
         return result(checks);
       } catch (error) {
-        throw whenUpStopped(error, input.env);
+        throw explainUpLabError(error, input.env);
       }
     },
   },
