@@ -98,12 +98,14 @@ async function listExercises(options: JsonOption): Promise<number> {
 
 async function startExercise(id: string): Promise<number> {
   const { t, exercise } = await find(id);
-  const progress = await t.loadProgress();
-  const state = t.entry(progress, exercise.id);
-  state.startedAt ??= new Date().toISOString();
   // The commit you start from: verify judges your change against it.
-  if (exercise.judgesCode) state.base ??= await currentCommit();
-  await t.saveProgress(progress);
+  const commit = exercise.judgesCode ? await currentCommit() : undefined;
+  const state = await t.updateProgress((progress) => {
+    const state = t.entry(progress, exercise.id);
+    state.startedAt ??= new Date().toISOString();
+    if (exercise.judgesCode) state.base ??= commit;
+    return { ...state };
+  });
   process.stdout.write(
     [
       exercise.title,
@@ -128,15 +130,18 @@ async function startExercise(id: string): Promise<number> {
 
 async function nextHint(id: string): Promise<number> {
   const { t, exercise } = await find(id);
-  const progress = await t.loadProgress();
-  const state = t.entry(progress, exercise.id);
-  if (state.hints >= exercise.hints.length) {
+  // Counted and recorded in one step under the file's lock, so two hints asked at once are two hints.
+  const shown = await t.updateProgress((progress) => {
+    const state = t.entry(progress, exercise.id);
+    if (state.hints >= exercise.hints.length) return undefined;
+    state.hints += 1;
+    return state.hints;
+  });
+  if (shown === undefined) {
     process.stdout.write(`no more hints for ${exercise.id}: you have seen all ${exercise.hints.length}. The facilitator's guide holds the answer key.\n`);
     return EXIT.ok;
   }
-  state.hints += 1;
-  await t.saveProgress(progress);
-  process.stdout.write(`hint ${state.hints} of ${exercise.hints.length} (−${t.POINTS.hint} points): ${exercise.hints[state.hints - 1]}\n`);
+  process.stdout.write(`hint ${shown} of ${exercise.hints.length} (−${t.POINTS.hint} points): ${exercise.hints[shown - 1]}\n`);
   return EXIT.ok;
 }
 
@@ -161,14 +166,16 @@ function parseAnswers(given: string[]): Record<string, string> {
 
 async function verifyExercise(id: string, options: { answer: string[] } & JsonOption): Promise<number> {
   const { t, exercise } = await find(id);
-  const progress = await t.loadProgress();
+  const progress = await t.loadWritableProgress();
   const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
   const base = progress.exercises[exercise.id]?.base;
   const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base, root: PROJECT_ROOT });
-  const state = t.entry(progress, exercise.id);
-  state.attempts += 1;
-  if (outcome.passed) state.passedAt ??= new Date().toISOString();
-  await t.saveProgress(progress);
+  // Recorded on the file as it is now: hints taken while verify ran are kept.
+  await t.updateProgress((now) => {
+    const state = t.entry(now, exercise.id);
+    state.attempts += 1;
+    if (outcome.passed) state.passedAt ??= new Date().toISOString();
+  });
   if (options.json) process.stdout.write(`${JSON.stringify({ exercise: exercise.id, ...outcome }, null, 2)}\n`);
   else {
     for (const item of outcome.checks) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.says}\n`);
@@ -200,8 +207,7 @@ async function scorecard(options: JsonOption): Promise<number> {
 async function resetProgress(options: { yes?: boolean }): Promise<number> {
   const t = await training();
   if (!options.yes) throw new UsageError(`reset deletes your progress (${t.progressPath()}); run it again with --yes to confirm`);
-  const { rm } = await import('node:fs/promises');
-  await rm(t.progressPath(), { force: true });
+  await t.resetProgress();
   process.stdout.write('progress reset\n');
   return EXIT.ok;
 }

@@ -1,54 +1,127 @@
 // A trainee's progress, kept in a file in the working tree (.racelab-training.json)
 // so a session survives restarts: which exercises were started and passed, and
-// how many hints each one took.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// how many hints and attempts each one took.
+//
+// Two exercise commands may run at once (a verify in one terminal, a hint in
+// another), so every change is a read-modify-write under a lock
+// (proper-lockfile: a lock folder beside the file, taken over when stale), from
+// the file as it is then, never from a copy read before a long verify. The file
+// is replaced atomically (write-file-atomic: a temporary file, then a rename,
+// keeping the file's mode), so an interrupted write loses nothing.
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
 import { UsageError } from '../usage-error.ts';
 
 export const PROGRESS_FILE = '.racelab-training.json';
 
-export interface ExerciseProgress {
-  startedAt?: string;
-  hints: number;
-  attempts: number;
-  passedAt?: string;
+const ExerciseProgressSchema = z.object({
+  startedAt: z.string().optional(),
+  hints: z.number().int().min(0),
+  attempts: z.number().int().min(0),
+  passedAt: z.string().optional(),
   /** The commit the exercise was started from (exercises that judge a change to the code). */
-  base?: string;
-}
+  base: z.string().optional(),
+});
 
-export interface Progress {
-  version: 1;
-  exercises: Record<string, ExerciseProgress>;
-}
+const ProgressSchema = z.object({ version: z.literal(1), exercises: z.record(z.string(), ExerciseProgressSchema) });
+
+export type ExerciseProgress = z.infer<typeof ExerciseProgressSchema>;
+export type Progress = z.infer<typeof ProgressSchema>;
 
 const empty = (): Progress => ({ version: 1, exercises: {} });
+
+/** A progress file this large is not one racelab wrote (five exercises take a few hundred bytes). */
+const MAX_BYTES = 1_000_000;
 
 export function progressPath(cwd = process.cwd()): string {
   return resolve(cwd, PROGRESS_FILE);
 }
 
+const moveAway = (path: string) => `move it away (racelab keeps your training progress in ${path}), or run \`racelab exercise reset --yes\` to start again`;
+
+/** The progress as the file holds it now; a UsageError naming the trouble and the fix for anything but a progress file racelab wrote. */
 export async function loadProgress(path = progressPath()): Promise<Progress> {
-  let text: string;
+  const stats = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read ${path} (${error.code ?? error.message}); ${moveAway(path)}`);
+  });
+  if (!stats) return empty();
+  if (stats.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link; racelab reads and writes its progress file only in place: ${moveAway(path)}`);
+  if (!stats.isFile())
+    throw new UsageError(`${path} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, not a training progress file; ${moveAway(path)}`);
+  if (stats.size > MAX_BYTES) throw new UsageError(`${path} is ${stats.size.toLocaleString('en')} bytes, not a training progress file; ${moveAway(path)}`);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${path} (${error.code ?? error.message}); make it readable (chmod u+r), or ${moveAway(path)}`);
+  });
+  let parsed: unknown;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty();
-    throw error;
-  }
-  try {
-    const progress = JSON.parse(text) as Progress;
-    if (progress.version !== 1 || typeof progress.exercises !== 'object') throw new Error('unknown format');
-    return progress;
+    parsed = JSON.parse(text);
   } catch {
-    throw new UsageError(`${path} is not a racelab training progress file; move it away, or run \`racelab exercise reset\` to start again`);
+    throw new UsageError(`${path} is not JSON, so not a racelab training progress file; ${moveAway(path)}`);
+  }
+  const progress = ProgressSchema.safeParse(parsed);
+  if (!progress.success) {
+    const first = progress.error.issues[0]!;
+    const where = first.path.length ? first.path.join('.') : 'the top level';
+    throw new UsageError(`${path} is not a racelab training progress file (${where}: ${first.message}); ${moveAway(path)}`);
+  }
+  return progress.data;
+}
+
+/**
+ * Changes the progress file under its lock: reads it as it is now, applies `change`, writes it back.
+ * Returns what `change` returned. Refuses, before changing anything, a file that cannot be replaced.
+ */
+export async function updateProgress<T>(change: (progress: Progress) => T, path = progressPath()): Promise<T> {
+  return underLock(path, async () => {
+    const progress = await loadWritableProgress(path);
+    const result = change(progress);
+    await writeFileAtomic(path, `${JSON.stringify(progress, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${path} (${error.code ?? error.message}); run racelab in a folder you can write`);
+    });
+    return result;
+  });
+}
+
+/** Deletes the progress file, whatever it holds (reset is how every message above says to start again); a folder is left alone. */
+export async function resetProgress(path = progressPath()): Promise<void> {
+  await underLock(path, async () => {
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats?.isDirectory()) throw new UsageError(`${path} is a folder; racelab deletes only a progress file there: move the folder away`);
+    await rm(path, { force: true });
+  });
+}
+
+async function underLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const release = await lock(path, { realpath: false, stale: 10_000, retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 50 } }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOCKED') throw new UsageError(`another racelab exercise command has held ${path} for a while; wait for it, then try again`);
+      throw new UsageError(`cannot lock ${path} (${error.code ?? error.message}): racelab creates ${path}.lock beside it; run it in a folder you can write`);
+    },
+  );
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => undefined);
   }
 }
 
-/** Written to a temporary file and renamed, so an interrupted write never loses the progress. */
-export async function saveProgress(progress: Progress, path = progressPath()): Promise<void> {
-  const temporary = `${path}.${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(progress, null, 2)}\n`);
-  await rename(temporary, path);
+/** The progress, refusing at once a file that could not record the outcome: for work (a verify) that ends by recording one. */
+export async function loadWritableProgress(path = progressPath()): Promise<Progress> {
+  const progress = await loadProgress(path);
+  await refuseReadOnly(path);
+  return progress;
+}
+
+/** A file the user made read-only is theirs to decide about: replacing it (which the folder would allow) would undo that. */
+async function refuseReadOnly(path: string): Promise<void> {
+  const stats = await lstat(path).catch(() => undefined);
+  if (stats && (stats.mode & 0o200) === 0) {
+    throw new UsageError(`${path} is read-only, so racelab cannot record your progress; make it writable (chmod u+w ${path}), or ${moveAway(path)}`);
+  }
 }
 
 export function entry(progress: Progress, id: string): ExerciseProgress {
