@@ -5,6 +5,7 @@ import './node-compat.ts';
 import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import dynalite from 'dynalite';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
@@ -15,6 +16,7 @@ import { documentClient } from '../lambdas/adapters/dynamodb-clients.ts';
 import { Route53DnsZone } from '../lambdas/adapters/route53-dns-zone.ts';
 import { setLabSoa } from '../lambdas/core/dns-tree.ts';
 import { startDnsServer } from './dns/server.ts';
+import { guardLoopback } from './loopback-guard.ts';
 import { Route53Model } from './route53/zone-model.ts';
 import { startRoute53Server } from './route53/server.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
@@ -53,6 +55,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
   };
   try {
     const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    guardLoopback(dynamo, refuseAsDynamoDb);
     await new Promise<void>((resolve, reject) => {
       dynamo.once('error', reject);
       dynamo.listen(options.ports?.dynamodb ?? 0, host, () => resolve());
@@ -119,6 +122,12 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
     await close();
     throw error;
   }
+}
+
+/** A refusal in DynamoDB's error shape, so an SDK or the AWS CLI shows its message. */
+function refuseAsDynamoDb(response: ServerResponse, why: string): void {
+  response.writeHead(403, { 'Content-Type': 'application/x-amz-json-1.0' });
+  response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException', message: why }));
 }
 
 async function createTables(client: DynamoDBClient, tables: TableNames): Promise<void> {

@@ -7,10 +7,11 @@
 // The answering logic (ZoneAnswerer) is socket-free so it can be used in-process.
 
 import { isIPv6 } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
-import { Packet, TCPServer, UDPServer, type Resource } from 'dns2';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { Packet, type Resource } from 'dns2';
 import { canonicalName, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import { ZoneRecords } from '../route53/zone-model.ts';
+import { QueryUdpServer, queryTcpServer } from './transport.ts';
 
 /**
  * Where answers come from: one zone, anything with findZone (a Route53Model
@@ -189,23 +190,30 @@ function toResource(record: AnswerRecord, ownerName: string): Resource {
   }
 }
 
-function respond(answerer: ZoneAnswerer, request: Packet): Packet {
+/** The response to a query; undefined (dropped) when its question did not decode. */
+function respond(answerer: ZoneAnswerer, request: Packet): Packet | undefined {
+  const [question] = request.questions;
+  if (!question || request.questions.length !== 1) return undefined;
   const response = Packet.createResponseFromRequest(request);
   response.header.aa = 1;
-  const [question] = request.questions;
-  if (!question) return response;
-  const result = answerer.answer(question.name, typeName(question.type));
-  response.header.rcode = RCODES[result.rcode];
-  // The first owner keeps the case the client asked with (resolvers using 0x20 randomisation check it).
-  const asked = canonicalName(question.name);
-  const owner = (name: string) => (name === asked ? question.name : name);
-  response.answers = result.answers.map((record) => toResource(record, owner(record.name)));
-  response.authorities = result.authority.map((record) => toResource(record, record.name));
+  try {
+    const result = answerer.answer(question.name, typeName(question.type));
+    response.header.rcode = RCODES[result.rcode];
+    // The first owner keeps the case the client asked with (resolvers using 0x20 randomisation check it).
+    const asked = canonicalName(question.name);
+    const owner = (name: string) => (name === asked ? question.name : name);
+    response.answers = result.answers.map((record) => toResource(record, owner(record.name)));
+    response.authorities = result.authority.map((record) => toResource(record, record.name));
+  } catch {
+    response.answers = [];
+    response.authorities = [];
+    response.header.rcode = RCODES.SERVFAIL;
+  }
   return response;
 }
 
 // ---------------------------------------------------------------------------
-// Sockets
+// Sockets (local/dns/transport.ts screens what reaches the parser)
 
 export interface DnsServer {
   host: string;
@@ -217,27 +225,16 @@ async function listenBoth(
   answerer: ZoneAnswerer,
   host: string,
   port: number,
-): Promise<{ udp: UDPServer; tcp: TCPServer; connections: Set<Socket>; port: number }> {
-  const handle = (request: Packet, send: (response: Packet) => Promise<Buffer>) => {
-    let response: Packet;
-    try {
-      response = respond(answerer, request);
-    } catch {
-      response = Packet.createResponseFromRequest(request);
-      response.header.rcode = RCODES.SERVFAIL;
-    }
-    send(response).catch(() => undefined); // a client that went away is not our failure
-  };
-  const udp = new UDPServer({ type: isIPv6(host) ? 'udp6' : 'udp4' });
-  udp.on('request', handle);
+): Promise<{ udp: QueryUdpServer; tcp: Server; connections: Set<Socket>; port: number }> {
+  const responder = (request: Packet) => respond(answerer, request);
+  const udp = new QueryUdpServer(isIPv6(host) ? 'udp6' : 'udp4', responder);
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
     udp.bind(port, host, () => resolve());
   });
   const bound = (udp.address() as AddressInfo).port;
   // TCP on the same port, for clients that retry truncated answers over TCP.
-  const tcp = new TCPServer();
-  tcp.on('request', handle);
+  const tcp = queryTcpServer(responder);
   // Remembered so close() can end idle keep-alive connections instead of waiting for them.
   const connections = new Set<Socket>();
   tcp.on('connection', (socket: Socket) => {

@@ -1,7 +1,8 @@
 // The Route 53 REST/XML API over loopback HTTP, backed by Route53Model. It
 // serves exactly the operations the lab's clients use, in the wire shapes
 // @aws-sdk/client-route-53 sends and parses; anything else is an XML error.
-// Signatures are not checked: this is a lab endpoint.
+// Signatures are not checked: this is a lab endpoint, served only to requests
+// addressed to its loopback host (local/loopback-guard.ts).
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { aliasRecord, CHANGE_ACTIONS, RECORD_TYPES, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
+import { guardLoopback } from '../loopback-guard.ts';
 import { InvalidChangeBatchError, Route53Error, dnsName, type ChangeInfo, type HostedZoneInfo, type Route53Model, type Vpc } from './zone-model.ts';
 
 const NAMESPACE = 'https://route53.amazonaws.com/doc/2013-04-01/';
@@ -370,6 +372,10 @@ async function serve(model: Route53Model, request: http.IncomingMessage, respons
     status = failure.httpStatus;
     xml = errorXml(failure);
   }
+  send(response, status, xml, headers);
+}
+
+function send(response: http.ServerResponse, status: number, xml: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': randomUUID(), ...headers });
   response.end(xml);
 }
@@ -389,6 +395,7 @@ export async function startRoute53Server(model: Route53Model, options: { host?: 
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  guardLoopback(server, (response, why) => send(response, 403, errorXml(new Route53Error('AccessDenied', why, 403))));
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {

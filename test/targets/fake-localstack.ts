@@ -92,7 +92,9 @@ export async function startFakeLocalStack(options: FakeLocalStackOptions = {}): 
     if (incoming.url === '/_localstack/health') return json(200, healthJson(options));
     if (incoming.url === '/_localstack/info') return options.noInfo ? json(404, {}) : json(200, infoJson(options));
     if (!options.upstream) return json(501, { __type: 'InternalFailure', message: 'no upstream in this fake' });
-    const forwarded = request(`${options.upstream}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
+    // Addressed to the upstream, as a proxy must: the embedded endpoints serve only requests to their own host.
+    const headers = { ...incoming.headers, host: new URL(options.upstream).host };
+    const forwarded = request(`${options.upstream}${incoming.url}`, { method: incoming.method, headers }, (answer) => {
       outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(outgoing);
     });
