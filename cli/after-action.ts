@@ -4,14 +4,9 @@
 // built from the run-events table, so runs from every target render alike.
 import type { RunEvent } from '../lambdas/core/events.ts';
 import type { RunReport } from '../scenario/run-report.ts';
+import { MARKERS } from './output-file.ts';
 import { witnessLines } from './render-timeline.ts';
-
-/** What `racelab run --save` writes: the report, marked so `racelab report` knows the file. */
-export interface SavedRun {
-  kind: 'racelab-run';
-  version: 1;
-  report: RunReport;
-}
+import { htmlText, markdownText, mermaidText } from './report-text.ts';
 
 export const REPORT_FORMATS = ['html', 'markdown', 'mermaid'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -21,11 +16,13 @@ type TimedEvent = RunEvent & { atSeconds: number };
 /** The actors in the order the diagrams lay them out. */
 const LANES = ['racelab', 'planner', 'az-a', 'az-b', 'az-c', 'probe'] as const;
 
+const isLane = (actor: string): actor is (typeof LANES)[number] => (LANES as readonly string[]).includes(actor);
+
 /** Events worth a line in a diagram: each actor's steps, not every retry or periodic probe. */
 function keyEvents(report: RunReport): TimedEvent[] {
   let lastProbe = '';
   return report.events.filter((event) => {
-    if (event.outcome === 'retry') return false;
+    if (event.outcome === 'retry' || !isLane(event.actor)) return false;
     if (event.actor !== 'probe') return true;
     const seen = event.outcome; // a probe matters when what DNS answers changes
     const changed = seen !== lastProbe;
@@ -50,15 +47,24 @@ export function addressSeries(report: RunReport): { endpoint: string; points: { 
   }));
 }
 
-const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+/** Seconds between the chart's time labels: the first that gives at most 10 labels, so the page grows with the events, never with the time span. */
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 21_600, 43_200, 86_400];
+const TICKS_MAX = 10;
+
+/** The largest of many numbers, and at least 1 (a spread of a long list overflows the call stack). */
+const largest = (values: Iterable<number>): number => {
+  let most = 1;
+  for (const value of values) if (value > most) most = value;
+  return most;
+};
 
 /** A step chart of addresses per endpoint over scenario time: a line at 0 is an endpoint answering nothing. */
 function addressChart(report: RunReport): string {
   const series = addressSeries(report);
-  const end = Math.max(1, ...report.events.map((event) => event.atSeconds));
-  const most = Math.max(1, ...series.flatMap((line) => line.points.map((point) => point.count)));
+  const end = largest(report.events.map((event) => event.atSeconds));
+  const most = largest(series.flatMap((line) => line.points.map((point) => point.count)));
   const [width, height, left, top, bottom] = [760, 240, 40, 16, 28];
   const x = (seconds: number) => left + (seconds / end) * (width - left - 12);
   const y = (count: number) => top + (1 - count / most) * (height - top - bottom);
@@ -70,13 +76,14 @@ function addressChart(report: RunReport): string {
       .map((point, j) => (j === 0 ? `M${x(point.atSeconds).toFixed(1)} ${yOf(point.count)}` : `H${x(point.atSeconds).toFixed(1)} V${yOf(point.count)}`))
       .join(' ');
     const colour = COLOURS[i % COLOURS.length]!;
-    return `<path class="series" data-endpoint="${escape(line.endpoint)}" d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>`;
+    return `<path class="series" data-endpoint="${htmlText(line.endpoint)}" d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>`;
   });
-  const ticks = Array.from({ length: Math.floor(end / 5) + 1 }, (_, i) => i * 5).map(
+  const step = TICK_STEPS.find((seconds) => end / seconds <= TICKS_MAX) ?? Math.ceil(end / TICKS_MAX);
+  const ticks = Array.from({ length: Math.floor(end / step) + 1 }, (_, i) => i * step).map(
     (seconds) => `<text x="${x(seconds).toFixed(1)}" y="${height - 8}" text-anchor="middle">+${seconds}s</text>`,
   );
   const legend = series.map(
-    (line, i) => `<text x="${width - 10}" y="${top + 14 * (i + 1)}" text-anchor="end" fill="${COLOURS[i % COLOURS.length]}">${escape(line.endpoint)}</text>`,
+    (line, i) => `<text x="${width - 10}" y="${top + 14 * (i + 1)}" text-anchor="end" fill="${COLOURS[i % COLOURS.length]}">${htmlText(line.endpoint)}</text>`,
   );
   return [
     `<svg id="addresses" role="img" aria-label="addresses per endpoint over time" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
@@ -110,7 +117,7 @@ function sequenceDiagram(report: RunReport): string {
       const bad = ['stuck', 'deleted', 'empty', 'gave-up', 'failed'].includes(event.outcome);
       return (
         `<circle cx="${laneX(event.actor)}" cy="${yPos}" r="4" fill="${bad ? '#d62728' : '#1f77b4'}"/>` +
-        `<text x="${laneX(event.actor) + 8}" y="${yPos + 4}" class="mark">+${event.atSeconds.toFixed(1)}s ${escape(describe(event))}</text>`
+        `<text x="${laneX(event.actor) + 8}" y="${yPos + 4}" class="mark">+${event.atSeconds.toFixed(1)}s ${htmlText(describe(event))}</text>`
       );
     }),
     '</svg>',
@@ -156,14 +163,15 @@ export function renderHtml(report: RunReport): string {
             .join(' ')
         : (event.detail ?? ''),
     ];
-    return `<tr class="outcome-${escape(event.outcome)}">${cells.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`;
+    return `<tr class="outcome-${htmlText(event.outcome)}">${cells.map((cell) => `<td>${htmlText(cell)}</td>`).join('')}</tr>`;
   });
   const story = storyLines(report);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escape(title(report))}</title>
+${MARKERS.html}
+<title>${htmlText(title(report))}</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; font: 12px ui-monospace, monospace; }
@@ -174,14 +182,14 @@ svg text { font: 11px system-ui, sans-serif; }
 </style>
 </head>
 <body>
-<h1>${escape(title(report))}</h1>
+<h1>${htmlText(title(report))}</h1>
 <section id="verdict"><h2>Verdict</h2>
 ${verdictLines(report)
-  .map((line, i) => `<p${i === 0 ? ' class="verdict"' : ''}>${escape(line)}</p>`)
+  .map((line, i) => `<p${i === 0 ? ' class="verdict"' : ''}>${htmlText(line)}</p>`)
   .join('\n')}
 </section>
 <section id="story"><h2>Story</h2>
-${story.length ? `<ol>${story.map((line) => `<li>${escape(line)}</li>`).join('')}</ol>` : '<p>The scenario tells no story for these safeguards.</p>'}
+${story.length ? `<ol>${story.map((line) => `<li>${htmlText(line)}</li>`).join('')}</ol>` : '<p>The scenario tells no story for these safeguards.</p>'}
 </section>
 <section id="chart"><h2>Addresses per endpoint</h2>
 ${addressChart(report)}
@@ -195,19 +203,24 @@ ${sequenceDiagram(report)}
 ${rows.join('\n')}
 </tbody></table>
 </section>
-<p>Events digest: <code>${escape(report.eventsDigest)}</code></p>
+<p>Events digest: <code>${htmlText(report.eventsDigest)}</code></p>
 </body>
 </html>
 `;
 }
 
-export function renderMermaid(report: RunReport): string {
+/** The sequence diagram's statements: one participant per lane, one note per key event, its text a label that cannot escape. */
+function mermaidDiagram(report: RunReport): string {
   const events = keyEvents(report);
   const lanes = LANES.filter((lane) => events.some((event) => event.actor === lane));
   const lines = ['sequenceDiagram', ...lanes.map((lane) => `  participant ${lane}`)];
-  // Mermaid notes end at a newline and treat ";" and "#" specially: keep them out.
-  for (const event of events) lines.push(`  Note over ${event.actor}: +${event.atSeconds.toFixed(1)}s ${describe(event).replace(/[;#]/g, ',')}`);
+  for (const event of events) lines.push(`  Note over ${event.actor}: ${mermaidText(`+${event.atSeconds.toFixed(1)}s ${describe(event)}`)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The diagram alone, under the marker line that makes the file racelab's (a Mermaid comment). */
+export function renderMermaid(report: RunReport): string {
+  return `${MARKERS.mermaid}\n${mermaidDiagram(report)}`;
 }
 
 export function renderMarkdown(report: RunReport): string {
@@ -220,23 +233,25 @@ export function renderMarkdown(report: RunReport): string {
       : (event.detail ?? '');
     const generation = event.generation === undefined ? '' : `g${event.generation}`;
     const cells = [`+${event.atSeconds.toFixed(1)}s`, event.actor, event.step, generation, event.endpoint ?? '', event.outcome, detail];
-    return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+    return `| ${cells.map(markdownText).join(' | ')} |`;
   });
   return [
-    `# ${title(report)}`,
+    MARKERS.markdown,
+    `# ${markdownText(title(report))}`,
     '',
     '## Verdict',
     '',
-    ...verdictLines(report).map((line) => `- ${line}`),
+    ...verdictLines(report).map((line) => `- ${markdownText(line)}`),
     '',
     '## Story',
     '',
-    ...(story.length ? story.map((line, i) => `${i + 1}. ${line}`) : ['The scenario tells no story for these safeguards.']),
+    ...(story.length ? story.map((line, i) => `${i + 1}. ${markdownText(line)}`) : ['The scenario tells no story for these safeguards.']),
     '',
     '## Sequence',
     '',
+    // A code block's text is never Markdown; the diagram's labels are Mermaid-safe, and it holds no ``` line.
     '```mermaid',
-    renderMermaid(report).trimEnd(),
+    mermaidDiagram(report).trimEnd(),
     '```',
     '',
     '## Timeline',

@@ -1,8 +1,6 @@
 // The service behind racelab explore and racelab check (cli/commands/): the
 // explorer on the real Planner and Enactor code, its output and the matrix.
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../lambdas/core/verdict.ts';
 import { BOUND_LIMITS, CHANGED_CODE_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
@@ -15,7 +13,7 @@ import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
 import { onInterrupt } from './interrupt.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
-import { jsonWithKey, writableOutput } from './output-file.ts';
+import { checkOutput, FILE_FORMATS, MARKERS, OutputError, type Output } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
 import type { CellProgress } from './matrix-pool.ts';
 import { MATRIX_PROGRESS_EVERY_MS, searchProgress } from './search-progress.ts';
@@ -106,11 +104,10 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   }
   const config = parseExplorerConfig(options, safeguards);
   // Checked before the search, so a long search never ends in a file that cannot be written.
-  const out = await writableOutput({
+  const out = await checkOutput({
     option: '--out',
-    path: resolve(options.out ?? 'counterexample.json'),
-    kind: 'a counterexample racelab explore wrote',
-    isOwn: jsonWithKey('counterexample'),
+    path: options.out ?? 'counterexample.json',
+    format: FILE_FORMATS.counterexample,
     force: options.force === true,
   });
   const paint = styler(process.stdout);
@@ -127,10 +124,10 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   if (counterexample) {
     const { report, execution } = await counterexampleReport(config, counterexample);
     const scenario = counterexampleScenario(config, counterexample, execution, report.outcome);
-    await writeFile(out, printJson(scenario));
+    const notWritten = await writeCounterexample(out, scenario);
     replay = await replayOnEmbedded(scenario, config.safeguards);
     if (options.json) {
-      const found = { ...counterexample, trace: execution.trace, file: out, replay };
+      const found = { ...counterexample, trace: execution.trace, file: notWritten ? null : out.path, replay };
       process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: found }));
     } else {
       process.stdout.write(`${header(config, result)}\n\n`);
@@ -138,10 +135,12 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
         `${paint('bold', `shortest counterexample found (${counterexample.invariant}, ${counterexample.schedule.length} steps):`)} ${counterexample.detail}\n`,
       );
       process.stdout.write(`${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n\n`);
-      process.stdout.write(`wrote ${out}\n  replay: racelab run --from ${out}\n`);
+      if (!notWritten) process.stdout.write(`wrote ${out.path}\n  replay: racelab run --from ${out.path}\n`);
       const verdict = replay.outcome === replay.expected ? 'reproduces the counterexample' : notReproduced(replay.expected);
       process.stdout.write(`  replayed on the embedded target now: ${replay.outcome} (${verdict})\n`);
     }
+    // Said last, after what the search found: the search is not lost to a file that could not be written.
+    if (notWritten) process.stderr.write(`racelab: ${notWritten}; the counterexample is printed above, but not saved\n`);
   } else if (options.json) {
     process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }));
   } else {
@@ -149,6 +148,17 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   }
   // Exit 0 only when every invariant was proved: scripts can use explore as a check.
   return counterexample || !result.complete ? EXIT.unexpected : EXIT.ok;
+}
+
+/** Writes the counterexample's scenario file, marked as racelab's; returns why it could not, in one line. */
+async function writeCounterexample(out: Output, scenario: ReturnType<typeof counterexampleScenario>): Promise<string | undefined> {
+  try {
+    await out.write(printJson({ generator: MARKERS.counterexample, ...scenario }));
+    return undefined;
+  } catch (error) {
+    if (error instanceof OutputError) return error.message;
+    throw error;
+  }
 }
 
 function invariantTable(result: Found) {

@@ -3,6 +3,7 @@
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { witnessDisagreement } from '../lambdas/core/verdict.ts';
 import type { RunReport } from '../scenario/run-report.ts';
+import { terminalText as shown } from '../scenario/terminal-text.ts';
 import { plain } from './style.ts';
 
 type Paint = typeof plain;
@@ -38,14 +39,15 @@ function probeSummary(event: RunEvent): string {
   return differ ? `${resolver}  (zone holds: ${addressSummary(zone)})` : resolver;
 }
 
-/** One event as a timeline row; `atSeconds` after scenario second 0. */
+/** One event as a timeline row; `atSeconds` after scenario second 0. Its text is shown as written: control characters as escapes. */
 export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plain): string {
   const time = `+${atSeconds.toFixed(1)}s`.padStart(7);
   const generation = event.generation === undefined ? '' : `g${event.generation}`;
-  const detail = event.addresses ? probeSummary(event) : (event.detail ?? '');
-  const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', event.outcome.padEnd(10));
+  const detail = shown(event.addresses ? probeSummary(event) : (event.detail ?? ''));
+  const outcome = paint(OUTCOME_STYLE[event.outcome] ?? 'reset', shown(event.outcome).padEnd(10));
   return (
-    `${time}  ${event.actor.padEnd(8)} ${event.step.padEnd(8)} ${generation.padEnd(4)} ${(event.endpoint ?? '').padEnd(24)} ${outcome} ` + `${detail}`.trimEnd()
+    `${time}  ${shown(event.actor).padEnd(8)} ${shown(event.step).padEnd(8)} ${generation.padEnd(4)} ${shown(event.endpoint ?? '').padEnd(24)} ${outcome} ` +
+    `${detail}`.trimEnd()
   );
 }
 
@@ -74,13 +76,13 @@ export interface TimelineParts {
 export function timelineParts(report: RunReport, paint: Paint = plain): TimelineParts {
   const safeguards = report.safeguards.length ? report.safeguards.join(', ') : 'none';
   const header = [
-    paint('bold', `dns-race-lab · ${report.scenario} · ${report.target} · safeguards: ${safeguards} · seed ${report.seed} · run ${report.runId}`),
+    paint('bold', shown(`dns-race-lab · ${report.scenario} · ${report.target} · safeguards: ${safeguards} · seed ${report.seed} · run ${report.runId}`)),
     '',
     paint('dim', `${'time'.padStart(7)}  ${'actor'.padEnd(8)} ${'step'.padEnd(8)} ${'gen'.padEnd(4)} ${'endpoint'.padEnd(24)} ${'outcome'.padEnd(10)} detail`),
   ];
-  const shown = probeChangeFilter();
+  const changed = probeChangeFilter();
   const rows = report.events
-    .filter((event, i) => shown(event, i === report.events.length - 1))
+    .filter((event, i) => changed(event, i === report.events.length - 1))
     .map((event) => ({ atSeconds: event.atSeconds, text: eventRow(event, event.atSeconds, paint) }));
   return { header, rows, verdict: ['', ...renderVerdict(report, paint)] };
 }
@@ -102,7 +104,9 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
     for (const line of report.story.events) {
       const when = line.atSeconds === undefined ? '    —  ' : `+${line.atSeconds.toFixed(1)}s`.padStart(7);
       lines.push(
-        line.seen ? `    ${paint('green', '✓')} ${when}  ${line.says}` : `    ${paint('red', '✗')} ${when}  ${line.says} ${paint('red', '(not seen)')}`,
+        line.seen
+          ? `    ${paint('green', '✓')} ${when}  ${shown(line.says)}`
+          : `    ${paint('red', '✗')} ${when}  ${shown(line.says)} ${paint('red', '(not seen)')}`,
       );
     }
   }
@@ -115,12 +119,12 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
         ? 'never went empty'
         : `went empty at +${endpoint.firstEmptyAtSeconds.toFixed(1)}s, ` +
           `${endpoint.repaired ? paint('green', 'repaired by the automation') : paint('red', 'not repaired')}`;
-    lines.push(`  ${endpoint.endpoint.padEnd(26)} ${state}; ${history}`);
+    lines.push(`  ${shown(endpoint.endpoint).padEnd(26)} ${state}; ${history}`);
   }
   lines.push(...witnessLines(report, paint));
   if (report.automation.stuck) {
     const last = report.automation.stuckSteps.at(-1);
-    lines.push(`  ${paint('red', 'automation stuck')}: ${last ? `${last.actor} at +${last.atSeconds.toFixed(1)}s: ${last.detail ?? ''}` : ''}`);
+    lines.push(`  ${paint('red', 'automation stuck')}: ${last ? shown(`${last.actor} at +${last.atSeconds.toFixed(1)}s: ${last.detail ?? ''}`) : ''}`);
   } else if (report.automation.stuckSteps.length) {
     lines.push(`  automation was stuck ${report.automation.stuckSteps.length} time(s) but a later apply succeeded`);
   }
@@ -138,7 +142,7 @@ export function witnessLines(report: RunReport, paint: Paint = plain): string[] 
   const lines = [paint('yellow', `  the resolver's answer differed from the zone at ${disagreements.length} probe reading(s) of ${compared}:`)];
   for (const d of disagreements) {
     const list = (addresses: string[]) => (addresses.length ? addresses.join(', ') : 'nothing');
-    lines.push(`    +${d.atSeconds.toFixed(1)}s ${d.endpoint}: resolver ${list(d.resolver)}; zone ${list(d.zone)}: ${d.why}`);
+    lines.push(shown(`    +${d.atSeconds.toFixed(1)}s ${d.endpoint}: resolver ${list(d.resolver)}; zone ${list(d.zone)}: ${d.why}`));
   }
   if (disagreements.some((d) => d.atSeconds === lastProbe))
     lines.push(paint('red', '    the last probe disagreed: the verdict rests on an answer the zone contradicts'));

@@ -1,10 +1,12 @@
 // Finds and loads scenario files: by name from scenarios/, or by path. Every
 // problem is a ScenarioError with one readable message (the CLI exits 2 on it).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
+import { readBounded, type BoundedText } from './read-bounded.ts';
 import { parseScenario, type Scenario } from './schema.ts';
 import { ScenarioError } from './scenario-error.ts';
+import { terminalText } from './terminal-text.ts';
 
 export const SCENARIOS_DIR = join(PROJECT_ROOT, 'scenarios');
 
@@ -33,24 +35,25 @@ async function whyUnreadable(error: unknown, nameOrPath: string): Promise<string
 export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
   const path = isPath ? resolve(nameOrPath) : join(SCENARIOS_DIR, `${nameOrPath}.json`);
-  let text: string;
+  let read: BoundedText;
   try {
-    // A scenario is a few kilobytes; refuse a huge file before reading it all into memory.
-    const { size } = await stat(path);
-    if (size > SCENARIO_BYTES_MAX)
-      throw new ScenarioError(`${path} is ${(size / 1e6).toFixed(1)} MB; a scenario file is a few kilobytes (at most ${SCENARIO_BYTES_MAX / 1e6} MB)`);
-    text = await readFile(path, 'utf8');
+    // A scenario is a few kilobytes: a huge file (or /dev/zero, or an endless pipe) is refused after the bound, never read into memory whole.
+    read = await readBounded(path, SCENARIO_BYTES_MAX);
   } catch (error) {
-    if (error instanceof ScenarioError) throw error;
     if (!isPath)
       throw new ScenarioError(`no scenario named "${nameOrPath}"; known scenarios: ${(await scenarioNames()).join(', ')} (or give a path to a .json file)`);
     throw new ScenarioError(`cannot read scenario file ${path}: ${await whyUnreadable(error, nameOrPath)}`);
   }
+  if (!read.complete) {
+    const size = read.size === undefined ? `more than ${SCENARIO_BYTES_MAX / 1e6} MB long` : `${(read.size / 1e6).toFixed(1)} MB`;
+    throw new ScenarioError(`${path} is ${size}; a scenario file is a few kilobytes (at most ${SCENARIO_BYTES_MAX / 1e6} MB)`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(read.text);
   } catch (error) {
-    throw new ScenarioError(`${path} is not valid JSON: ${(error as Error).message}`);
+    // The parser quotes the text around the mistake: show its control characters, do not send them.
+    throw new ScenarioError(`${path} is not valid JSON: ${terminalText((error as Error).message)}`);
   }
   return parseScenario(data, path);
 }

@@ -10,6 +10,7 @@ import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { ENACTOR_IDS } from '../lambdas/core/events.ts';
 import { NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 import { ScenarioError } from './scenario-error.ts';
+import { terminalText } from './terminal-text.ts';
 import { eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
 
 /** The actors with a timeline of steps. */
@@ -59,7 +60,9 @@ export type StoryLine = z.infer<typeof storyLine>;
  * Bounds on every list: a scenario is a script for a few dozen steps, and a
  * file of thousands would run for minutes (the state machine has a state per step).
  */
-const LIST_MAX = { steps: 200, faults: 20, story: 50, emptyPlans: 50, schedule: 10_000 } as const;
+export const LIST_MAX = { steps: 200, faults: 20, story: 50, emptyPlans: 50, schedule: 10_000 } as const;
+/** The most endpoints a scenario names (a saved run's report lists no more). */
+export const ENDPOINTS_MAX = 10;
 const story = z.array(storyLine).max(LIST_MAX.story).default([]);
 const expectation = z.strictObject({ outcome, story });
 
@@ -68,10 +71,18 @@ const seconds = (max: number) => z.number().min(0).max(max);
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema for editors (./scenario.schema.json); ignored by racelab.'),
+    generator: z
+      .string()
+      .max(100)
+      .optional()
+      .describe(
+        'Set by racelab on the scenario files it writes ("racelab counterexample v1"): a later `racelab explore --out` may overwrite such a file ' +
+          'without --force. Ignored when the scenario runs; remove it to make the file your own.',
+      ),
     name: z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and "-"'),
     title: z.string().min(1),
     description: z.string().min(1),
-    endpoints: z.array(endpointName).min(1).max(10).describe('Endpoint names relative to the zone; every plan covers all of them, in this order.'),
+    endpoints: z.array(endpointName).min(1).max(ENDPOINTS_MAX).describe('Endpoint names relative to the zone; every plan covers all of them, in this order.'),
     loadBalancers: z.number().int().min(1).max(16).describe('The pool: lb-1 at 10.10.0.11, lb-2 at 10.10.0.12, and so on.'),
     seed: z.number().int().default(2025).describe("Seeds the Planner's weights (and, unless told otherwise, the embedded target's latencies)."),
     policy: z.strictObject({
@@ -260,15 +271,25 @@ function retiredFieldIssues(data: unknown): string[] {
 
 const ISSUES_SHOWN = 15;
 
+/**
+ * A file's problems as zod found them, one indented line each: the field's path
+ * and what is wrong. A long list helps nobody: the first `shownMax`, and how
+ * many more there are. Messages quote the file's own strings: their control
+ * characters are shown, not sent to the terminal.
+ */
+export function issueLines(issues: readonly z.core.$ZodIssue[], shownMax: number): string[] {
+  const lines = issues.map((issue) => `  ${terminalText(issue.path.join('.')) || '(top level)'}: ${terminalText(issue.message)}`);
+  const shown = lines.slice(0, shownMax);
+  const more = lines.length - shown.length;
+  if (more > 0) shown.push(`  … and ${more} more problem${more === 1 ? '' : 's'}`);
+  return shown;
+}
+
 /** Validates parsed JSON; the error names each bad field and what is allowed. */
 export function parseScenario(data: unknown, source: string): Scenario {
   const retired = retiredFieldIssues(data);
   if (retired.length) throw new ScenarioError(`${source} is not a valid scenario:\n${retired.join('\n')}`);
   const parsed = scenarioSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  // A long list helps nobody: the first problems, and how many more there are.
-  const shown = lines.slice(0, ISSUES_SHOWN);
-  if (lines.length > ISSUES_SHOWN) shown.push(`  … and ${lines.length - ISSUES_SHOWN} more problem${lines.length - ISSUES_SHOWN === 1 ? '' : 's'}`);
-  throw new ScenarioError(`${source} is not a valid scenario:\n${shown.join('\n')}`);
+  throw new ScenarioError(`${source} is not a valid scenario:\n${issueLines(parsed.error.issues, ISSUES_SHOWN).join('\n')}`);
 }

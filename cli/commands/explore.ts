@@ -17,7 +17,7 @@ export function command(): Command {
         `baseline, each safeguard alone and each pair, as a table (default bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints)`,
       )
       .option('--out <file>', 'where to write the counterexample as a scenario file (default ./counterexample.json); the folder must exist')
-      .option('--force', 'let --out overwrite a file that is not an earlier counterexample')
+      .option('--force', 'let --out overwrite a file that is not an earlier counterexample, or write through a symbolic link')
       .option('--no-symmetry', 'visit states that differ only by Enactor ids one by one (for an Enactor whose behaviour depends on its id; slower)')
       .addHelpText(
         'after',

@@ -1,12 +1,10 @@
 // racelab report: a saved run as an after-action report: a self-contained HTML
 // page (chart of addresses per endpoint, sequence, verdict, story, timeline), or
 // the same as Markdown or a Mermaid sequence diagram.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../after-action.ts';
 import { exitWith } from '../command-options.ts';
-import { writableOutput } from '../output-file.ts';
+import { checkOutput, FILE_FORMATS, OutputError } from '../output-file.ts';
 import { EXIT } from '../usage-error.ts';
 
 export interface ReportOptions {
@@ -22,8 +20,8 @@ export function command(): Command {
     .addOption(
       new Option('--format <format>', 'html (a self-contained page), markdown, or mermaid (the sequence diagram)').choices(REPORT_FORMATS).default('html'),
     )
-    .option('--out <file>', 'write the report to this file instead of stdout; the folder must exist')
-    .option('--force', 'let --out overwrite a file that is not an earlier report')
+    .option('--out <file>', 'write the report to this file instead of stdout; the folder must exist (a pipe or /dev/stdout is written as a stream)')
+    .option('--force', 'let --out overwrite a file that is not an earlier report, or write through a symbolic link')
     .addHelpText(
       'after',
       `
@@ -41,22 +39,23 @@ Examples:
     .action(async (file: string, options: ReportOptions) => exitWith(await reportCommand(file, options)));
 }
 
-/** A report racelab wrote before: HTML with our marker, or Markdown/Mermaid whose first line says so. */
-const isOwnReport = (text: string): boolean => text.includes('After-action report:') || text.startsWith('sequenceDiagram');
-
 export async function reportCommand(file: string, options: ReportOptions): Promise<number> {
   const out =
-    options.out === undefined
-      ? undefined
-      : await writableOutput({ option: '--out', path: resolve(options.out), kind: 'a report', isOwn: isOwnReport, force: options.force });
+    options.out === undefined ? undefined : await checkOutput({ option: '--out', path: options.out, format: FILE_FORMATS.report, force: options.force });
   const { loadSavedRun } = await import('../saved-run.ts');
   const { renderAfterAction } = await import('../after-action.ts');
   const text = renderAfterAction(await loadSavedRun(file), options.format);
-  if (out) {
-    await writeFile(out, text);
-    process.stderr.write(`wrote ${out}\n`);
-  } else {
+  if (!out) {
     process.stdout.write(text);
+    return EXIT.ok;
   }
+  try {
+    await out.write(text);
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`racelab: ${error.message}\n`);
+    return EXIT.unexpected;
+  }
+  process.stderr.write(`wrote ${out.path}\n`);
   return EXIT.ok;
 }

@@ -16,7 +16,7 @@ export function command(): Command {
       .option('--seed <n>', "seed for the Planner's weights (default: the scenario's)")
       .option('--from <file>', 'run a scenario file written by `racelab explore` (its safeguards are the default)')
       .option('--save <file>', 'keep the run (its report and every event) as JSON, for `racelab report`; checked before the run')
-      .option('--force', 'let --save overwrite a file that is not an earlier saved run')
+      .option('--force', 'let --save overwrite a file that is not an earlier saved run, or write through a symbolic link')
       .option(
         '--json',
         'print the run as JSON (outcome, story, eventsDigest, per-endpoint verdict, events; on local also the simulation, on aws/localstack ' +
@@ -41,7 +41,8 @@ The verdict also checks the story: the key events the scenario says the race
 goes through with these safeguards (see \`racelab scenarios\`), in order.
 
 Exit codes: 0 the outcome matches the scenario's expectation for these safeguards
-            and its story played out, 1 it does not (or the execution failed),
+            and its story played out, 1 it does not (or the execution failed,
+            or --save could not write the run: it is printed all the same),
             2 bad input or a target that is not ready (no credentials, stack not
             deployed, LocalStack down), 130 interrupted (Ctrl-C or SIGTERM).
 
@@ -84,14 +85,15 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const request = await parseRunRequest(scenarioName, options);
   const target = parseTargetName(options.target);
   const { savingTo } = await import('../saved-run.ts');
-  const save = options.save === undefined ? undefined : await savingTo(options.save, options.force === true);
+  const saver = options.save === undefined ? undefined : await savingTo(options.save, options.force === true);
   if (isRemoteTarget(target)) {
     // Deployed targets run in real time, with real latency.
     const local = simulationOptionsGiven(options);
     if (local.length) throw new UsageError(`${local.join(', ')}: for the local target only; ${target} runs in real time, and shows the run as it happens`);
     // Loaded for a deployed target only: the AWS SDK clients take a while to load.
     const { runRemoteCommand } = await import('../targets/remote-run-command.ts');
-    return runRemoteCommand(target, request, { ...options, onReport: save }, newRunId());
+    const code = await runRemoteCommand(target, request, { ...options, onReport: saver?.save }, newRunId());
+    return saver ? saver.exitCode(code) : code;
   }
   rejectRemoteOptionsForLocal(options);
   const paceMs = parsePace(options);
@@ -99,10 +101,11 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const lab = await startEmbeddedLab();
   try {
     const report = await runOnLab(lab, request, options);
-    await save?.(report);
+    await saver?.save(report);
     await printReport(report, options.json, paceMs);
     if (!report.asExpected && !options.json) process.stderr.write(`racelab: ${whyUnexpected(report)}\n`);
-    return report.asExpected ? EXIT.ok : EXIT.unexpected;
+    const code = report.asExpected ? EXIT.ok : EXIT.unexpected;
+    return saver ? saver.exitCode(code) : code;
   } finally {
     await lab.close();
   }

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { terminalText as shown } from '../../scenario/terminal-text.ts';
 import { exitWith } from '../command-options.ts';
 
 export function command(): Command {
@@ -39,11 +40,11 @@ export async function scenariosCommand(options: { json?: boolean }): Promise<num
     return 0;
   }
   for (const row of rows) {
-    process.stdout.write(`${row.name}\n  ${row.title}\n  expected: ${row.expect}; healthy with any of: ${row.healthyWith.join(', ') || '(none)'}\n`);
+    process.stdout.write(`${row.name}\n  ${shown(row.title)}\n  expected: ${row.expect}; healthy with any of: ${row.healthyWith.join(', ') || '(none)'}\n`);
     for (const { safeguards, outcome, story } of row.stories) {
       if (!story.length) continue;
       process.stdout.write(`  story ${safeguards.length ? `with ${safeguards.join(', ')}` : 'with no safeguard'} (${outcome}):\n`);
-      story.forEach((line, i) => process.stdout.write(`    ${i + 1}. ${line.says}\n`));
+      story.forEach((line, i) => process.stdout.write(`    ${i + 1}. ${shown(line.says)}\n`));
     }
   }
   return 0;

@@ -1,10 +1,13 @@
 // The racelab command as a user runs it: exit codes, --json, and clear errors
 // (naming the field or option, no stack trace) for bad input.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../cli/after-action.ts';
 import { racelab as run } from '../support/racelab-cli.ts';
+import { asSaved, outageReport, savedFile, stretched } from '../support/saved-runs.ts';
 
 const racelab = (...args: string[]) => run(args);
 
@@ -12,7 +15,14 @@ describe('racelab CLI', () => {
   it('run --json reports the outage, its story and the digest of its event log, the same in two cold processes, and exits 0', async () => {
     const [first, second] = await Promise.all([racelab('run', 'oct-2025', '--json'), racelab('run', 'oct-2025', '--json')]);
     const report = JSON.parse(first.stdout);
-    expect(report).toMatchObject({ scenario: 'oct-2025', target: 'local', outcome: 'outage', expected: 'outage', asExpected: true, automation: { stuck: true } });
+    expect(report).toMatchObject({
+      scenario: 'oct-2025',
+      target: 'local',
+      outcome: 'outage',
+      expected: 'outage',
+      asExpected: true,
+      automation: { stuck: true },
+    });
     expect(report.story).toMatchObject({ played: true, events: [{}, { says: "az-a's stale plan g2 lands over the newer g6", seen: true }, {}, {}, {}] });
     expect(report.eventsDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(report.simulation).toMatchObject({ latency: { seed: 2025 }, calls: expect.any(Number) });
@@ -81,7 +91,7 @@ describe('racelab CLI', () => {
     expect(report.code).toBe(0);
     expect(readFileSync(page, 'utf8')).toContain('<svg id="addresses"');
     const mermaid = await racelab('report', saved, '--format', 'mermaid');
-    expect(mermaid.stdout.split('\n')[0]).toBe('sequenceDiagram');
+    expect(mermaid.stdout.split('\n').slice(0, 2)).toEqual(['%% racelab sequence diagram v1', 'sequenceDiagram']);
     const wrong = await racelab('report', 'scenarios/oct-2025.json');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('is not a run saved by `racelab run --save`');
@@ -89,7 +99,10 @@ describe('racelab CLI', () => {
 
   it('rejects a bad seed and an unknown scenario with exit code 2', async () => {
     expect(await racelab('run', '--seed', 'abc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed must be a whole number') });
-    expect(await racelab('run', 'no-such')).toMatchObject({ code: 2, stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: empty-plan, oct-2025') });
+    expect(await racelab('run', 'no-such')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: empty-plan, oct-2025'),
+    });
   });
 
   it('rejects an invalid scenario file with exit code 2 and the field that is wrong', async () => {
@@ -109,8 +122,69 @@ describe('racelab CLI', () => {
     expect(code).toBe(0);
     const oct = JSON.parse(stdout).find((row: { name: string }) => row.name === 'oct-2025');
     expect(oct).toMatchObject({ expect: 'outage', healthyWith: ['write-time-check', 'protect-active', 'never-empty', 'self-heal'] });
-    expect(oct.stories.map((story: { safeguards: string[] }) => story.safeguards.join('+'))).toEqual(['', 'write-time-check', 'protect-active', 'never-empty', 'self-heal', 'recheck-each-endpoint']);
+    expect(oct.stories.map((story: { safeguards: string[] }) => story.safeguards.join('+'))).toEqual([
+      '',
+      'write-time-check',
+      'protect-active',
+      'never-empty',
+      'self-heal',
+      'recheck-each-endpoint',
+    ]);
     const text = await racelab('scenarios');
-    expect(text.stdout).toContain("story with no safeguard (outage):\n    1. az-a loses the lock on dynamodb.us-east-1 to a competing holder, and backs off\n    2. az-a's stale plan g2 lands over the newer g6");
+    expect(text.stdout).toContain(
+      "story with no safeguard (outage):\n    1. az-a loses the lock on dynamodb.us-east-1 to a competing holder, and backs off\n    2. az-a's stale plan g2 lands over the newer g6",
+    );
+  });
+
+  /** racelab with its stdout into a shell pipe (a FIFO, as `racelab … | head` gives it); the exit code is racelab's (pipefail). */
+  const piped = (args: string[], into: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const script = `set -o pipefail; "$0" --import tsx bin/racelab.ts "$@" | ${into}`;
+      const child = spawn('bash', ['-c', script, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let [stdout, stderr] = ['', ''];
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+
+  it('report --out /dev/stdout writes into the pipe or socket racelab was given, without reading it first', async () => {
+    const report = await outageReport();
+    const saved = savedFile(asSaved(report));
+    const expected = { code: 0, stdout: renderHtml(report), stderr: 'wrote /dev/stdout\n' };
+    expect(await piped(['report', saved, '--out', '/dev/stdout'], 'cat')).toEqual(expected);
+    // A parent written in Node gives its child a socket for stdout.
+    expect(await racelab('report', saved, '--out', '/dev/stdout')).toEqual(expected);
+  });
+
+  it('a pipe closed early (report --out /dev/stdout | head) is one line on stderr and exit 1, no stack trace', async () => {
+    const saved = savedFile(asSaved(stretched(await outageReport(), 10_000)));
+    const { code, stdout, stderr } = await piped(['report', saved, '--out', '/dev/stdout'], 'head -c 100');
+    expect(stdout).toHaveLength(100);
+    expect(stderr).toBe('racelab: --out /dev/stdout: not written: the reader closed the pipe before the end (EPIPE)\n');
+    expect(code).toBe(1);
+  });
+
+  it('a write cut short (a file-size limit stops it part-way) leaves the earlier report whole, and is one line', async () => {
+    const report = await outageReport();
+    const dir = mkdtempSync(join(tmpdir(), 'racelab-'));
+    const saved = savedFile(asSaved(stretched(report, 2_000)), dir);
+    const page = join(dir, 'page.html');
+    const earlier = renderHtml(report);
+    writeFileSync(page, earlier);
+    // ulimit -f 64: no file of more than 32 or 64 kB (by shell); the page is about 500 kB. No tsx cache: it writes files too.
+    const script = 'ulimit -f 64 && exec "$0" --import tsx bin/racelab.ts report "$1" --out "$2"';
+    const cut = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn('sh', ['-c', script, process.execPath, saved, page], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    expect(cut).toEqual({ code: 1, stderr: `racelab: --out ${page}: not written: the file is too large for this file system (EFBIG)\n` });
+    expect(readFileSync(page, 'utf8')).toBe(earlier);
+    // The part written beside it, under a hidden temporary name, is gone too.
+    expect(readdirSync(dir).sort()).toEqual(['page.html', 'run.json']);
   });
 });

@@ -31,6 +31,8 @@ describe('racelab explore, check and run --from', { timeout: 120_000 }, () => {
     expect(result.counterexample.replay).toEqual({ outcome: 'outage', expected: 'outage' });
     expect(existsSync(out)).toBe(true);
     expect(JSON.parse(readFileSync(out, 'utf8')).counterexample.invariant).toBe('answers');
+    // Marked at the top as racelab's, so the next explore may replace it (docs/files.md).
+    expect(readFileSync(out, 'utf8')).toMatch(/^\{\n {2}"generator": "racelab counterexample v1",\n/);
 
     const replayed = await racelab('run', '--from', out, '--json');
     expect(JSON.parse(replayed.stdout)).toMatchObject({ outcome: 'outage', asExpected: true });

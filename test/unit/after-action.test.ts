@@ -20,7 +20,8 @@ function elements(node: Node): Element[] {
   return [...self, ...children.flatMap(elements)];
 }
 const attribute = (element: Element, name: string) => element.attrs.find((attr) => attr.name === name)?.value;
-const text = (node: Node): string => ('value' in node && typeof node.value === 'string' ? node.value : 'childNodes' in node ? node.childNodes.map(text).join('') : '');
+const text = (node: Node): string =>
+  'value' in node && typeof node.value === 'string' ? node.value : 'childNodes' in node ? node.childNodes.map(text).join('') : '';
 
 async function reportFor(safeguards: Safeguard[]): Promise<RunReport> {
   const scenario = await loadScenario('oct-2025');
@@ -71,11 +72,11 @@ describe('the after-action report', () => {
 
   it('gives the same as Markdown and as a Mermaid sequence diagram', () => {
     const markdown = renderMarkdown(outage);
-    expect(markdown).toMatch(/^# After-action report: oct-2025 with no safeguard/);
+    expect(markdown).toMatch(/^<!-- racelab after-action report v1 -->\n# After-action report: oct-2025 with no safeguard/);
     expect(markdown).toContain('```mermaid\nsequenceDiagram');
     expect(markdown.split('\n').filter((line) => line.startsWith('| +'))).toHaveLength(outage.events.length);
     const mermaid = renderMermaid(outage);
-    expect(mermaid.split('\n')[0]).toBe('sequenceDiagram');
+    expect(mermaid.split('\n').slice(0, 2)).toEqual(['%% racelab sequence diagram v1', 'sequenceDiagram']);
     expect(mermaid).toContain('Note over az-a: +10.5s apply applied g2 dynamodb.us-east-1: over g6');
     expect(mermaid).not.toMatch(/retry/);
   });

@@ -64,6 +64,8 @@ describe('scenario files', () => {
     const huge = join(dir, 'huge.json');
     writeFileSync(huge, ' '.repeat(2_000_000));
     await expect(loadScenario(huge)).rejects.toThrow('is 2.0 MB; a scenario file is a few kilobytes (at most 1 MB)');
+    // A device or a pipe has no size to check first: it is read up to the bound, and no further.
+    await expect(loadScenario('/dev/zero')).rejects.toThrow('/dev/zero is more than 1 MB long; a scenario file is a few kilobytes (at most 1 MB)');
   });
 });
 
