@@ -20,6 +20,7 @@ import { access, lstat, open, readlink, rename, stat, unlink, type FileHandle } 
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readBoundedFrom } from '../scenario/read-bounded.ts';
+import { readerGone } from './standard-streams.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The marker at the top of each format racelab writes, with the format's version. */
@@ -134,7 +135,7 @@ export async function checkOutput(spec: OutputSpec): Promise<Output> {
     if (!writable) throw refuse('the file is read-only; make it writable, give another path, or add --force to replace it');
   }
   await checkFolder(path, refuse);
-  return fileOutput(spec.option, path, { mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid });
+  return fileOutput(spec.option, path, keptOf(entry));
 }
 
 async function lstatOrNothing(path: string, refuse: (why: string) => Error): Promise<Stats | undefined> {
@@ -188,12 +189,6 @@ async function fileHead(path: string, refuse: (why: string) => Error): Promise<s
 }
 
 /** What a replaced file keeps. */
-interface Kept {
-  mode: number;
-  uid: number;
-  gid: number;
-}
-
 function fileOutput(option: string, path: string, kept: Kept | undefined): Output {
   return {
     path,
@@ -207,8 +202,22 @@ function fileOutput(option: string, path: string, kept: Kept | undefined): Outpu
   };
 }
 
-/** Writes beside the file, then renames over it: whoever reads the path sees the old file or the new one, never half of one. */
-async function replaceAtomically(path: string, text: string, kept: Kept | undefined): Promise<void> {
+/** What a replaced file keeps: its mode, and its owner where racelab may set it. */
+export interface Kept {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export const keptOf = (entry: Stats): Kept => ({ mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid });
+
+/**
+ * Writes beside the file, then renames over it: whoever reads the path sees the old file or the new one, never half
+ * of one. (By hand rather than with write-file-atomic: that library hooks every signal through signal-exit while it
+ * writes, so a file-size limit (SIGXFSZ, which Node ignores to get EFBIG) killed the process instead of failing the
+ * write, and Ctrl-C handling would depend on whether a write was under way.)
+ */
+export async function replaceAtomically(path: string, text: string, kept: Kept | undefined): Promise<void> {
   // A hidden name in the same folder (so the rename stays on one file system), short enough for any file name.
   const temp = join(dirname(path), `.${basename(path).slice(0, 180)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
@@ -266,6 +275,8 @@ function processStreamOutput(option: string, path: string, stream: NodeJS.WriteS
         stream.on('error', swallow);
         stream.write(text, (error) => {
           setImmediate(() => stream.off('error', swallow));
+          // `--out /dev/stdout | head`: the same as any output whose reader went away.
+          if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EPIPE') readerGone();
           if (error) fail(new OutputError(`${option} ${path}: not written: ${reason(error)}`));
           else done();
         });

@@ -6,13 +6,14 @@
 // another), so every change is a read-modify-write under a lock
 // (proper-lockfile: a lock folder beside the file, taken over when stale), from
 // the file as it is then, never from a copy read before a long verify. The file
-// is replaced atomically (write-file-atomic: a temporary file, then a rename,
-// keeping the file's mode), so an interrupted write loses nothing.
+// is replaced atomically (a temporary file, then a rename, keeping the file's
+// mode: replaceAtomically, as for every file racelab writes), so an interrupted
+// write loses nothing.
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { keptOf, replaceAtomically } from '../output-file.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const PROGRESS_FILE = '.racelab-training.json';
@@ -79,7 +80,8 @@ export async function updateProgress<T>(change: (progress: Progress) => T, path 
   return underLock(path, async () => {
     const progress = await loadWritableProgress(path);
     const result = change(progress);
-    await writeFileAtomic(path, `${JSON.stringify(progress, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
+    const existing = await lstat(path).catch(() => undefined);
+    await replaceAtomically(path, `${JSON.stringify(progress, null, 2)}\n`, existing && keptOf(existing)).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot write ${path} (${error.code ?? error.message}); run racelab in a folder you can write`);
     });
     return result;

@@ -156,12 +156,12 @@ describe('racelab CLI', () => {
     expect(await racelab('report', saved, '--out', '/dev/stdout')).toEqual(expected);
   });
 
-  it('a pipe closed early (report --out /dev/stdout | head) is one line on stderr and exit 1, no stack trace', async () => {
+  it('a pipe closed early (report --out /dev/stdout | head) ends racelab quietly, as any output whose reader went away', async () => {
     const saved = savedFile(asSaved(stretched(await outageReport(), 10_000)));
     const { code, stdout, stderr } = await piped(['report', saved, '--out', '/dev/stdout'], 'head -c 100');
     expect(stdout).toHaveLength(100);
-    expect(stderr).toBe('racelab: --out /dev/stdout: not written: the reader closed the pipe before the end (EPIPE)\n');
-    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('a write cut short (a file-size limit stops it part-way) leaves the earlier report whole, and is one line', async () => {
