@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { HANG_GUARD_MS } from './test/support/hang-guard.ts';
 
 export default defineConfig({
   test: {
@@ -9,7 +10,8 @@ export default defineConfig({
     // time, so a busy machine (or a CPU-heavy file beside them) slows them but cannot change them.
     maxWorkers: Math.max(2, availableParallelism()),
     isolate: false,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A hang guard only (test/support/hang-guard.ts): no test sets a tighter limit.
+    testTimeout: HANG_GUARD_MS,
+    hookTimeout: HANG_GUARD_MS,
   },
 });

@@ -17,7 +17,7 @@ async function violations(baseDir: string, folders: string[]): Promise<string[]>
   return result.output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
 }
 
-describe('the layer map', { timeout: 60_000 }, () => {
+describe('the layer map', () => {
   it('holds for the whole tree: no upward import, no command importing another, no loop', async () => {
     expect(await violations(process.cwd(), LAYERS)).toEqual([]);
   });

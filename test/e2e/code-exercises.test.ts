@@ -63,7 +63,7 @@ function edit(dir: string, file: string, from: string, to: string) {
   writeFileSync(join(dir, file), text.replace(from, to));
 }
 
-describe('the code exercises, as a trainee runs them', { timeout: 180_000 }, () => {
+describe('the code exercises, as a trainee runs them', () => {
   it('fix: the answer key passes; the same key fails recover, since it closes the race recover must survive', async () => {
     const dir = await traineeCopy('fix');
     await applyPatch(dir, 'fix.patch');

@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { currentBuild } from '../../bin/build.js';
 import { racelab } from '../support/racelab-cli.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const exec = promisify(execFile);
-const bin = (...args: string[]) => exec(process.execPath, ['bin/racelab.js', ...args], { timeout: 60_000 });
+const bin = (...args: string[]) => exec(process.execPath, ['bin/racelab.js', ...args], { timeout: HANG_GUARD_MS });
 
 describe('the compiled CLI (bin/racelab.js)', () => {
   it('prints the version from package.json', async () => {

@@ -13,6 +13,7 @@ import type { RecordChange } from '../../lambdas/core/dns-records.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const exec = promisify(execFile);
 const verify = (id: string, answers: Record<string, string>, env: Record<string, string | undefined> = {}) =>
@@ -21,7 +22,7 @@ const verify = (id: string, answers: Record<string, string>, env: Record<string,
 let lab: EmbeddedLab | undefined;
 afterAll(() => lab?.close());
 
-describe('the training exercises', { timeout: 120_000 }, () => {
+describe('the training exercises', () => {
   it('observe: the answer key passes, a wrong actor fails', async () => {
     expect((await verify('observe', { 'emptied-by': 'az-b', second: '17', plan: 'g2' })).passed).toBe(true);
     const wrong = await verify('observe', { 'emptied-by': 'az-a', second: '17', plan: '2' });
@@ -65,7 +66,7 @@ describe('the training exercises', { timeout: 120_000 }, () => {
     const cwd = mkdtempSync(join(tmpdir(), 'racelab-training-'));
     // npm's bin, by its absolute path: it finds its compiled build (or its sources) from its own folder.
     const bin = resolve('bin/racelab.js');
-    const racelab = (...args: string[]) => exec(process.execPath, [bin, 'exercise', ...args], { cwd, timeout: 60_000 });
+    const racelab = (...args: string[]) => exec(process.execPath, [bin, 'exercise', ...args], { cwd, timeout: HANG_GUARD_MS });
     await racelab('start', 'observe');
     await racelab('hint', 'observe');
     await racelab('verify', 'observe', '--answer', 'emptied-by=az-b', '--answer', 'second=18', '--answer', 'plan=g2');

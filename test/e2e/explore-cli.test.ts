@@ -9,7 +9,7 @@ import { racelab as run } from '../support/racelab-cli.ts';
 
 const racelab = (...args: string[]) => run(args);
 
-describe('racelab explore, check and run --from', { timeout: 120_000 }, () => {
+describe('racelab explore, check and run --from', () => {
   it('check fails the baseline with the counterexample, and passes write-time-check', async () => {
     const baseline = await racelab('check', '--endpoints', '1');
     expect(baseline.code).toBe(1);

@@ -22,7 +22,7 @@ const small = (safeguards: Safeguard[] = [], bounds: Partial<ExplorerConfig> = {
 });
 
 // Exhaustive searches are CPU-bound: on a loaded machine they take longer, and that is not a failure.
-describe('explorer', { timeout: 180_000 }, () => {
+describe('explorer', () => {
   it('finds the empty answer from scratch in the baseline, with no scripted delays', async () => {
     const result = await exhaustive(small(), { stopOn: ['answers'] });
     const found = result.violations.answers!;

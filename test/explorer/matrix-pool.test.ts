@@ -14,7 +14,7 @@ const summary = (found: Found) => ({
   violations: Object.fromEntries(Object.entries(found.violations).map(([name, v]) => [name, v.schedule])),
 });
 
-describe('the matrix pool', { timeout: 120_000 }, () => {
+describe('the matrix pool', () => {
   it('gives each cell the result of the same search in one thread, in order', async () => {
     const configs = [cell([]), cell(['write-time-check']), cell(['protect-active'])];
     const plan = { seed: 1 };

@@ -15,7 +15,7 @@ const config = (safeguards: ExplorerConfig['safeguards'], bounds: Partial<Explor
   safeguards,
 });
 
-describe('the exhaustive search on two threads', { timeout: 180_000 }, () => {
+describe('the exhaustive search on two threads', () => {
   it.each([
     ['2 × 2 × 4, write-time-check', config(['write-time-check'])],
     ['3 × 1 × 4, write-time-check', config(['write-time-check'], { enactors: 3, endpoints: 1 })],

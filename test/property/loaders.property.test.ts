@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 const RUNS = { numRuns: 300 };
 
-describe('the saved-run and scenario loaders, on any input', { timeout: 120_000 }, () => {
+describe('the saved-run and scenario loaders, on any input', () => {
   it('random JSON text, JSON values and bytes: a value, or a refusal with a message', async () => {
     const inputs = fc.oneof(fc.json(), fc.jsonValue(), fc.uint8Array({ maxLength: 256 }), fc.string());
     await fc.assert(fc.asyncProperty(inputs, savedRunAnswers), { seed: 19, ...RUNS });

@@ -22,7 +22,7 @@ let fenced: Rehearsal;
 beforeAll(async () => {
   stack = await synthesizeForDeploy();
   [baseline, fenced] = await Promise.all([rehearse(stack, 'oct-2025', []), rehearse(stack, 'oct-2025', ['write-time-check'])]);
-}, 300_000);
+});
 afterAll(() => stack && rmSync(stack.outdir, { recursive: true, force: true }));
 
 /**

@@ -1,6 +1,8 @@
-// Runs the racelab command as a user would, in a child process.
+// Runs the racelab command as a user would, in a child process: the npm bin, which
+// runs the compiled build (and rebuilds it first when a source file changed).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { HANG_GUARD_MS } from './hang-guard.ts';
 
 const exec = promisify(execFile);
 
@@ -10,9 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function racelab(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+export async function racelab(args: string[], env: Record<string, string> = {}, timeoutMs = HANG_GUARD_MS): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'bin/racelab.ts', ...args], { timeout: timeoutMs, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await exec(process.execPath, ['bin/racelab.js', ...args], { timeout: timeoutMs, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as CliResult;

@@ -146,7 +146,7 @@ describe('writing', () => {
     const [written, page] = await Promise.all([html({ out: fifo }), readAll(fifo)]);
     expect(written.code).toBe(0);
     expect(page).toBe(renderHtml(report));
-  }, 60_000);
+  });
 
   it('a reader that closes early, or a full device, is one line and exit 1', async () => {
     const dir = tempDir();
@@ -160,7 +160,7 @@ describe('writing', () => {
     expect(closed).toEqual({ code: 1, stdout: '', stderr: `racelab: --out ${fifo}: not written: the reader closed the pipe before the end (EPIPE)\n` });
     const full = await html({ out: '/dev/full' });
     expect(full).toEqual({ code: 1, stdout: '', stderr: 'racelab: --out /dev/full: not written: no space left on the device (ENOSPC)\n' });
-  }, 60_000);
+  });
 
   it('a run whose save fails still prints its timeline and verdict, then says the save failed (exit 1)', async () => {
     const { code, stdout, stderr } = await captured(() => runCommand('oct-2025', { safeguard: [], save: '/dev/full' }));
@@ -169,5 +169,5 @@ describe('writing', () => {
       'racelab: --save /dev/full: not written: no space left on the device (ENOSPC); the run is printed above, but it is not saved',
     );
     expect(code).toBe(1);
-  }, 60_000);
+  });
 });
