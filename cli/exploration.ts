@@ -3,7 +3,16 @@
 import { availableParallelism } from 'node:os';
 import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { computeVerdict } from '../lambdas/core/verdict.ts';
-import { BOUND_LIMITS, CHANGED_CODE_LIMITS, DEFAULT_BOUNDS, describeConfig, PROOF_BOUNDS, type ExplorerConfig } from '../explorer/config.ts';
+import {
+  BOUND_LIMITS,
+  CHANGED_CODE_LIMITS,
+  CHECK_BOUND_SETS,
+  DEFAULT_BOUNDS,
+  describeBounds,
+  describeConfig,
+  PROOF_BOUNDS,
+  type ExplorerConfig,
+} from '../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, readableCounterexample, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
 import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
@@ -15,7 +24,7 @@ import { onInterrupt } from './interrupt.ts';
 import { parseInteger, parseSafeguards } from './options.ts';
 import { checkOutput, FILE_FORMATS, MARKERS, OutputError, type Output } from './output-file.ts';
 import { renderTimeline } from './render-timeline.ts';
-import type { CellProgress } from './matrix-pool.ts';
+import type { CellLimits, CellProgress } from './matrix-pool.ts';
 import { MATRIX_PROGRESS_EVERY_MS, searchProgress } from './search-progress.ts';
 import { styler } from './style.ts';
 import { EXIT, UsageError } from './usage-error.ts';
@@ -204,41 +213,47 @@ export function matrixRows(): Safeguard[][] {
   return rows;
 }
 
-async function matrixCommand(options: ExploreOptions): Promise<number> {
-  const paint = styler(process.stdout);
-  const base = parseExplorerConfig(withProofBounds(options), []);
-  const plan = searchPlan(options);
+/**
+ * Independent searches (the matrix's cells, check's bound sets) in worker threads, one per core, with a line on
+ * stderr as each finishes and, every 10 s, one naming those under way: there is no single search to follow.
+ */
+async function searchInPool(configs: ExplorerConfig[], name: (index: number) => string, options: ExploreOptions, limits: CellLimits, label: string) {
   const interrupt = interruptible();
-  const matrix = matrixRows();
   const started = performance.now();
   let done = 0;
-  const name = (index: number) => matrix[index]!.join(' + ') || 'baseline';
   const seconds = () => Math.round((performance.now() - started) / 1000);
-  // One line per cell as it finishes, and now and then one for the cells under way: they run side by side in
-  // worker threads, so there is no single search to follow.
   const running = new Map<number, CellProgress>();
   let said = performance.now();
   const onDone = (index: number) => {
     running.delete(index);
-    if (!options.quiet) process.stderr.write(`  matrix: ${++done} of ${matrix.length} done (${name(index)}), ${seconds()} s\n`);
+    if (!options.quiet) process.stderr.write(`  ${label}: ${++done} of ${configs.length} done (${name(index)}), ${seconds()} s\n`);
   };
   const onProgress = (index: number, progress: CellProgress) => {
     running.set(index, progress);
     if (options.quiet || performance.now() - said < MATRIX_PROGRESS_EVERY_MS) return;
     said = performance.now();
     const cells = [...running].map(([cell, { phase, states }]) => `${name(cell)} (${phase}, ${states.toLocaleString('en')} states)`);
-    process.stderr.write(`  matrix: ${done} of ${matrix.length} done, ${seconds()} s; searching: ${cells.join(', ')}\n`);
+    process.stderr.write(`  ${label}: ${done} of ${configs.length} done, ${seconds()} s; searching: ${cells.join(', ')}\n`);
   };
-  let found: Found[];
   try {
     const { searchAll } = await import('./matrix-pool.ts');
-    found = await searchAll(
-      matrix.map((safeguards) => ({ ...base, safeguards })),
-      { plan, symmetry: options.symmetry !== false, onDone, onProgress, shouldStop: interrupt.limits.shouldStop },
-    );
+    return await searchAll(configs, { plan: searchPlan(options), limits, onDone, onProgress, shouldStop: interrupt.limits.shouldStop });
   } finally {
     interrupt.dispose();
   }
+}
+
+async function matrixCommand(options: ExploreOptions): Promise<number> {
+  const paint = styler(process.stdout);
+  const base = parseExplorerConfig(withProofBounds(options), []);
+  const matrix = matrixRows();
+  const found = await searchInPool(
+    matrix.map((safeguards) => ({ ...base, safeguards })),
+    (index) => matrix[index]!.join(' + ') || 'baseline',
+    options,
+    { symmetry: options.symmetry !== false },
+    'matrix',
+  );
   const rows = found.map((result, index) => ({ safeguards: matrix[index]!, result }));
   if (options.json) {
     const rowsJson = rows.map((r) => ({
@@ -277,38 +292,64 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
 
 /**
  * racelab check: the bounded exploration against the Enactor as it stands in
- * this working tree (a trainee's patch). Pass means no interleaving within the
- * bounds empties an endpoint (plus any --invariant asked for).
+ * this working tree (a trainee's patch). Pass means no interleaving breaks a
+ * required invariant at any of the bound sets: those given, or else every one of
+ * CHECK_BOUND_SETS, searched side by side on the cores.
  */
 export async function checkCommand(options: ExploreOptions & { invariant: string[] }): Promise<number> {
   const safeguards = parseSafeguards(options.safeguard);
   const required = parseInvariants(options.invariant);
-  const config = parseExplorerConfig(withProofBounds(options), safeguards);
-  const interrupt = interruptible();
-  let result: Found;
-  try {
-    // Check judges code the user changed: only the reductions that hold for any Enactor.
-    result = await search(config, options, 'checking', { ...interrupt.limits, stopOn: required, ...CHANGED_CODE_LIMITS });
-  } finally {
-    interrupt.dispose();
-  }
-  const failed = required.map((name) => result.violations[name]).find(Boolean);
+  const configs = checkConfigs(options, safeguards);
+  // Check judges code the user changed: only the reductions that hold for any Enactor.
+  const limits: CellLimits = { stopOn: required, ...CHANGED_CODE_LIMITS };
+  const found =
+    configs.length === 1
+      ? [await searchInterruptibly(configs[0]!, options, 'checking', limits)]
+      : await searchInPool(configs, (index) => describeBounds(configs[index]!), options, limits, 'check');
+  const failedAt = found.find((result) => required.some((name) => result.violations[name]));
+  const failed = failedAt && required.map((name) => failedAt.violations[name]).find(Boolean);
+  // Complete: every set searched to the end (Ctrl-C leaves sets out, or stops them part-way).
+  const complete = found.length === configs.length && found.every((result) => result.complete);
+  const decided = failedAt ?? found.at(-1) ?? { config: configs[0]!, lines: [] as string[] };
   const paint = styler(process.stdout);
-  const verdict = failed ? paint('red', 'FAIL') : result.complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
+  const verdict = failed ? paint('red', 'FAIL') : complete ? paint('green', 'PASS') : paint('yellow', 'INCOMPLETE');
   if (options.json) {
-    const counterexample = failed ? await readableCounterexample(config, failed) : undefined;
-    const trace = counterexample ? (await counterexampleEvents(config, counterexample)).execution.trace : undefined;
+    const counterexample = failed ? await readableCounterexample(failedAt.config, failed) : undefined;
+    const trace = counterexample ? (await counterexampleEvents(failedAt!.config, counterexample)).execution.trace : undefined;
+    const sets = found.map((result) => ({
+      config: result.config,
+      complete: result.complete,
+      search: result.lines,
+      violated: required.filter((name) => result.violations[name]),
+    }));
     process.stdout.write(
-      printJson({ pass: !failed && result.complete, required, config, search: result.lines, counterexample: counterexample && { ...counterexample, trace } }),
+      printJson({
+        pass: !failed && complete,
+        required,
+        config: decided.config,
+        search: decided.lines,
+        sets,
+        counterexample: counterexample && { ...counterexample, trace },
+      }),
     );
   } else {
+    const header =
+      configs.length === 1
+        ? `racelab check · ${describeConfig(configs[0]!)}`
+        : `racelab check · safeguards: ${safeguards.join(', ') || 'none'} · ${configs.length} bound sets, each searched on its own; PASS needs every one`;
+    const sets = found.map((result) => {
+      const mark = required.some((name) => result.violations[name]) ? 'FAIL' : result.complete ? 'PASS' : 'INCOMPLETE';
+      return configs.length === 1
+        ? result.lines.join('\n')
+        : `${describeBounds(result.config)}: ${mark}\n${result.lines.map((line) => `  ${line}`).join('\n')}`;
+    });
+    const at = failedAt && configs.length > 1 ? ` at ${describeBounds(failedAt.config)}` : '';
     process.stdout.write(
-      `${paint('bold', `racelab check · ${describeConfig(config)}`)}\n${result.lines.join('\n')}\nrequired: ` +
-        `${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}\n`,
+      `${paint('bold', header)}\n${sets.join('\n')}\nrequired: ${required.map((name) => `${name} (${INVARIANTS[name]})`).join('; ')}\n${verdict}${at}\n`,
     );
     if (failed) {
-      const counterexample = await readableCounterexample(config, failed);
-      const { report, execution } = await counterexampleReport(config, counterexample);
+      const counterexample = await readableCounterexample(failedAt.config, failed);
+      const { report, execution } = await counterexampleReport(failedAt.config, counterexample);
       process.stdout.write(
         `\ncounterexample (${counterexample.schedule.length} steps): ` +
           `${counterexample.detail}\n${renderSchedule(execution)}\n\n${renderTimeline(report, paint)}\n`,
@@ -316,7 +357,24 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
     }
   }
   if (failed) return EXIT.unexpected;
-  return result.complete ? EXIT.ok : EXIT.unexpected;
+  return complete ? EXIT.ok : EXIT.unexpected;
+}
+
+/** The bounds given, or, when no bound option is, every set check proves at by default. */
+function checkConfigs(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig[] {
+  const given = [options.enactors, options.endpoints, options.generations, options.retries, options.keep].some((value) => value !== undefined);
+  if (given) return [parseExplorerConfig(withProofBounds(options), safeguards)];
+  return CHECK_BOUND_SETS.map((bounds) => ({ ...bounds, safeguards }));
+}
+
+/** One search on this thread, with its live progress, stopped by Ctrl-C. */
+async function searchInterruptibly(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchLimits): Promise<Found> {
+  const interrupt = interruptible();
+  try {
+    return await search(config, options, label, { ...interrupt.limits, ...limits });
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /** Every invariant unless --invariant narrows the set: a fix that keeps DNS answering but leaves the automation stuck must not pass. */

@@ -4,16 +4,19 @@
 import { availableParallelism } from 'node:os';
 import type { ExplorerConfig } from '../explorer/config.ts';
 import { workerThread } from '../explorer/worker-thread.ts';
-import type { SearchStats } from '../explorer/search.ts';
+import type { SearchLimits, SearchStats } from '../explorer/search.ts';
 import type { Found, SearchPlan } from './explorer-search.ts';
 
 export type CellProgress = Pick<SearchStats, 'phase' | 'states'>;
 import type { WorkerRequest } from './matrix-worker.ts';
 import { MATRIX_PROGRESS_EVERY_MS } from './search-progress.ts';
 
+/** The limits a search in a worker thread can be sent: plain data only. */
+export type CellLimits = Pick<SearchLimits, 'symmetry' | 'checkpoints' | 'stopOn'>;
+
 export interface PoolOptions {
   plan: SearchPlan;
-  symmetry: boolean;
+  limits: CellLimits;
   /** Called as each cell finishes (progress). */
   onDone?: (index: number, found: Found) => void;
   /** Called now and then while a cell searches (every `progressEveryMs`, default 10 s): its phase and the states it has visited so far. */
@@ -44,8 +47,8 @@ export async function searchAll(configs: readonly ExplorerConfig[], options: Poo
             const send = () => {
               if (stopping || next >= configs.length) return resolve();
               const index = next++;
-              const { plan, symmetry, progressEveryMs = MATRIX_PROGRESS_EVERY_MS } = options;
-              worker.postMessage({ search: { index, config: configs[index]!, plan, symmetry, progressEveryMs } } satisfies WorkerRequest);
+              const { plan, limits, progressEveryMs = MATRIX_PROGRESS_EVERY_MS } = options;
+              worker.postMessage({ search: { index, config: configs[index]!, plan, limits, progressEveryMs } } satisfies WorkerRequest);
             };
             worker.on('message', (message: { index: number; found?: Found; progress?: CellProgress; error?: string }) => {
               if (message.error !== undefined) return reject(new Error(`matrix cell ${message.index + 1}: ${message.error}`));

@@ -5,9 +5,10 @@ import { parentPort } from 'node:worker_threads';
 import type { ExplorerConfig } from '../explorer/config.ts';
 import type { SearchStats } from '../explorer/search.ts';
 import { runSearch, type SearchPlan } from './explorer-search.ts';
+import type { CellLimits } from './matrix-pool.ts';
 
 export type WorkerRequest =
-  { search: { index: number; config: ExplorerConfig; plan: SearchPlan; symmetry: boolean; progressEveryMs: number } } | { stop: true };
+  { search: { index: number; config: ExplorerConfig; plan: SearchPlan; limits: CellLimits; progressEveryMs: number } } | { stop: true };
 
 let stopped = false;
 parentPort!.on('message', (request: WorkerRequest) => {
@@ -15,9 +16,9 @@ parentPort!.on('message', (request: WorkerRequest) => {
     stopped = true;
     return;
   }
-  const { index, config, plan, symmetry, progressEveryMs } = request.search;
+  const { index, config, plan, limits, progressEveryMs } = request.search;
   const onProgress = ({ phase, states }: SearchStats) => parentPort!.postMessage({ index, progress: { phase, states } });
-  runSearch(config, plan, { symmetry, shouldStop: () => stopped, onProgress, progressEveryMs }).then(
+  runSearch(config, plan, { ...limits, shouldStop: () => stopped, onProgress, progressEveryMs }).then(
     (found) => parentPort!.postMessage({ index, found }),
     (error: Error) => parentPort!.postMessage({ index, error: error.stack ?? error.message }),
   );

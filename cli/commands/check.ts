@@ -1,7 +1,7 @@
 // racelab check, for training: does the Enactor in this working tree hold
 // every invariant in every interleaving? PASS, FAIL with a counterexample, or INCOMPLETE.
 import { Command, Option } from 'commander';
-import { PROOF_BOUNDS } from '../../explorer/config.ts';
+import { CHECK_BOUND_SETS, describeBounds, PROOF_BOUNDS } from '../../explorer/config.ts';
 import { boundOptions, collect, exitWith, invariantHelp } from '../command-options.ts';
 import type { ExploreOptions } from '../exploration.ts';
 
@@ -18,8 +18,11 @@ export function command(): Command {
         'after',
         `
 Runs the bounded exploration against lambdas/core as it stands now and answers
-PASS or FAIL, with the counterexample on FAIL. Default bounds: ${PROOF_BOUNDS.enactors} enactors ×
-${PROOF_BOUNDS.endpoints} endpoints (proofs take seconds); raise them with the options above.
+PASS or FAIL, with the counterexample on FAIL. Given no bound option, it searches
+each of these sets, side by side on the cores, and PASS needs every one:
+${CHECK_BOUND_SETS.map((bounds) => `  ${describeBounds(bounds)}`).join('\n')}
+Each catches a broken safeguard mechanism the other lets through (docs/explorer.md).
+Any bound option searches that one set instead (the others from ${PROOF_BOUNDS.enactors} × ${PROOF_BOUNDS.endpoints} × 4, 2 attempts, keep 1).
 
 Invariants:
 ${invariantHelp}

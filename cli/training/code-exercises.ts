@@ -1,7 +1,8 @@
 // The exercises whose answer is a change to the code: fix (close the race) and
 // recover (make the automation repair itself). Verify judges the trainee's own
 // working tree: what changed since `exercise start` (git), then the explorer,
-// run on that code with no safeguard, over every interleaving at the proof bounds.
+// run on that code with no safeguard, over every interleaving at each bound set
+// `racelab check` proves a change at (explorer/config.ts, CHECK_BOUND_SETS).
 import type { InvariantName } from '../../explorer/invariant-names.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 
@@ -58,17 +59,31 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
   ];
 }
 
-/** The explorer on the trainee's code with no safeguard, at the proof bounds: which invariants some interleaving breaks. */
+/**
+ * The explorer on the trainee's code with no safeguard, at every bound set `racelab check` proves a change at,
+ * side by side on the cores as check searches them: which invariants some interleaving breaks, with the first
+ * set's counterexample for each.
+ */
 async function exploreWithoutSafeguards(stopOn: InvariantName[]) {
-  const { CHANGED_CODE_LIMITS, DEFAULT_BOUNDS, PROOF_BOUNDS } = await import('../../explorer/config.ts');
-  const { explore } = await import('../../explorer/search.ts');
-  const found = await explore({ ...DEFAULT_BOUNDS, ...PROOF_BOUNDS, safeguards: [] }, 1, { stopOn, ...CHANGED_CODE_LIMITS });
-  const bounds = `${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints × ${DEFAULT_BOUNDS.generations} generations`;
+  const { CHANGED_CODE_LIMITS, CHECK_BOUND_SETS, describeBounds } = await import('../../explorer/config.ts');
+  const { searchAll } = await import('../matrix-pool.ts');
+  const found = await searchAll(
+    CHECK_BOUND_SETS.map((bounds) => ({ ...bounds, safeguards: [] })),
+    { plan: { seed: 1 }, limits: { stopOn, ...CHANGED_CODE_LIMITS } },
+  );
+  const violations: (typeof found)[number]['violations'] = {};
+  for (const set of found) {
+    for (const [name, counterexample] of Object.entries(set.violations) as [InvariantName, (typeof violations)[InvariantName]][]) {
+      violations[name] ??= counterexample;
+    }
+  }
+  const complete = found.length === CHECK_BOUND_SETS.length && found.every((set) => set.complete);
+  const bounds = CHECK_BOUND_SETS.map(describeBounds).join(', and at ');
   const holds = (name: InvariantName) => {
-    const violation = found.violations[name];
+    const violation = violations[name];
     return check(!violation, `${name}: ${violation ? `violated: ${violation.detail} (racelab check --invariant ${name} shows how)` : 'holds'}`);
   };
-  return { found, holds, covered: check(found.complete, `the search covered every interleaving at ${bounds}`) };
+  return { violations, holds, covered: check(complete, `the search covered every interleaving at ${bounds}`) };
 }
 
 /** oct-2025 replayed on the trainee's code with no safeguard. */
@@ -101,7 +116,7 @@ const fix: Exercise = {
   use: 'lambdas/core/enactor.ts, cleanup.ts, endpoint-state.ts; racelab check (the explorer, every invariant); racelab run oct-2025',
   verifiedBy:
     'racelab exercise verify fix: your change stays in the Enactor and its clean-up, every invariant holds in every interleaving at ' +
-    '2 × 2 × 4 with no safeguard, and oct-2025 ends healthy',
+    '2 × 2 × 4 and 3 × 1 × 4 (the bounds racelab check proves at) with no safeguard, and oct-2025 ends healthy',
   hints: [
     'Where does the Enactor decide its plan is newer? Once, in begin. What happens between that check and the write?',
     'A check right before the write is not enough on its own: another Enactor can write in between. What in the change batch makes it fail ' +
@@ -130,7 +145,8 @@ const recover: Exercise = {
   use: 'lambdas/core/enactor.ts (where it records "stuck"); racelab check --invariant converges; racelab run oct-2025',
   verifiedBy:
     'racelab exercise verify recover: your change stays in the Enactor and its clean-up; with no safeguard, converges and no-crash hold ' +
-    'in every interleaving at 2 × 2 × 4 while the race still empties an endpoint; oct-2025 goes empty and ends healthy',
+    'in every interleaving at 2 × 2 × 4 and 3 × 1 × 4 (the bounds racelab check proves at) while the race still empties an endpoint; ' +
+    'oct-2025 goes empty and ends healthy',
   hints: [
     'racelab run oct-2025: the last Enactor ends "stuck". What does it need that is gone, and does it really need it?',
     'The rollback record only matters while the old tree exists. With the tree gone, what can the Enactor write that is always safe?',
@@ -139,15 +155,15 @@ const recover: Exercise = {
   ],
   verify: (input) =>
     verifyChange(input, async () => {
-      const { found, holds, covered } = await exploreWithoutSafeguards(['converges', 'no-crash']);
+      const { violations, holds, covered } = await exploreWithoutSafeguards(['converges', 'no-crash']);
       const { report, failed, wentEmpty } = await replayOutage();
       return [
         holds('converges'),
         holds('no-crash'),
         covered,
         check(
-          found.violations.answers !== undefined,
-          found.violations.answers
+          violations.answers !== undefined,
+          violations.answers
             ? 'the race still empties an endpoint, so the recovery was tested against it'
             : 'no interleaving empties an endpoint any more: that closes the race (exercise fix); keep it open to prove the recovery',
         ),
