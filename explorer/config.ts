@@ -4,7 +4,7 @@ import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { ENACTOR_IDS } from '../lambdas/core/events.ts';
-import { loadBalancerPool } from '../lambdas/core/planner.ts';
+import { loadBalancerPool, type PlannerSettings } from '../lambdas/core/planner.ts';
 
 export const EXPLORER_ENDPOINTS = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us-east-1.api'] as const;
 export const EXPLORER_ZONE = DEFAULT_ZONE_NAME;
@@ -44,6 +44,11 @@ export function enactorIds(config: ExplorerConfig): string[] {
 /** Two load balancers keep plans small; what matters to the race is generations, not weights. */
 export const EXPLORER_POOL = loadBalancerPool(2);
 export const EXPLORER_SEED = 2025;
+
+/** What the explorer's Planner writes: plans over the explored endpoints, from the small pool. */
+export function plannerSettings(config: ExplorerConfig): PlannerSettings {
+  return { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED };
+}
 
 export function explorerPolicy(config: ExplorerConfig): EnactorPolicy {
   // Backoff does not matter here: the explorer lets any actor run before any port call. Nor does a
@@ -88,7 +93,8 @@ export const CHECK_BOUND_SETS: readonly Bounds[] = [
 /**
  * The reductions `check` and `exercise verify` leave out, since they judge Enactor code a trainee changed.
  * Symmetry assumes Enactors that use their ids as names only; a 'step' checkpoint assumes the step keeps
- * nothing past it but what it tells. A change may break either. Between steps the Enactor holds only the last
+ * nothing past it but what it tells; relative lock tokens assume every lock write deletes the exact value it
+ * read (explorer/lock-tokens.ts). A change may break any of them. Between steps the Enactor holds only the last
  * step's result (runEnactor), so 'run' checkpoints stay.
  */
-export const CHANGED_CODE_LIMITS = { symmetry: false, checkpoints: 'run' } as const;
+export const CHANGED_CODE_LIMITS = { symmetry: false, checkpoints: 'run', literalTokens: true } as const;

@@ -14,7 +14,8 @@ import type { Plan } from '../lambdas/core/plan.ts';
 import type { Clock, DnsZone, PlanStore } from '../lambdas/core/ports.ts';
 import { SafeguardSet } from '../lambdas/core/safeguards/index.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
-import { EXPLORER_POOL, EXPLORER_SEED, EXPLORER_ZONE, endpointsOf, enactorIds, explorerPolicy, type ExplorerConfig } from './config.ts';
+import { EXPLORER_ZONE, enactorIds, explorerPolicy, plannerSettings, type ExplorerConfig } from './config.ts';
+import { RelativeTokens } from './lock-tokens.ts';
 import type { EnactorSymmetry } from './symmetry.ts';
 import { World } from './world.ts';
 
@@ -40,7 +41,7 @@ interface Actor {
   /** The text of each summary settled, in order (a fork's fast-forward settles the same ones, and reuses them). */
   settles: string[];
   /** The history's text (and its symmetry signature), kept while the actor has not moved: most actors do not, step to step. */
-  keyed?: { status: ActorStatus; settled: string; length: number; text: string; signature?: string };
+  keyed?: { status: ActorStatus; settled: string; length: number; text: string; signed?: { text: string; signature: string } };
   /** Every result it received, in order, with its text for the history (shared, append-only, between an execution and its forks). */
   outcomes: Outcome[];
   error?: string;
@@ -217,7 +218,8 @@ export class Execution {
    * unless `keying` says otherwise (to check those reductions).
    */
   stateKey(keying: Keying = {}): string {
-    return hashed(`${this.world.fingerprint()}\u0002${this.actors.map((actor) => historyText(actor, keying)).join('\u0002')}`);
+    const tokens = lockTokens(this.world, keying);
+    return hashed(`${tokens.world}\u0002${this.actors.map((actor) => tokens.of(historyText(actor, keying))).join('\u0002')}`);
   }
 
   /**
@@ -226,17 +228,20 @@ export class Execution {
    */
   symmetricKey(symmetry: EnactorSymmetry, keying: Keying = {}): { key: string; position: number[] } {
     const [planner, ...enactors] = this.actors;
-    const shared = `${this.world.fingerprint()}\u0002${historyText(planner!, keying)}`;
+    const tokens = lockTokens(this.world, keying);
+    const shared = `${tokens.world}\u0002${tokens.of(historyText(planner!, keying))}`;
     const form = symmetry.canonical(
       shared,
       enactors.map((actor) => {
         if (!reduced(keying)) {
-          const text = historyOf(actor, keying);
+          const text = tokens.of(historyOf(actor, keying));
           return { text, signature: symmetry.signature(text, actor.id) };
         }
+        // The signature is of the text as keyed, tokens relative: the same for every state of the class.
         const cached = keyed(actor);
-        cached.signature ??= symmetry.signature(cached.text, actor.id);
-        return { text: cached.text, signature: cached.signature };
+        const text = tokens.of(cached.text);
+        if (cached.signed?.text !== text) cached.signed = { text, signature: symmetry.signature(text, actor.id) };
+        return cached.signed;
       }),
     );
     return { key: hashed(form.text), position: [0, ...form.position.map((k) => k + 1)] };
@@ -322,17 +327,14 @@ const call = (op: string, footprint: Footprint | undefined): Call => ({ op, foot
 type Gate = <T>(describe: Call | (() => Call), run: () => Promise<T>) => Promise<T>;
 
 const PLAN_LIST = 'plans';
+const COUNTER = 'counter';
 const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
 const writes = (...keys: string[]): Footprint => ({ reads: keys, writes: keys });
 
 /** The racing actors: the Planner writing the remaining generations, and each Enactor running one full cycle. */
 function programs(config: ExplorerConfig): [string, Program][] {
   return [
-    [
-      PLANNER,
-      ({ store, clock, record }) =>
-        writePlans({ store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, config.generations - 1),
-    ],
+    [PLANNER, ({ store, clock, record }) => writePlans({ store, clock, record }, plannerSettings(config), config.generations - 1)],
     ...enactorIds(config).map((id): [string, Program] => [
       id,
       ({ store, dns, clock, record, settle }) => runEnactor(enactorContext(config, id, store, dns, clock, record, settle)),
@@ -346,6 +348,10 @@ function gatedStore(world: World, gate: Gate): PlanStore {
   return {
     // Not a scheduling point: only the Planner touches the counter, so this call commutes with every other.
     nextGeneration: () => gate(call('store.nextGeneration', undefined), () => store.nextGeneration()),
+    // Repair's calls: no explored actor makes them (repair runs alone, on a copy of a state: invariants.ts).
+    generationCounter: () => gate(call('store.generationCounter', reads(COUNTER)), () => store.generationCounter()),
+    raiseGenerationCounter: (generation: number) =>
+      gate(call(`store.raiseGenerationCounter g${generation}`, writes(COUNTER)), () => store.raiseGenerationCounter(generation)),
     putPlan: (plan: Plan) => gate(call(`store.putPlan g${plan.generation}`, writes(row(plan.generation), PLAN_LIST)), () => store.putPlan(plan)),
     newestPlan: () => gate(call('store.newestPlan', reads(PLAN_LIST)), () => store.newestPlan()),
     getPlan: (generation: number) => gate(call(`store.getPlan g${generation}`, reads(row(generation))), () => store.getPlan(generation)),
@@ -408,7 +414,7 @@ async function steadyState(config: ExplorerConfig): Promise<World> {
   const world = new World();
   const clock = stillClock;
   const record = async () => {};
-  await writePlans({ store: world.store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, 1);
+  await writePlans({ store: world.store, clock, record }, plannerSettings(config), 1);
   await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record));
   return world;
 }
@@ -449,6 +455,13 @@ export interface Keying {
    * tells, as a trainee's change may), or by every result it received ('none').
    */
   checkpoints?: 'all' | 'run' | 'none';
+  /** Key each lock token as the number it is, not relative to its lock's current one (explorer/lock-tokens.ts). */
+  literalTokens?: boolean;
+}
+
+/** How the key writes lock tokens: relative to each lock's current one (the reduction), or as they are. */
+function lockTokens(world: World, keying: Keying): Pick<RelativeTokens, 'world' | 'of'> {
+  return keying.literalTokens ? { world: world.fingerprint(), of: (text) => text } : new RelativeTokens(world.fingerprint());
 }
 
 const reduced = (keying: Keying) => !keying.keepEnded && (keying.checkpoints ?? 'all') === 'all';

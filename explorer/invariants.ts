@@ -1,9 +1,10 @@
 // The invariants, each with a name, checked after every step (and, for
 // convergence, once every actor has ended).
 import { runEnactor } from '../lambdas/core/enactor.ts';
+import { writePlans } from '../lambdas/core/planner.ts';
 import { applyRepair, planRepair, repairNeeded } from '../lambdas/core/repair.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
-import { endpointsOf, EXPLORER_ZONE, type ExplorerConfig } from './config.ts';
+import { endpointsOf, EXPLORER_ZONE, plannerSettings, type ExplorerConfig } from './config.ts';
 import { enactorContext, stillClock } from './execution.ts';
 import type { InvariantName } from './invariant-names.ts';
 import type { World } from './world.ts';
@@ -86,7 +87,9 @@ export async function checkConvergence(world: World, config: ExplorerConfig): Pr
 /**
  * `racelab repair`, run alone on a copy of this state: afterwards every
  * endpoint answers, none moved back or lost its plan on the way, the next
- * Enactor converges, and a second repair would change nothing.
+ * Enactor converges, a second repair would change nothing, and the automation
+ * goes on: the Planner's next plan is newer than every plan there is, and the
+ * next Enactor brings every endpoint onto it.
  */
 export async function checkRepair(world: World, config: ExplorerConfig): Promise<Violation[]> {
   const after = world.clone();
@@ -95,5 +98,14 @@ export async function checkRepair(world: World, config: ExplorerConfig): Promise
   await applyRepair(ctx, await planRepair(ctx));
   const violations = [...checkStep(after, config, before), ...(await checkConvergence(after, config))];
   if (repairNeeded(await planRepair(ctx))) violations.push({ invariant: 'converges', detail: 'a second repair would still change something' });
-  return violations;
+  const newest = Math.max(...(await after.store.listGenerations()));
+  let next: number;
+  try {
+    [next] = (await writePlans({ store: after.store, clock: stillClock, record: async () => {} }, plannerSettings(config), 1)) as [number];
+  } catch (error) {
+    return [...violations, { invariant: 'no-crash', detail: `the Planner failed after the repair: ${(error as Error).message}` }];
+  }
+  // A plan older than the newest would be passed over by every Enactor, and the Planner would throw once it caught up.
+  if (next <= newest) violations.push({ invariant: 'converges', detail: `the Planner's next plan is g${next}, not newer than g${newest}` });
+  return [...violations, ...(await checkConvergence(after, config))];
 }

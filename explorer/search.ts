@@ -68,6 +68,8 @@ export interface SearchLimits {
   keepEnded?: boolean;
   /** Exhaustive only: how far to trust the actors' checkpoints (explorer/execution.ts Keying; default 'all'). */
   checkpoints?: Keying['checkpoints'];
+  /** Exhaustive only: key lock tokens as they are, not relative to each lock's current one (the default): for code a trainee changed, and to check it. */
+  literalTokens?: boolean;
   /** Exhaustive only: where seen states are kept (default: a Map of this search's own); a parallel search shares one. */
   table?: VisitedTable;
   /** Exhaustive only, for a thread of a parallel search: where to start (default: the root), and how it shares work. */
@@ -162,7 +164,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const pending: Pending[] = work ? [...work.start] : [{ execution: await Execution.start(config), path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
   const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
-  const keying: Keying = { keepEnded: limits.keepEnded === true, checkpoints: limits.checkpoints };
+  const keying: Keying = { keepEnded: limits.keepEnded === true, checkpoints: limits.checkpoints, literalTokens: limits.literalTokens === true };
   const turn = eventLoopTurns();
 
   search: for (;;) {

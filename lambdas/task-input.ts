@@ -2,6 +2,7 @@
 // Task passes in. The ASL builder writes these shapes; the handlers parse them.
 // A namespace import lets esbuild drop what the handlers never call (most of zod, and its locales: 440 KB of each bundle).
 import * as z from 'zod';
+import { LOCK_LEASE_SECONDS_MAX } from './core/dns-tree.ts';
 import type { EventPattern } from './core/event-pattern.ts';
 import { ENACTOR_IDS, EVENT_ACTORS, EVENT_OUTCOMES, EVENT_STEPS } from './core/events.ts';
 import type { EnactorWork } from './core/enactor-types.ts';
@@ -55,7 +56,7 @@ export const labSettingsSchema = z.object({
     attemptsMax: z.number().int().min(1),
     backoffMs: z.number().min(0),
     backoffMsMax: z.number().min(0),
-    lockLeaseSeconds: z.number().int().min(0),
+    lockLeaseSeconds: z.number().int().min(0).max(LOCK_LEASE_SECONDS_MAX),
   }),
   faults: z.array(faultSchema),
   /** Generations the Planner writes with every load balancer at weight 0 (a Planner fault). */

@@ -35,6 +35,14 @@ export class MemoryPlanStore implements PlanStore {
     return ++this.counter;
   }
 
+  async generationCounter(): Promise<number> {
+    return this.counter;
+  }
+
+  async raiseGenerationCounter(generation: number): Promise<void> {
+    this.counter = Math.max(this.counter, generation);
+  }
+
   // Plans are copied in and out, never mutated in place, so clones may share them.
   async putPlan(plan: Plan): Promise<void> {
     if (this.plans.has(plan.generation)) throw new PlanExists(plan.generation);

@@ -8,7 +8,7 @@ import type { EventPattern } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { ENACTOR_IDS } from '../lambdas/core/events.ts';
-import { NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
+import { LOCK_LEASE_SECONDS_MAX, NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { terminalText } from './terminal-text.ts';
 import { eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
@@ -94,7 +94,7 @@ export const scenarioSchema = z
         .number()
         .int()
         .min(0)
-        .max(300)
+        .max(LOCK_LEASE_SECONDS_MAX)
         .default(2)
         .describe("How long an endpoint's lock holds after an Enactor's change batch: another Enactor that finds it unexpired backs off (DAT453's lease)."),
     }),

@@ -6,7 +6,16 @@ import { Command } from 'commander';
 import { systemClock } from '../../lambdas/adapters/clocks.ts';
 import type { RecordChange } from '../../lambdas/core/dns-records.ts';
 import { ChangeRejected } from '../../lambdas/core/errors.ts';
-import { applyRepair, planRepair, repairNeeded, type EndpointRepair, type RepairContext, type RepairPlan } from '../../lambdas/core/repair.ts';
+import {
+  applyRepair,
+  planRepair,
+  repairNeeded,
+  STALE_LOCK_SECONDS,
+  type EndpointRepair,
+  type RepairContext,
+  type RepairPlan,
+  type StrayEndpoint,
+} from '../../lambdas/core/repair.ts';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
 import { plain, styler } from '../style.ts';
 import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
@@ -24,12 +33,16 @@ export function command(): Command {
       'after',
       `
 Picks the newest plan row with a live load balancer; with no row left, rebuilds the
-plan from the newest tree still in DNS and writes its row back. For each endpoint it
-prints, then sends, one change batch: the endpoint's lock (taken like any writer
-takes it, and left released), the plan's tree, the endpoint's alias to it, and a
-rollback record that points at a tree that exists. An endpoint already on a newer
-tree that answers is left there. Then it checks that a second repair would change
-nothing. A batch the zone rejects (an Enactor moved meanwhile) is planned again.
+plan from the newest tree of the lab's endpoints still in DNS and writes its row back.
+It raises the Planner's generation counter past every generation it finds. For each of
+the lab's endpoints (the plan's list) it prints, then sends, one change batch: the
+endpoint's lock (taken like any writer takes it, and left released), the plan's tree
+(exactly the plan's records), the endpoint's alias to it, and a rollback record that
+points at a tree that exists. An endpoint already on a newer tree that answers is left
+there. A lock that expires further ahead than any lease the lab grants (${STALE_LOCK_SECONDS} s) is
+stale and replaced, even when nothing else changes. Trees under other names are
+reported, never touched. Then it checks that a second repair would change nothing.
+A batch the zone rejects (an Enactor moved meanwhile) is planned again.
 
 --target local attaches to the lab \`racelab up\` serves: paste the export lines
 it prints (AWS_ENDPOINT_URL_*, PLANS_TABLE, HOSTED_ZONE_ID, ZONE_NAME) first.
@@ -97,8 +110,10 @@ async function repairOn(ctx: RepairContext, where: string, options: RepairOption
   for (let attempt = 1; ; attempt++) {
     const repair = await planRepair(ctx);
     if (!repair.plan) {
-      const why = 'no plan row and no plan tree are left to repair onto: write a plan first (a run of any scenario does)';
-      if (options.json) process.stdout.write(`${JSON.stringify({ repaired: false, reason: why })}\n`);
+      const names = repair.strays.map((stray) => stray.endpoint).join(', ');
+      const left = names ? `of the lab's endpoints are left to repair onto (trees under ${names} are not the lab's)` : 'are left to repair onto';
+      const why = `no plan row and no plan tree ${left}: write a plan first (a run of any scenario does)`;
+      if (options.json) process.stdout.write(`${JSON.stringify({ repaired: false, reason: why, strays: repair.strays })}\n`);
       else process.stderr.write(`racelab: ${why}\n`);
       return EXIT.unexpected;
     }
@@ -121,7 +136,11 @@ async function repairOn(ctx: RepairContext, where: string, options: RepairOption
     if (options.json) process.stdout.write(`${JSON.stringify(repairJson(repair, ctx.zone, { applied: true, dryRun: false, settled }))}\n`);
     else {
       const batches = repair.endpoints.filter((endpoint) => endpoint.changes.length > 0).length;
-      log(`applied ${batches} change batch${batches === 1 ? '' : 'es'}${repair.restoreRow ? ` and wrote g${repair.plan.generation}'s row back` : ''}`);
+      const also = [
+        ...(repair.restoreRow ? [`wrote g${repair.plan.generation}'s row back`] : []),
+        ...(repair.counter ? [`raised the generation counter to ${repair.counter.to}`] : []),
+      ];
+      log(`applied ${batches} change batch${batches === 1 ? '' : 'es'}${also.map((what) => `, ${what}`).join('')}`);
       log(
         settled
           ? paint('green', 'checked: a second repair finds nothing to change')
@@ -148,7 +167,25 @@ function describeChange(change: RecordChange, zone: string): string {
 
 function describeEndpoint(endpoint: EndpointRepair): string {
   const from = endpoint.from === undefined ? 'no plan' : `g${endpoint.from}${endpoint.fromAnswering ? '' : ' (its tree is gone: answers nothing)'}`;
-  return endpoint.changes.length === 0 ? `${endpoint.endpoint}: on g${endpoint.to}; nothing to change` : `${endpoint.endpoint}: ${from} → g${endpoint.to}`;
+  if (endpoint.changes.length === 0) return `${endpoint.endpoint}: on g${endpoint.to}; nothing to change`;
+  return endpoint.from === endpoint.to && endpoint.fromAnswering
+    ? `${endpoint.endpoint}: on g${endpoint.to}`
+    : `${endpoint.endpoint}: ${from} → g${endpoint.to}`;
+}
+
+function describeStaleLock({ holder, secondsLeft }: NonNullable<EndpointRepair['staleLock']>): string {
+  return (
+    `replaces a stale lock held by ${holder}: it expires in ${secondsLeft} s, beyond any lease the lab grants (${STALE_LOCK_SECONDS} s with clock skew), ` +
+    'so every Enactor would back off'
+  );
+}
+
+function describeStray(stray: StrayEndpoint, lab: readonly string[]): string {
+  const what = [
+    ...(stray.generations.length ? [`tree${stray.generations.length === 1 ? '' : 's'} g${stray.generations.join(', g')}`] : []),
+    ...(stray.published ? ['an endpoint record'] : []),
+  ].join(' and ');
+  return `${stray.endpoint}: ${what}, but it is not one of the lab's endpoints (${lab.join(', ')}); left alone`;
 }
 
 export function renderRepair(repair: RepairPlan, zone: string, paint: typeof plain): string {
@@ -158,23 +195,32 @@ export function renderRepair(repair: RepairPlan, zone: string, paint: typeof pla
       ? 'the newest plan row with a live load balancer'
       : 'rebuilt from its tree in DNS (no usable plan row was left); its row is written back';
   const lines = [`plan: g${plan.generation}, ${source}`];
+  if (repair.counter) {
+    const { from, to } = repair.counter;
+    lines.push(`generation counter: ${from} → ${to}, the newest generation in the rows and the zone, so the Planner's next plan is g${to + 1}`);
+  }
   for (const endpoint of repair.endpoints) {
     lines.push(`  ${endpoint.changes.length ? paint('bold', describeEndpoint(endpoint)) : describeEndpoint(endpoint)}`);
+    if (endpoint.staleLock) lines.push(`    ${paint('yellow', describeStaleLock(endpoint.staleLock))}`);
     for (const change of endpoint.changes) lines.push(`    ${describeChange(change, zone)}`);
   }
+  for (const stray of repair.strays) lines.push(`  ${paint('yellow', describeStray(stray, plan.endpoints))}`);
   return lines.join('\n');
 }
 
 function repairJson(repair: RepairPlan, zone: string, outcome: { applied: boolean; dryRun: boolean; settled?: boolean }) {
   return {
     plan: { generation: repair.plan!.generation, source: repair.source, restoreRow: repair.restoreRow },
+    counter: repair.counter ?? null,
     endpoints: repair.endpoints.map((endpoint) => ({
       endpoint: endpoint.endpoint,
       from: endpoint.from ?? null,
       fromAnswering: endpoint.fromAnswering,
       to: endpoint.to,
+      staleLock: endpoint.staleLock ?? null,
       changes: endpoint.changes.map((change) => ({ action: change.action, change: describeChange(change, zone).replace(/\s+/g, ' ') })),
     })),
+    strays: repair.strays,
     ...outcome,
   };
 }

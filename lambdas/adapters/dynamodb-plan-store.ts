@@ -60,6 +60,28 @@ export class DynamoDbPlanStore implements PlanStore {
     return Number(Attributes?.generation);
   }
 
+  async generationCounter(): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: COUNTER_KEY, ConsistentRead: true }));
+    return Number(Item?.generation ?? 0);
+  }
+
+  async raiseGenerationCounter(generation: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: COUNTER_KEY,
+          UpdateExpression: 'SET generation = :g',
+          // Never down: a Planner may have taken more generations since repair read the counter.
+          ConditionExpression: 'attribute_not_exists(generation) OR generation < :g',
+          ExpressionAttributeValues: { ':g': generation },
+        }),
+      );
+    } catch (error) {
+      if (!hasErrorName(error, 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+
   async putPlan(plan: Plan): Promise<void> {
     try {
       await this.client.send(

@@ -1,9 +1,9 @@
 // The DNS tree as AWS described it (postmortem, DAT453): each plan is a tree of
 // weighted records; each endpoint is a top-level alias to the active plan's
 // tree, so applying or rolling back a plan is one alias flip. Beside it sit a
-// TXT lock (holder and expiry) and a rollback record (an alias to the tree the
+// TXT lock (holder, expiry, token) and a rollback record (an alias to the tree the
 // endpoint pointed at before). Names here are the only place that knows the layout.
-import { aliasRecord, canonicalName, txtValue, type RecordSet } from './dns-records.ts';
+import { aliasRecord, canonicalName, recordKey, txtValue, type RecordSet } from './dns-records.ts';
 import type { Plan } from './plan.ts';
 import type { DnsZone } from './ports.ts';
 
@@ -87,6 +87,15 @@ export function planTreeRecords(plan: Plan, endpoint: string, zone: string): Rec
     .map((lb) => ({ name, type: 'A', ttl: RECORD_TTL_SECONDS, values: [lb.address], setIdentifier: lb.id, weight: lb.weight }));
 }
 
+/**
+ * The record sets a plan's tree holds that the plan does not (a load balancer the plan leaves out, a record
+ * written by hand): whoever writes the tree deletes them in the same batch, so the tree is exactly the plan.
+ */
+export function extraTreeRecords(wanted: readonly RecordSet[], present: readonly RecordSet[]): RecordSet[] {
+  const keys = new Set(wanted.map(recordKey));
+  return present.filter((record) => !keys.has(recordKey(record)));
+}
+
 /** The endpoint's top-level alias to a plan's tree. */
 export function endpointRecord(endpoint: string, generation: number, zone: string): RecordSet {
   return aliasRecord(endpointName(endpoint, zone), 'A', planTreeName(endpoint, generation, zone));
@@ -97,28 +106,56 @@ export function rollbackRecord(endpoint: string, previousGeneration: number, zon
   return aliasRecord(rollbackName(endpoint, zone), 'A', planTreeName(endpoint, previousGeneration, zone));
 }
 
-/** Who holds an endpoint's lock, and until when (epoch seconds), as DAT453 describes the TXT value. */
+/**
+ * The longest lease the lab grants (a scenario's policy.lockLeaseSeconds, scenario/schema.ts; the Enactor's task
+ * input holds it to the same bound): an expiry further ahead than this was not written by an Enactor's lease.
+ */
+export const LOCK_LEASE_SECONDS_MAX = 300;
+
+/**
+ * Who holds an endpoint's lock, until when, and its fencing token. The TXT value is DAT453's holder and expiry
+ * (epoch seconds, to the millisecond) and a token one more than that of the value its writer deleted: values
+ * along the record's history never repeat, so a batch that deletes the exact value it read cannot land on a
+ * lock rewritten since, even by the same holder at the same instant (an ABA).
+ */
 export interface Lease {
   holder: string;
-  expiresAt: number;
+  /** Epoch milliseconds. */
+  expiresAtMs: number;
+  token: number;
 }
 
 export function lockRecord(endpoint: string, lease: Lease, zone: string): RecordSet {
-  return { name: lockName(endpoint, zone), type: 'TXT', ttl: RECORD_TTL_SECONDS, values: [txtValue(`holder=${lease.holder} expires=${lease.expiresAt}`)] };
+  const value = `holder=${lease.holder} expires=${epochSeconds(lease.expiresAtMs)} token=${lease.token}`;
+  return { name: lockName(endpoint, zone), type: 'TXT', ttl: RECORD_TTL_SECONDS, values: [txtValue(value)] };
 }
 
-/** The lease a lock record holds; undefined when its value is not one (a lock written by something else). */
+/** Epoch milliseconds (never negative) as epoch seconds with three decimals, digit for digit (no binary fractions). */
+function epochSeconds(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  return `${Math.floor(whole / 1000)}.${String(whole % 1000).padStart(3, '0')}`;
+}
+
+/**
+ * The lease a lock record holds; undefined when its value is not one (a lock written by something else).
+ * A value without a token or without milliseconds (written by hand, or before tokens) reads as token 0.
+ */
 export function leaseOf(record: RecordSet | undefined): Lease | undefined {
-  const match = /^"holder=([^ "]+) expires=(\d+)"$/.exec(record?.values[0] ?? '');
-  return match ? { holder: match[1]!, expiresAt: Number(match[2]) } : undefined;
+  const match = /^"holder=([^ "]+) expires=(\d+)(?:\.(\d{1,3}))?(?: token=(\d+))?"$/.exec(record?.values[0] ?? '');
+  if (!match) return undefined;
+  const [, holder, seconds, fraction, token] = match;
+  return { holder: holder!, expiresAtMs: Number(seconds) * 1000 + Number((fraction ?? '').padEnd(3, '0')), token: Number(token ?? 0) };
 }
 
-/** A lease taken now for `seconds`; expiry in whole epoch seconds, as the TXT value carries it. */
-export function leaseFrom(holder: string, nowMs: number, seconds: number): Lease {
-  return { holder, expiresAt: Math.floor(nowMs / 1000) + seconds };
+/**
+ * A lease taken now for `seconds` (to the millisecond: a 2 s lease holds 2 s), replacing the lease of the
+ * value the writer deletes (none when there was no lock, or not a lease): its token is one more.
+ */
+export function leaseFrom(holder: string, nowMs: number, seconds: number, replacing: Lease | undefined): Lease {
+  return { holder, expiresAtMs: Math.ceil(nowMs) + seconds * 1000, token: (replacing?.token ?? 0) + 1 };
 }
 
-/** A lease stops holding at its expiry second. */
+/** A lease holds until its expiry. */
 export function leaseLive(lease: Lease, nowMs: number): boolean {
-  return lease.expiresAt * 1000 > nowMs;
+  return lease.expiresAtMs > nowMs;
 }

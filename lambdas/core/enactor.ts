@@ -6,7 +6,7 @@
 // machine places delays between them) or back to back (runEnactor).
 import { cleanUp } from './cleanup.ts';
 import type { RecordChange } from './dns-records.ts';
-import { endpointRecord, leaseFrom, leaseLive, lockName, lockRecord, planTreeRecords, rollbackRecord } from './dns-tree.ts';
+import { endpointRecord, extraTreeRecords, leaseFrom, leaseLive, lockName, lockRecord, planTreeRecords, rollbackRecord } from './dns-tree.ts';
 import type { AttemptResult, EnactorContext, EnactorPolicy, EnactorWork, StepResult } from './enactor-types.ts';
 import { activeTreeGone, oldestAppliedGeneration, readEndpoint, type EndpointSnapshot } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
@@ -92,7 +92,7 @@ async function attemptApply(ctx: EnactorContext, work: EnactorWork, tries: Tries
   // The lock of DAT453: another Enactor's unexpired lease means back off and try again.
   if (snapshot.lease && snapshot.lease.holder !== ctx.enactor && leaseLive(snapshot.lease, ctx.clock.now())) {
     // How long, not until when: an event's detail must not carry the wall clock (runs compare by digest).
-    const left = (snapshot.lease.expiresAt * 1000 - ctx.clock.now()) / 1000;
+    const left = (snapshot.lease.expiresAtMs - ctx.clock.now()) / 1000;
     return retry(`lock held by ${snapshot.lease.holder} for ${left.toFixed(1)} s more`);
   }
   for (const hooks of ctx.safeguards.hooks) {
@@ -167,9 +167,13 @@ function applyBatch(ctx: EnactorContext, plan: Plan, snapshot: EndpointSnapshot,
   const { endpoint } = snapshot;
   const changes: RecordChange[] = [];
   if (snapshot.lock) changes.push({ action: 'DELETE', record: snapshot.lock });
-  changes.push({ action: 'CREATE', record: lockRecord(endpoint, leaseFrom(ctx.enactor, ctx.clock.now(), ctx.policy.lockLeaseSeconds), ctx.zone) });
-  // The tree before the alias that targets it: Route 53 checks an alias's target as the batch goes.
-  for (const record of planTreeRecords(plan, endpoint, ctx.zone)) changes.push({ action: 'UPSERT', record });
+  const lease = leaseFrom(ctx.enactor, ctx.clock.now(), ctx.policy.lockLeaseSeconds, snapshot.lease);
+  changes.push({ action: 'CREATE', record: lockRecord(endpoint, lease, ctx.zone) });
+  // The tree before the alias that targets it: Route 53 checks an alias's target as the batch goes. Exactly the
+  // plan's: what else the tree holds goes first (a simple record there would clash with the weighted ones).
+  const tree = planTreeRecords(plan, endpoint, ctx.zone);
+  for (const record of extraTreeRecords(tree, snapshot.trees.get(plan.generation) ?? [])) changes.push({ action: 'DELETE', record });
+  for (const record of tree) changes.push({ action: 'UPSERT', record });
   const alias = endpointRecord(endpoint, plan.generation, ctx.zone);
   if (snapshot.record && ctx.safeguards.hooks.some((hooks) => hooks.conditionalEndpointWrite)) {
     changes.push({ action: 'DELETE', record: snapshot.record }, { action: 'CREATE', record: alias });

@@ -3,8 +3,8 @@
 // these on per Enactor and endpoint. Both act just before the Enactor's change
 // batch, after its read and checks, which is where either would hold it.
 import type { RecordChange } from './dns-records.ts';
-import { leaseFrom, lockRecord } from './dns-tree.ts';
-import { Throttled } from './errors.ts';
+import { leaseFrom, leaseOf, lockName, lockRecord } from './dns-tree.ts';
+import { ChangeRejected, Throttled } from './errors.ts';
 import type { EventPattern } from './event-pattern.ts';
 import { hasHappened } from './event-pattern.ts';
 import type { RunEvent } from './events.ts';
@@ -57,7 +57,7 @@ async function spoils(fault: Fault, at: FaultAttempt): Promise<boolean> {
   return at.attempt <= (fault.times ?? 0);
 }
 
-/** The holder name a competing lock writer uses (with the attempt it spoils). */
+/** The holder name a competing lock writer uses. */
 export const CONTENDER = 'contender';
 
 /**
@@ -66,7 +66,7 @@ export const CONTENDER = 'contender';
  * would throw. Losing the lock is real: a competing holder takes the lock
  * through the same API between the Enactor's read and its batch, so the
  * batch's exact DELETE of the lock it read fails. The contender's lease ends
- * the second it is taken, so it holds back only this Enactor, never the others.
+ * the moment it is taken, so it holds back only this Enactor, never the others.
  */
 export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, dns: DnsZone): Promise<FaultHit> {
   const hit: FaultHit = {};
@@ -74,10 +74,21 @@ export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, d
     if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !(await spoils(fault, at))) continue;
     if (fault.until !== undefined) hit.waitingFor = fault.until;
     if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`, hit.waitingFor);
-    // A new holder name each attempt, so the lock's value changes even within one second.
-    await dns.change([
-      { action: 'UPSERT', record: lockRecord(at.endpoint, leaseFrom(`${CONTENDER}-${at.attempt}`, at.now, 0), at.zone) } satisfies RecordChange,
-    ]);
+    await contend(at, dns);
   }
   return hit;
+}
+
+/** The contender takes the lock as every writer does: it deletes the exact value it reads, and its token is one more. */
+async function contend(at: FaultAttempt, dns: DnsZone): Promise<void> {
+  const name = lockName(at.endpoint, at.zone);
+  const held = (await dns.recordsUnder(name)).find((record) => record.name === name && record.type === 'TXT');
+  const taken = lockRecord(at.endpoint, leaseFrom(CONTENDER, at.now, 0, leaseOf(held)), at.zone);
+  const changes: RecordChange[] = [...(held ? [{ action: 'DELETE' as const, record: held }] : []), { action: 'CREATE', record: taken }];
+  try {
+    await dns.change(changes);
+  } catch (error) {
+    // Another writer changed the lock since the contender read it, so after the Enactor read it too: it is lost all the same.
+    if (!(error instanceof ChangeRejected)) throw error;
+  }
 }

@@ -7,6 +7,10 @@ import type { Plan } from './plan.ts';
 export interface PlanStore {
   /** Takes the next generation number: atomic and monotonic, even after plans are deleted. */
   nextGeneration(): Promise<number>;
+  /** The last generation nextGeneration handed out; 0 before the first (or after the table was lost). */
+  generationCounter(): Promise<number>;
+  /** Raises the counter to `generation` unless it is there or beyond already (it never goes down): repair's, after the table was lost. */
+  raiseGenerationCounter(generation: number): Promise<void>;
   /** Stores a new generation; throws PlanExists if that generation is taken. */
   putPlan(plan: Plan): Promise<void>;
   newestPlan(): Promise<Plan | undefined>;

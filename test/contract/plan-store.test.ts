@@ -60,6 +60,18 @@ describe.each(stores)('PlanStore contract: %s', (_name, makeStore) => {
     expect(await store.nextGeneration()).toBe(first + 1);
   });
 
+  it("reads the counter, and raises it (repair's, after the table was lost) but never lowers it; nextGeneration goes on from there", async () => {
+    const store = await makeStore();
+    expect(await store.generationCounter()).toBe(0);
+    await store.raiseGenerationCounter(6);
+    expect(await store.generationCounter()).toBe(6);
+    await store.raiseGenerationCounter(4);
+    expect(await store.generationCounter()).toBe(6);
+    expect(await store.nextGeneration()).toBe(7);
+    await store.raiseGenerationCounter(7);
+    expect(await store.nextGeneration()).toBe(8);
+  });
+
   it('refuses a second plan with the same generation', async () => {
     const store = await makeStore();
     await store.putPlan(plan(1));

@@ -52,7 +52,7 @@ describe('the training exercises', () => {
       expect(leaseOf(lock)?.holder).toBe('az-a');
       const batch: RecordChange[] = [
         { action: 'DELETE', record: lock },
-        { action: 'CREATE', record: lockRecord(endpoint, { holder: 'operator', expiresAt: 0 }, lab.zone) },
+        { action: 'CREATE', record: lockRecord(endpoint, { holder: 'operator', expiresAtMs: 0, token: leaseOf(lock)!.token + 1 }, lab.zone) },
         { action: 'UPSERT', record: endpointRecord(endpoint, 6, lab.zone) },
       ];
       await dns.change(batch);

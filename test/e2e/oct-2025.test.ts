@@ -105,7 +105,7 @@ describe('oct-2025 on the embedded target', () => {
     const regional = endpointName('dynamodb.us-east-1', lab.zone);
     await expect(raw.resolve4(regional)).rejects.toMatchObject({ code: 'ENODATA' });
     await expect(raw.resolve4(`g000002.plans.${regional}`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
-    // The lock's value, as DAT453 describes it: holder and expiry in epoch seconds.
-    expect((await raw.resolveTxt(lockName('dynamodb.us-east-1', lab.zone))).flat()[0]).toMatch(/^holder=az-a expires=\d{10}$/);
+    // The lock's value, as DAT453 describes it: holder and expiry in epoch seconds (to the millisecond), then the fencing token.
+    expect((await raw.resolveTxt(lockName('dynamodb.us-east-1', lab.zone))).flat()[0]).toMatch(/^holder=az-a expires=\d{10}\.\d{3} token=\d+$/);
   });
 });

@@ -6,7 +6,14 @@ import { DEFAULT_BOUNDS, enactorIds, type ExplorerConfig } from '../../explorer/
 import { counterexampleReport, counterexampleScenario, readableCounterexample } from '../../explorer/counterexample.ts';
 import { Execution } from '../../explorer/execution.ts';
 import { checkRepair } from '../../explorer/invariants.ts';
-import type { World } from '../../explorer/world.ts';
+import { World } from '../../explorer/world.ts';
+import { EXPLORER_ENDPOINTS, EXPLORER_ZONE } from '../../explorer/config.ts';
+import { stillClock } from '../../explorer/execution.ts';
+import { RelativeTokens } from '../../explorer/lock-tokens.ts';
+import { endpointName, lockName, lockRecord, planTreeRecords } from '../../lambdas/core/dns-tree.ts';
+import { applyRepair, planRepair } from '../../lambdas/core/repair.ts';
+import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
+import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
 import { exhaustive, randomWalks, replaySchedule, shrink } from '../../explorer/search.ts';
 import { EnactorSymmetry } from '../../explorer/symmetry.ts';
 import { parseScenario } from '../../scenario/schema.ts';
@@ -20,6 +27,27 @@ const small = (safeguards: Safeguard[] = [], bounds: Partial<ExplorerConfig> = {
   ...bounds,
   safeguards,
 });
+
+const STRAY = 'stray.example';
+
+/** A copy of the world where an endpoint's lock runs far past any lease (every Enactor would back off), and a tree sits under a name that is not the lab's. */
+function tampered(world: World): World {
+  const copy = world.clone();
+  const [endpoint] = EXPLORER_ENDPOINTS;
+  const lock = copy.zone.lookup(lockName(endpoint, EXPLORER_ZONE), 'TXT')[0];
+  const stale = lockRecord(endpoint, { holder: 'az-x', expiresAtMs: 86_400_000, token: 99 }, EXPLORER_ZONE);
+  const tree = planTreeRecords(
+    { generation: 99, createdAt: 0, endpoints: [STRAY], loadBalancers: [{ id: 'lb-9', address: '10.99.0.1', weight: 1 }] },
+    STRAY,
+    EXPLORER_ZONE,
+  );
+  copy.zone.apply([
+    ...(lock ? [{ action: 'DELETE' as const, record: lock }] : []),
+    { action: 'CREATE', record: stale },
+    ...tree.map((record) => ({ action: 'CREATE' as const, record })),
+  ]);
+  return copy;
+}
 
 // Exhaustive searches are CPU-bound: on a loaded machine they take longer, and that is not a failure.
 describe('explorer', () => {
@@ -82,6 +110,7 @@ describe('explorer', () => {
   const checkpoints = ['an actor from its last checkpoint', { checkpoints: 'none' }, {}] as const;
   // What check and exercise verify trust: the checkpoints between steps only.
   const runCheckpoints = ["an actor from its last checkpoint between steps (check's)", { checkpoints: 'none' }, { checkpoints: 'run' }] as const;
+  const tokens = ["a lock's token relative to its current one", { literalTokens: true }, {}] as const;
   it.each([
     [...ended, '2 enactors × 2 endpoints × 4 generations, baseline', small()],
     [...ended, '2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
@@ -92,6 +121,8 @@ describe('explorer', () => {
     [...checkpoints, '2 enactors × 2 endpoints × 4 generations, self-heal', small(['self-heal'])],
     [...checkpoints, '3 enactors × 1 endpoint × 3 generations, write-time-check', threeEnactors],
     [...runCheckpoints, '2 enactors × 2 endpoints × 4 generations, protect-active', small(['protect-active'])],
+    // recheck-each-endpoint: Enactors that lose the lock and retry rewrite it most.
+    [...tokens, '2 enactors × 2 endpoints × 4 generations, recheck-each-endpoint', small(['recheck-each-endpoint'])],
   ] as const)('keying %s changes the work, not the verdict or the states reached (without: %o; with: %o; %s)', async (_, without, keying, __, config) => {
     // Every state the search without the reduction reaches, keyed as the reduction keys it.
     const merged = new Set<string>();
@@ -102,6 +133,20 @@ describe('explorer', () => {
     expect(Object.keys(reduced.violations).sort()).toEqual(Object.keys(full.violations).sort());
     expect(visited).toEqual(merged);
     expect(reduced.stats.states * 1.2).toBeLessThan(full.stats.states);
+  });
+
+  it("keys a lock's token as current or older, and refuses one it cannot place rather than merge states wrongly", () => {
+    const lock = (token: number) => lockRecord(EXPLORER_ENDPOINTS[0], { holder: 'az-a', expiresAtMs: 0, token }, EXPLORER_ZONE);
+    const world = new World();
+    world.zone.apply([{ action: 'CREATE', record: lock(7) }]);
+    const tokens = new RelativeTokens(world.fingerprint());
+    expect(tokens.world).toContain('token=cur');
+    expect(tokens.of(JSON.stringify([lock(7), lock(6)]))).toBe(
+      JSON.stringify([lock(7), lock(6)])
+        .replace('token=7', 'token=cur')
+        .replace('token=6', 'token=old'),
+    );
+    expect(() => tokens.of('"holder=az-a expires=0.000 token=7"')).toThrow(/a lock token the state key cannot place/);
   });
 
   it('symmetry: a state and the same state with the Enactors swapped are one class; different states are not', async () => {
@@ -144,7 +189,7 @@ describe('explorer', () => {
     expect(ops.at(-1)).toMatch(/^az-\w store\.deletePlan g2$/);
   });
 
-  it('proves racelab repair: run alone from every state the baseline reaches, it leaves every invariant holding', async () => {
+  it('proves racelab repair: run alone from every state the baseline reaches, as it is, with the plans table lost, or with a stale lock and a stray tree', async () => {
     const config = small();
     const worlds: World[] = [];
     const result = await exhaustive(config, { onNewState: (execution) => void worlds.push(execution.world.clone()) });
@@ -153,7 +198,20 @@ describe('explorer', () => {
     // The baseline reaches the outage's states too: endpoints on a deleted tree, and no row for the live plan.
     expect(worlds.some((world) => world.addresses('dynamodb.us-east-1').length === 0)).toBe(true);
     const failures: string[] = [];
-    for (const world of worlds) for (const violation of await checkRepair(world, config)) failures.push(`${violation.invariant}: ${violation.detail}`);
+    for (const world of worlds) {
+      for (const [variant, start] of [
+        ['as reached', world],
+        ['plans table lost', new World(world.zone.clone(), new MemoryPlanStore())],
+        ['stale lock, stray tree', tampered(world)],
+      ] as const) {
+        for (const violation of await checkRepair(start, config)) failures.push(`${variant}: ${violation.invariant}: ${violation.detail}`);
+      }
+      // Repair publishes only the lab's endpoints.
+      const after = tampered(world);
+      const ctx = { store: after.store, dns: new MemoryDnsZone(after.zone), clock: stillClock, zone: EXPLORER_ZONE };
+      await applyRepair(ctx, await planRepair(ctx));
+      if (after.zone.lookup(endpointName(STRAY, EXPLORER_ZONE)).length > 0) failures.push('stale lock, stray tree: the stray tree was published');
+    }
     expect(failures).toEqual([]);
   });
 

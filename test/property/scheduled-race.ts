@@ -6,7 +6,7 @@ import { runEnactor } from '../../lambdas/core/enactor.ts';
 import { writePlans } from '../../lambdas/core/planner.ts';
 import type { DnsZone, PlanStore } from '../../lambdas/core/ports.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
-import { EXPLORER_POOL, EXPLORER_SEED, endpointsOf, type ExplorerConfig } from '../../explorer/config.ts';
+import { plannerSettings, type ExplorerConfig } from '../../explorer/config.ts';
 import { Execution, enactorContext, stillClock } from '../../explorer/execution.ts';
 import { checkStep, pointers, type Violation } from '../../explorer/invariants.ts';
 import type { World } from '../../explorer/world.ts';
@@ -48,7 +48,7 @@ export async function raceUnder(s: fc.Scheduler, safeguards: Safeguard[]): Promi
   const clock = stillClock;
   const record = async () => {};
   const actors = [
-    writePlans({ store, clock, record }, { endpoints: endpointsOf(config), pool: EXPLORER_POOL, seed: EXPLORER_SEED }, config.generations - 1),
+    writePlans({ store, clock, record }, plannerSettings(config), config.generations - 1),
     runEnactor(enactorContext(config, 'az-a', store, dns, clock, record)),
     runEnactor(enactorContext(config, 'az-b', store, dns, clock, record)),
   ];

@@ -66,7 +66,7 @@ describe('the after-action report', () => {
     expect(text(verdict)).toContain('Outcome: OUTAGE, expected outage (as expected).');
     expect(text(verdict)).toContain('Automation stuck: active tree g2 is gone from DNS');
     const story = elements(page).find((element) => attribute(element, 'id') === 'story')!;
-    expect(text(story)).toContain("✓ +10.5s az-a's stale plan g2 lands over the newer g6");
+    expect(text(story)).toContain("✓ +10.8s az-a's stale plan g2 lands over the newer g6");
     expect(text(parse(renderHtml(healthy)))).toContain('Outcome: HEALTHY, expected healthy (as expected).');
   });
 
@@ -77,7 +77,7 @@ describe('the after-action report', () => {
     expect(markdown.split('\n').filter((line) => line.startsWith('| +'))).toHaveLength(outage.events.length);
     const mermaid = renderMermaid(outage);
     expect(mermaid.split('\n').slice(0, 2)).toEqual(['%% racelab sequence diagram v1', 'sequenceDiagram']);
-    expect(mermaid).toContain('Note over az-a: +10.5s apply applied g2 dynamodb.us-east-1: over g6');
+    expect(mermaid).toContain('Note over az-a: +10.8s apply applied g2 dynamodb.us-east-1: over g6');
     expect(mermaid).not.toMatch(/retry/);
   });
 });

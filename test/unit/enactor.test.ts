@@ -107,9 +107,29 @@ describe('applying a plan to an endpoint', () => {
     expect(lab.zone.lookup(planTreeName(REGIONAL, 2, ZONE), 'A')).toEqual(planTreeRecords(work.plan, REGIONAL, ZONE));
     expect(await lab.addresses(REGIONAL)).toEqual(liveAddresses(work.plan).sort());
     expect(lab.zone.lookup(rollbackName(REGIONAL, ZONE), 'A')).toEqual([aliasRecord(rollbackName(REGIONAL, ZONE), 'A', planTreeName(REGIONAL, 1, ZONE))]);
-    // DAT453's lock value: the holder and an expiry in epoch seconds (the clock plus the lease).
-    const lease = leaseOf(lab.zone.lookup(lockName(REGIONAL, ZONE), 'TXT')[0]);
-    expect(lease).toEqual({ holder: 'az-a', expiresAt: Math.floor(lab.clock.now() / 1000) + 2 });
+    // DAT453's lock value: the holder and an expiry (the clock plus the whole lease, to the millisecond), and the
+    // token: one more than that of the lock az-c left (1, its first).
+    const lock = lab.zone.lookup(lockName(REGIONAL, ZONE), 'TXT')[0];
+    expect(leaseOf(lock)).toEqual({ holder: 'az-a', expiresAtMs: lab.clock.now() + 2_000, token: 2 });
+    expect(lock?.values).toEqual([`"holder=az-a expires=${(lab.clock.now() + 2_000) / 1000}.000 token=2"`]);
+  });
+
+  it("leaves the plan's tree exactly as the plan says: what else it holds is deleted in the same batch", async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    const work = await workFor(lab, 'az-a');
+    const [first] = planTreeRecords(work.plan, REGIONAL, ZONE);
+    const fips = planTreeName(FIPS, 1, ZONE);
+    // Left in g1's trees before it is applied: a record set the plan does not have, and a simple A record that would clash with the weighted ones.
+    await lab.dns.change([
+      { action: 'CREATE', record: { ...first!, setIdentifier: 'stray', values: ['10.99.0.1'] } },
+      { action: 'CREATE', record: { name: fips, type: 'A', ttl: 1, values: ['10.99.0.2'] } },
+    ]);
+    for (const endpoint of [REGIONAL, FIPS]) {
+      expect((await applyEndpoint(lab.enactor('az-a'), work, endpoint)).status).toBe('applied');
+      expect(lab.zone.lookup(planTreeName(endpoint, 1, ZONE), 'A')).toEqual(planTreeRecords(work.plan, endpoint, ZONE));
+      expect(await lab.addresses(endpoint)).toEqual(liveAddresses(work.plan).sort());
+    }
   });
 
   it('leaves load balancers at weight 0 out of the tree: that capacity was removed', async () => {
@@ -217,7 +237,7 @@ describe('the lock: a TXT lease with holder and expiry', () => {
   async function heldByAzB(lab: ReturnType<typeof memoryLab>): Promise<EnactorWork> {
     await lab.plan(1);
     const work = await workFor(lab, 'az-a');
-    await lab.dns.change([{ action: 'CREATE', record: lockRecord(REGIONAL, { holder: 'az-b', expiresAt: Math.floor(lab.clock.now() / 1000) + 1 }, ZONE) }]);
+    await lab.dns.change([{ action: 'CREATE', record: lockRecord(REGIONAL, { holder: 'az-b', expiresAtMs: lab.clock.now() + 1_000, token: 1 }, ZONE) }]);
     return work;
   }
 
@@ -262,8 +282,59 @@ describe('the lock: a TXT lease with holder and expiry', () => {
     expect(retries).toHaveLength(2);
     expect(retries).toEqual(['attempt 1: lost the lock (it changed since it was read)', 'attempt 2: lost the lock (it changed since it was read)']);
     // The contender's lease ended as it was taken: az-b goes straight through.
-    await lab.dns.change([{ action: 'UPSERT', record: lockRecord(FIPS, { holder: 'contender', expiresAt: Math.floor(lab.clock.now() / 1000) }, ZONE) }]);
+    await lab.dns.change([{ action: 'UPSERT', record: lockRecord(FIPS, { holder: 'contender', expiresAtMs: lab.clock.now(), token: 9 }, ZONE) }]);
     expect((await applyEndpoint(lab.enactor('az-b'), await workFor(lab, 'az-b'), FIPS)).status).toBe('applied');
+  });
+});
+
+describe('the lock never repeats a value', () => {
+  it('a batch built on a read of the lock is rejected once the same holder has rewritten it, at the same instant (no ABA)', async () => {
+    const lab = memoryLab();
+    // Leases over at once and a clock that stands still, as in the explorer: every write by one holder at one instant.
+    const policy = { lockLeaseSeconds: 0 };
+    await lab.plan(1);
+    await runEnactor(lab.enactor('az-c', { policy }));
+    await lab.plan(1);
+    const stale = await workFor(lab, 'az-a');
+    await lab.plan(1);
+    const newer = await workFor(lab, 'az-c');
+    // az-a reads REGIONAL (on g1, az-c's lock); az-c then moves it to g3, rewriting its own lock at the same instant.
+    const dns = interleaved(lab.dns, async () => {
+      expect((await applyEndpoint(lab.enactor('az-c', { policy }), newer, REGIONAL)).status).toBe('applied');
+    });
+    const result = await applyEndpoint({ ...lab.enactor('az-a', { policy }), dns }, stale, REGIONAL);
+    expect(result.status).toBe('applied');
+    const events = lab.events.events.filter((e) => e.actor === 'az-a' && e.step === 'apply').map((e) => `${e.outcome}: ${e.detail}`);
+    // Route 53's exact-match DELETE of the value read fails: the lock changed. The retry reads g3 and says so.
+    expect(events).toEqual(['retry: attempt 1: lost the lock (it changed since it was read)', 'applied: over g3']);
+    expect(lab.zone.lookup(rollbackName(REGIONAL, ZONE), 'A')[0]?.alias?.target).toBe(planTreeName(REGIONAL, 3, ZONE));
+  });
+
+  it('each value carries a token one more than the value its writer deleted; a value written by hand or before tokens reads as token 0', () => {
+    const first = leaseFrom('az-a', 5_000, 0, undefined);
+    const second = leaseFrom('az-a', 5_000, 0, first);
+    expect([first.token, second.token]).toEqual([1, 2]);
+    expect(lockRecord(REGIONAL, first, ZONE).values).not.toEqual(lockRecord(REGIONAL, second, ZONE).values);
+    expect(leaseOf(lockRecord(REGIONAL, second, ZONE))).toEqual(second);
+    const byHand = { ...lockRecord(REGIONAL, first, ZONE), values: ['"holder=operator expires=0"'] };
+    expect(leaseOf(byHand)).toEqual({ holder: 'operator', expiresAtMs: 0, token: 0 });
+    expect(leaseOf({ ...byHand, values: ['"holder=az-b expires=1796147988.5 token=7"'] })).toEqual({ holder: 'az-b', expiresAtMs: 1796147988500, token: 7 });
+    expect(leaseOf({ ...byHand, values: ['"something else"'] })).toBeUndefined();
+  });
+
+  it('a lease lasts what lockLeaseSeconds says, to the millisecond, wherever in a second it was taken', async () => {
+    const lab = memoryLab();
+    await lab.plan(1);
+    lab.clock.time += 999; // late in a second: an expiry rounded to the second would cut the lease short
+    await runEnactor(lab.enactor('az-c'));
+    await lab.plan(1);
+    const work = await workFor(lab, 'az-a');
+    lab.clock.time += 1_999;
+    const ctx = lab.enactor('az-a', { policy: { attemptsMax: 1 } });
+    expect((await applyEndpoint(ctx, work, REGIONAL)).status).toBe('gave-up');
+    expect(lab.events.events.find((e) => e.outcome === 'retry')?.detail).toBe('attempt 1: lock held by az-c for 0.0 s more');
+    lab.clock.time += 1;
+    expect((await applyEndpoint(ctx, work, REGIONAL)).status).toBe('applied');
   });
 });
 
@@ -445,7 +516,7 @@ describe('clean-up', () => {
       async recordsUnder(name) {
         const records = await lab.dns.recordsUnder(name);
         const lock = lab.zone.lookup(lockName(FIPS, ZONE))[0];
-        const taken = lockRecord(FIPS, leaseFrom('az-c', ++reads * 1000, 2), ZONE);
+        const taken = lockRecord(FIPS, leaseFrom('az-c', ++reads * 1000, 2, leaseOf(lock)), ZONE);
         await lab.dns.change([...(lock ? [{ action: 'DELETE' as const, record: lock }] : []), { action: 'CREATE', record: taken }]);
         return records;
       },
