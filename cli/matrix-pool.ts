@@ -4,15 +4,12 @@
 import { availableParallelism } from 'node:os';
 import type { ExplorerConfig } from '../explorer/config.ts';
 import { workerThread } from '../explorer/worker-thread.ts';
-import type { SearchLimits, SearchStats } from '../explorer/search.ts';
+import type { SearchStats } from '../explorer/search.ts';
 import type { Found, SearchPlan } from './explorer-search.ts';
 
 export type CellProgress = Pick<SearchStats, 'phase' | 'states'>;
-import type { WorkerRequest } from './matrix-worker.ts';
+import type { CellLimits, WorkerRequest } from './matrix-worker.ts';
 import { MATRIX_PROGRESS_EVERY_MS } from './search-progress.ts';
-
-/** The limits a search in a worker thread can be sent: plain data only. */
-export type CellLimits = Pick<SearchLimits, 'symmetry' | 'checkpoints' | 'stopOn'>;
 
 export interface PoolOptions {
   plan: SearchPlan;

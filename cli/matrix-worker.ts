@@ -3,9 +3,11 @@
 // when told (Ctrl-C).
 import { parentPort } from 'node:worker_threads';
 import type { ExplorerConfig } from '../explorer/config.ts';
-import type { SearchStats } from '../explorer/search.ts';
+import type { SearchLimits, SearchStats } from '../explorer/search.ts';
 import { runSearch, type SearchPlan } from './explorer-search.ts';
-import type { CellLimits } from './matrix-pool.ts';
+
+/** The limits a search in a worker thread can be sent: plain data only. */
+export type CellLimits = Pick<SearchLimits, 'symmetry' | 'checkpoints' | 'literalTokens' | 'stopOn'>;
 
 export type WorkerRequest =
   { search: { index: number; config: ExplorerConfig; plan: SearchPlan; limits: CellLimits; progressEveryMs: number } } | { stop: true };
