@@ -21,6 +21,7 @@ import { EXIT, UsageError } from '../cli/usage-error.ts';
 import { debugging } from '../infra/environment.ts';
 import { projectVersion } from '../scenario/project-root.ts';
 import { ScenarioError } from '../scenario/scenario-error.ts';
+import { terminalText } from '../scenario/terminal-text.ts';
 
 guardStandardStreams();
 
@@ -63,10 +64,12 @@ try {
     // Commander has printed its message already; help and version are not errors.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else if (error instanceof UsageError || error instanceof ScenarioError) {
-    process.stderr.write(`racelab: ${error.message}\n`);
+    // A message may quote a file or a value given: shown, never interpreted by the terminal, and one line
+    // for the message and one for each problem it lists, whatever the quoted text holds.
+    process.stderr.write(`racelab: ${[error.headline, ...error.details].map(terminalText).join('\n')}\n`);
     process.exitCode = EXIT.usage;
   } else {
-    process.stderr.write(`racelab: unexpected error: ${(error as Error).message}\n(please report it with the command you ran)\n`);
+    process.stderr.write(`racelab: unexpected error: ${terminalText((error as Error).message)}\n(please report it with the command you ran)\n`);
     if (debugging()) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = EXIT.unexpected;
   }

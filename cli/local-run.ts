@@ -10,6 +10,7 @@ import type { EmbeddedLab } from '../local/embedded-lab.ts';
 import type { LatencySettings } from '../scenario/schema.ts';
 import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';
 import { reportOf, type RunReport, type RunRequest } from '../scenario/run-report.ts';
+import { terminalText } from '../scenario/terminal-text.ts';
 import { onInterrupt } from './interrupt.ts';
 import { renderTimeline, timelineParts } from './render-timeline.ts';
 import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './options.ts';
@@ -87,7 +88,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
     // Loaded once the inputs are known good: a bad option answers at once.
     const { runScenarioEmbedded } = await import('../local/run-embedded.ts');
     const run = await runScenarioEmbedded(lab, request.scenario, { runId, safeguards: request.safeguards, seed: request.seed, latency: request.latency });
-    if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${run.failure.error}: ${run.failure.cause}\n`);
+    if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${terminalText(`${run.failure.error}: ${run.failure.cause}`)}\n`);
     return { ...report(run.events), simulation: run.simulation, ...(run.failure ? { failure: run.failure, asExpected: false } : {}) };
   } finally {
     stopListening();

@@ -166,7 +166,7 @@ export async function loadSavedRun(file: string): Promise<RunReport> {
   }
   const parsed = savedRunSchema.safeParse(data);
   if (!parsed.success) {
-    throw new UsageError(`${path} is a saved run with mistakes, so no report is made from it:\n${issueLines(parsed.error.issues, ISSUES_SHOWN).join('\n')}`);
+    throw new UsageError(`${path} is a saved run with mistakes, so no report is made from it:`, issueLines(parsed.error.issues, ISSUES_SHOWN));
   }
   return parsed.data.report;
 }

@@ -288,8 +288,8 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], shownMax: number
 /** Validates parsed JSON; the error names each bad field and what is allowed. */
 export function parseScenario(data: unknown, source: string): Scenario {
   const retired = retiredFieldIssues(data);
-  if (retired.length) throw new ScenarioError(`${source} is not a valid scenario:\n${retired.join('\n')}`);
+  if (retired.length) throw new ScenarioError(`${source} is not a valid scenario:`, retired);
   const parsed = scenarioSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  throw new ScenarioError(`${source} is not a valid scenario:\n${issueLines(parsed.error.issues, ISSUES_SHOWN).join('\n')}`);
+  throw new ScenarioError(`${source} is not a valid scenario:`, issueLines(parsed.error.issues, ISSUES_SHOWN));
 }

@@ -90,6 +90,16 @@ describe('usage errors', () => {
   });
 });
 
+describe('messages that quote what was given', () => {
+  it('show control characters as escapes: an argument cannot clear the screen or forge a line', async () => {
+    const { code, stderr } = await racelab(['run', '\u001b[2J\u001b[Hok\nracelab: all clear\u202e']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('\\x1b[2J\\x1b[Hok\\nracelab: all clear\\u202e');
+    expect([...stderr].filter((char) => char === '\u001b' || char === '\u202e')).toEqual([]);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('SIGTERM is handled as Ctrl-C is', () => {
   it('onInterrupt answers the first SIGINT or SIGTERM once, and leaves the second to end the process', () => {
     const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
