@@ -228,6 +228,8 @@ async function explorerSection(): Promise<void> {
       ['explore', '-s', 'write-time-check', '--quiet', '--out', join(tmpdir(), 'racelab-bench-counterexample.json'), '--force'],
       '(target <= 60 s)',
     ],
+    // A trainee's PASS: both bound sets check proves at, side by side, without the reductions changed code may break.
+    ['check -s write-time-check (2 × 2 × 4 and 3 × 1 × 4)', ['check', '-s', 'write-time-check', '--quiet'], '(target <= 20 s)'],
   ];
   const matrix3x3 = ['explore', '--matrix', '--enactors', '3', '--endpoints', '3', '--quiet'];
   if (values['matrix-3x3']) cold.push(['explore --matrix --enactors 3 --endpoints 3', matrix3x3, '(extra figure: --matrix-3x3)']);
