@@ -135,16 +135,14 @@ export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, 
   try {
     // Scenario second 0 once every function's warm-up (and cold start) is over.
     startAt = new Date(simulation.time.now() + (Math.ceil(latency.coldStartSeconds) + 1) * 1000);
-    await lab
-      .deps()
-      .events.append({
-        runId: options.runId,
-        at: startAt.getTime(),
-        actor: RUNNER,
-        step: 'start',
-        outcome: 'scheduled',
-        detail: `${scenario.name}, virtual time, latency seed ${latency.seed}`,
-      });
+    await lab.deps().events.append({
+      runId: options.runId,
+      at: startAt.getTime(),
+      actor: RUNNER,
+      step: 'start',
+      outcome: 'scheduled',
+      detail: `${scenario.name}, virtual time, latency seed ${latency.seed}`,
+    });
     const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt });
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
     try {

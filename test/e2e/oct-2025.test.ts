@@ -35,7 +35,10 @@ const endpoints = ['dynamodb.us-east-1', 'dynamodb-fips.us-east-1', 'dynamodb.us
 
 describe('oct-2025 on the embedded target', () => {
   it('baseline: the stale plan goes live, clean-up deletes it, the endpoint answers nothing and the automation is stuck', async () => {
-    const { run: { events, failure }, report } = await run([]);
+    const {
+      run: { events, failure },
+      report,
+    } = await run([]);
     expect(failure).toBeUndefined();
     expect(report).toMatchObject({ outcome: 'outage', expected: 'outage', asExpected: true, story: { played: true } });
     const verdict = computeVerdict(events);
@@ -56,7 +59,11 @@ describe('oct-2025 on the embedded target', () => {
     expect(probes.every((e) => e.zoneAddresses)).toBe(true);
     expect(report.endpoints.find((e) => e.endpoint === 'dynamodb.us-east-1')).toMatchObject({ addresses: [], zoneAddresses: [] });
     // The first probe (t0) comes before any plan: it asked the resolver nothing, so no NXDOMAIN could be cached.
-    expect(probes[0]).toMatchObject({ outcome: 'empty', addresses: Object.fromEntries(endpoints.map((e) => [e, []])), zoneAddresses: Object.fromEntries(endpoints.map((e) => [e, []])) });
+    expect(probes[0]).toMatchObject({
+      outcome: 'empty',
+      addresses: Object.fromEntries(endpoints.map((e) => [e, []])),
+      zoneAddresses: Object.fromEntries(endpoints.map((e) => [e, []])),
+    });
   });
 
   it.each<[Safeguard, 'outage' | 'healthy']>([
@@ -65,8 +72,11 @@ describe('oct-2025 on the embedded target', () => {
     ['never-empty', 'healthy'],
     ['self-heal', 'healthy'],
     ['recheck-each-endpoint', 'outage'],
-  ])('%s alone: the outcome is %s and the safeguard\'s story plays out', async (safeguard, outcome) => {
-    const { run: { failure }, report } = await run([safeguard]);
+  ])("%s alone: the outcome is %s and the safeguard's story plays out", async (safeguard, outcome) => {
+    const {
+      run: { failure },
+      report,
+    } = await run([safeguard]);
     expect(failure).toBeUndefined();
     expect(report.story?.events.filter((line) => !line.seen)).toEqual([]);
     expect(report).toMatchObject({ outcome, asExpected: true, story: { played: true } });
@@ -90,7 +100,10 @@ describe('oct-2025 on the embedded target', () => {
   });
 
   it("the DNS server's answers agree with the Probe's, empty answer included", async () => {
-    const { run: { events }, lab } = await run([]);
+    const {
+      run: { events },
+      lab,
+    } = await run([]);
     const finalProbe = events.filter((e) => e.addresses).at(-1)!;
     const resolver = new DnsResolver(lab.config.dnsServer);
     for (const endpoint of endpoints) {

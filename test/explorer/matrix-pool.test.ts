@@ -22,7 +22,14 @@ describe('the matrix pool', () => {
     const progress = new Map<number, Set<string>>();
     const onProgress = (index: number, { phase, states }: CellProgress) =>
       progress.set(index, (progress.get(index) ?? new Set()).add(`${phase} ${states > 0}`));
-    const pooled = await searchAll(configs, { plan, limits: { symmetry: true }, threads: 2, onDone: (index) => done.push(index), onProgress, progressEveryMs: 0 });
+    const pooled = await searchAll(configs, {
+      plan,
+      limits: { symmetry: true },
+      threads: 2,
+      onDone: (index) => done.push(index),
+      onProgress,
+      progressEveryMs: 0,
+    });
     const alone = [];
     for (const config of configs) alone.push(await runSearch(config, plan, { symmetry: true }));
     expect(pooled.map(summary)).toEqual(alone.map(summary));
@@ -36,7 +43,12 @@ describe('the matrix pool', () => {
   it('stops the cells under way when told, and they say they are incomplete', async () => {
     const big = { ...DEFAULT_BOUNDS, safeguards: ['write-time-check'] } as ExplorerConfig;
     const started = performance.now();
-    const found = await searchAll([big, big, big], { plan: { seed: 1 }, limits: { symmetry: true }, threads: 2, shouldStop: () => performance.now() - started > 3000 });
+    const found = await searchAll([big, big, big], {
+      plan: { seed: 1 },
+      limits: { symmetry: true },
+      threads: 2,
+      shouldStop: () => performance.now() - started > 3000,
+    });
     expect(found.length).toBe(2);
     expect(found.every((f) => !f.complete)).toBe(true);
   });

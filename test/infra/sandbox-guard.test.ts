@@ -110,13 +110,17 @@ describe('sandbox guard', () => {
     expect(guard({ sandboxAccounts: '111122223333' }, { CDK_DEFAULT_ACCOUNT: '111122223333' })()).toMatchObject({ account: '111122223333' });
   });
 
-  it('allows LocalStack\'s account with target=localstack, and nothing else there', () => {
-    expect(guard({ target: 'localstack' }, { CDK_DEFAULT_ACCOUNT: LOCALSTACK_ACCOUNT })()).toEqual({ target: 'localstack', account: LOCALSTACK_ACCOUNT, region: 'us-east-1' });
+  it("allows LocalStack's account with target=localstack, and nothing else there", () => {
+    expect(guard({ target: 'localstack' }, { CDK_DEFAULT_ACCOUNT: LOCALSTACK_ACCOUNT })()).toEqual({
+      target: 'localstack',
+      account: LOCALSTACK_ACCOUNT,
+      region: 'us-east-1',
+    });
     expectOneSentence(refusal(guard({ target: 'localstack' }, { CDK_DEFAULT_ACCOUNT: '111122223333' })), 'target');
     expectOneSentence(refusal(guard({ target: 'prod' })), 'target');
   });
 
-  it('takes LocalStack\'s account in the credentials (cdklocal) to mean target=localstack', () => {
+  it("takes LocalStack's account in the credentials (cdklocal) to mean target=localstack", () => {
     expect(guard({}, { CDK_DEFAULT_ACCOUNT: LOCALSTACK_ACCOUNT })()).toMatchObject({ target: 'localstack', account: LOCALSTACK_ACCOUNT });
     expectOneSentence(refusal(guard({ target: 'aws', sandboxAccounts: '111122223333' }, { CDK_DEFAULT_ACCOUNT: LOCALSTACK_ACCOUNT })), 'sandboxAccounts');
   });

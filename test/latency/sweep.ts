@@ -28,7 +28,9 @@ export function latencySweep(safeguards: Safeguard[]): void {
         const report = reportOf({ scenario, safeguards, seed: scenario.seed, latency: {} }, { target: 'memory', runId: 'latency' }, run.events);
         const missing = report.story?.events.filter((line) => !line.seen).map((line) => line.says) ?? [];
         if (run.failure || report.outcome !== expected || !report.story?.played) {
-          misses.push(`seed ${seed}: ${report.outcome}${run.failure ? `, failed: ${run.failure.cause}` : ''}${missing.length ? `, not seen: ${missing.join('; ')}` : ''}`);
+          misses.push(
+            `seed ${seed}: ${report.outcome}${run.failure ? `, failed: ${run.failure.cause}` : ''}${missing.length ? `, not seen: ${missing.join('; ')}` : ''}`,
+          );
         }
       }
       expect(misses).toEqual([]);

@@ -57,7 +57,9 @@ describe('scenario files', () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      await expect(loadScenario('oct-2025.json')).rejects.toThrow('no such file here; to run the scenario of that name, give the name alone: racelab run oct-2025');
+      await expect(loadScenario('oct-2025.json')).rejects.toThrow(
+        'no such file here; to run the scenario of that name, give the name alone: racelab run oct-2025',
+      );
     } finally {
       process.chdir(cwd);
     }
@@ -95,6 +97,9 @@ describe('an interrupted run', () => {
       { runId: 'r-2', at: 1300, actor: 'planner', step: 'plan', outcome: 'written', generation: 1 },
     ]);
     expect(interruptedOutput(partial, { runId: 'r-2' })).toContain('(interrupted: the run did not finish, so the verdict above is of the part that ran)');
-    expect(JSON.parse(interruptedOutput(partial, { runId: 'r-2', json: true }))).toMatchObject({ interrupted: true, report: { runId: 'r-2', events: [{}, {}] } });
+    expect(JSON.parse(interruptedOutput(partial, { runId: 'r-2', json: true }))).toMatchObject({
+      interrupted: true,
+      report: { runId: 'r-2', events: [{}, {}] },
+    });
   });
 });

@@ -26,7 +26,9 @@ describe('event patterns', () => {
   });
 
   it('read as one line', () => {
-    expect(describePattern({ actor: 'az-b', step: 'apply', outcome: 'applied', generation: 6, endpoint: 'dynamodb.us-east-1.api' })).toBe('az-b apply applied g6 on dynamodb.us-east-1.api');
+    expect(describePattern({ actor: 'az-b', step: 'apply', outcome: 'applied', generation: 6, endpoint: 'dynamodb.us-east-1.api' })).toBe(
+      'az-b apply applied g6 on dynamodb.us-east-1.api',
+    );
     expect(describePattern({ actor: 'az-a', outcome: ['cleaned', 'stale'] })).toBe('az-a cleaned|stale');
   });
 });
