@@ -91,8 +91,9 @@ export function explainUpLabError(error: unknown, env: Environment): unknown {
   if (name === 'ResourceNotFoundException') {
     return new UsageError(`the lab has no table ${env[CONFIG_VARIABLES.plansTable]} (PLANS_TABLE); ${paste}`);
   }
+  // A 4xx the lab's own API never sends means another server answers there; a 5xx from the lab is a bug to report.
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  if (status !== undefined) {
+  if (status !== undefined && status < 500) {
     return new UsageError(`what answers at ${endpoints} is not a lab \`racelab up\` serves (HTTP ${status}, ${name || 'no error name'}); ${paste}`);
   }
   return error;

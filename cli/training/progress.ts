@@ -9,6 +9,7 @@
 // is replaced atomically (a temporary file, then a rename, keeping the file's
 // mode: replaceAtomically, as for every file racelab writes), so an interrupted
 // write loses nothing.
+import type { Stats } from 'node:fs';
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -45,11 +46,16 @@ const moveAway = (path: string) => `move it away (racelab keeps your training pr
 
 /** The progress as the file holds it now; a UsageError naming the trouble and the fix for anything but a progress file racelab wrote. */
 export async function loadProgress(path = progressPath()): Promise<Progress> {
+  return (await readProgress(path)).progress;
+}
+
+/** The progress, and the file's lstat (none when there is no file yet). */
+async function readProgress(path: string): Promise<{ progress: Progress; stats?: Stats }> {
   const stats = await lstat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw new UsageError(`cannot read ${path} (${error.code ?? error.message}); ${moveAway(path)}`);
   });
-  if (!stats) return empty();
+  if (!stats) return { progress: empty() };
   if (stats.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link; racelab reads and writes its progress file only in place: ${moveAway(path)}`);
   if (!stats.isFile())
     throw new UsageError(`${path} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, not a training progress file; ${moveAway(path)}`);
@@ -69,7 +75,7 @@ export async function loadProgress(path = progressPath()): Promise<Progress> {
     const where = first.path.length ? first.path.join('.') : 'the top level';
     throw new UsageError(`${path} is not a racelab training progress file (${where}: ${first.message}); ${moveAway(path)}`);
   }
-  return progress.data;
+  return { progress: progress.data, stats };
 }
 
 /**
@@ -78,10 +84,9 @@ export async function loadProgress(path = progressPath()): Promise<Progress> {
  */
 export async function updateProgress<T>(change: (progress: Progress) => T, path = progressPath()): Promise<T> {
   return underLock(path, async () => {
-    const progress = await loadWritableProgress(path);
+    const { progress, stats } = await readWritableProgress(path);
     const result = change(progress);
-    const existing = await lstat(path).catch(() => undefined);
-    await replaceAtomically(path, `${JSON.stringify(progress, null, 2)}\n`, existing && keptOf(existing)).catch((error: NodeJS.ErrnoException) => {
+    await replaceAtomically(path, `${JSON.stringify(progress, null, 2)}\n`, stats && keptOf(stats)).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot write ${path} (${error.code ?? error.message}); run racelab in a folder you can write`);
     });
     return result;
@@ -113,17 +118,16 @@ async function underLock<T>(path: string, work: () => Promise<T>): Promise<T> {
 
 /** The progress, refusing at once a file that could not record the outcome: for work (a verify) that ends by recording one. */
 export async function loadWritableProgress(path = progressPath()): Promise<Progress> {
-  const progress = await loadProgress(path);
-  await refuseReadOnly(path);
-  return progress;
+  return (await readWritableProgress(path)).progress;
 }
 
 /** A file the user made read-only is theirs to decide about: replacing it (which the folder would allow) would undo that. */
-async function refuseReadOnly(path: string): Promise<void> {
-  const stats = await lstat(path).catch(() => undefined);
-  if (stats && (stats.mode & 0o200) === 0) {
+async function readWritableProgress(path: string): Promise<{ progress: Progress; stats?: Stats }> {
+  const read = await readProgress(path);
+  if (read.stats && (read.stats.mode & 0o200) === 0) {
     throw new UsageError(`${path} is read-only, so racelab cannot record your progress; make it writable (chmod u+w ${path}), or ${moveAway(path)}`);
   }
+  return read;
 }
 
 export function entry(progress: Progress, id: string): ExerciseProgress {
