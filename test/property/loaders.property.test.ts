@@ -33,14 +33,15 @@ function changed(value: unknown, changes: { at: Path; change: Change }[]): unkno
   let root = structuredClone(value);
   for (const { at, change } of changes) {
     if (at.length === 0) {
-      root = 'set' in change ? change.set : undefined;
+      root = 'set' in change ? structuredClone(change.set) : undefined;
       continue;
     }
     let parent = root as Record<string | number, unknown> | undefined;
     for (const key of at.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent[key] as typeof parent) : undefined;
     if (typeof parent !== 'object' || parent === null) continue;
     const key = at.at(-1)!;
-    if ('set' in change) parent[key] = change.set;
+    // A copy: two changes may put the same value (fast-check's constants are shared) one inside the other.
+    if ('set' in change) parent[key] = structuredClone(change.set);
     else if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
   }
