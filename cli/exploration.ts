@@ -121,14 +121,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     force: options.force === true,
   });
   const paint = styler(process.stdout);
-  const interrupt = interruptible();
-  let result: Found;
-  try {
-    // explore alone searches on every core: check and the matrix's cells stay on one thread each.
-    result = await search(config, options, 'exploring', { ...interrupt.limits, prove: exhaustiveInParallel, threads: availableParallelism() });
-  } finally {
-    interrupt.dispose();
-  }
+  // explore alone searches on every core: check and the matrix's cells stay on one thread each.
+  const result = await searchInterruptibly(config, options, 'exploring', { prove: exhaustiveInParallel, threads: availableParallelism() });
   const counterexample = await worstCounterexample(result);
   let replay: { outcome: string; expected: string } | undefined;
   if (counterexample) {
