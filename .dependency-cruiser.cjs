@@ -35,12 +35,22 @@ module.exports = {
       from: { path: LAYER.core },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'] },
     },
-    forbid('adapters-below-handlers', 'Adapters implement ports on the AWS SDK; they import only the domain and each other.', LAYER.adapters, '^lambdas/(?!core/|adapters/)'),
+    forbid(
+      'adapters-below-handlers',
+      'Adapters implement ports on the AWS SDK; they import only the domain and each other.',
+      LAYER.adapters,
+      '^lambdas/(?!core/|adapters/)',
+    ),
     forbid('lambdas-stay-down', 'What runs in Lambda imports nothing from the layers above it.', LAYER.lambdas, '^(bin|cli|explorer|local|infra|scenario)/'),
     forbid('scenario-stays-down', 'The scenario model sits on the lambdas only.', LAYER.scenario, '^(bin|cli|explorer|local|infra)/'),
     forbid('infra-stays-down', 'The CDK constructs and the ASL builder sit on the scenario model and the lambdas.', LAYER.infra, '^(bin|cli|explorer|local)/'),
     forbid('local-stays-down', 'The embedded target sits on infra (the ASL builder), the scenario model and the lambdas.', LAYER.local, '^(bin|cli|explorer)/'),
-    forbid('explorer-stays-down', 'The explorer runs the domain on the embedded target\'s in-memory parts; it never reaches the CLI.', LAYER.explorer, '^(bin|cli)/'),
+    forbid(
+      'explorer-stays-down',
+      "The explorer runs the domain on the embedded target's in-memory parts; it never reaches the CLI.",
+      LAYER.explorer,
+      '^(bin|cli)/',
+    ),
     forbid('cli-below-bin', 'The CLI never imports an entry point.', LAYER.cli, '^bin/'),
     {
       name: 'commands-do-not-import-commands',
@@ -49,7 +59,12 @@ module.exports = {
       from: { path: '^cli/commands/([^/]+)\\.ts$' },
       to: { path: '^cli/commands/', pathNot: '^cli/commands/$1\\.ts$' },
     },
-    forbid('only-tests-import-tests', 'Production code never imports test support or the bench.', '^(bin|cli|explorer|local|infra|scenario|lambdas)/', '^(test|bench)/'),
+    forbid(
+      'only-tests-import-tests',
+      'Production code never imports test support or the bench.',
+      '^(bin|cli|explorer|local|infra|scenario|lambdas)/',
+      '^(test|bench)/',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -22,14 +22,25 @@ const zones: [string, () => { dns: DnsZone; zone: string }][] = [
   ['Route 53 (embedded endpoint)', () => ({ dns: lab.deps().dns, zone: `t${++suffix}.lab.internal` })],
 ];
 
-const weighted = (name: string, id: string, weight: number, address: string): RecordSet => ({ name, type: 'A', ttl: 5, values: [address], setIdentifier: id, weight });
+const weighted = (name: string, id: string, weight: number, address: string): RecordSet => ({
+  name,
+  type: 'A',
+  ttl: 5,
+  values: [address],
+  setIdentifier: id,
+  weight,
+});
 
 describe.each(zones)('DnsZone contract: %s', (_name, makeZone) => {
   it('reads a name and everything under it in one read, and nothing from neighbouring names', async () => {
     const { dns, zone } = makeZone();
     const name = `g000001.plans.ep.${zone}`;
     const records = Array.from({ length: 5 }, (_, i) => weighted(name, `lb-${i + 1}`, i + 1, `10.0.0.${i + 1}`));
-    const neighbours = [weighted(`other.${zone}`, 'x', 1, '10.9.9.9'), weighted(`ep-fips.${zone}`, 'y', 1, '10.9.9.8'), weighted(`epx.${zone}`, 'z', 1, '10.9.9.7')];
+    const neighbours = [
+      weighted(`other.${zone}`, 'x', 1, '10.9.9.9'),
+      weighted(`ep-fips.${zone}`, 'y', 1, '10.9.9.8'),
+      weighted(`epx.${zone}`, 'z', 1, '10.9.9.7'),
+    ];
     await dns.change([...records, ...neighbours].map((record) => ({ action: 'CREATE', record })));
     const read = await dns.recordsUnder(`EP.${zone.toUpperCase()}`);
     expect(read.map((r) => r.setIdentifier).sort()).toEqual(['lb-1', 'lb-2', 'lb-3', 'lb-4', 'lb-5']);
@@ -40,7 +51,10 @@ describe.each(zones)('DnsZone contract: %s', (_name, makeZone) => {
     const { dns, zone } = makeZone();
     const tree = weighted(`g000001.plans.ep.${zone}`, 'lb-1', 1, '10.0.0.1');
     const alias = aliasRecord(`ep.${zone}`, 'A', tree.name);
-    await dns.change([{ action: 'CREATE', record: tree }, { action: 'CREATE', record: alias }]);
+    await dns.change([
+      { action: 'CREATE', record: tree },
+      { action: 'CREATE', record: alias },
+    ]);
     expect((await dns.recordsUnder(`ep.${zone}`)).find((r) => r.name === alias.name)).toEqual(alias);
   });
 

@@ -42,6 +42,8 @@ describe('Lambda entry points configured by environment variables', () => {
     const { handler: enactor } = await import('../../lambdas/enactor/handler.ts');
     await expect(enactor({ runId: 'bad-input', enactor: 'az-z', step: 'apply' })).rejects.toThrow(/enactor input is invalid: .*enactor/);
     const events = await lab.deps().events.list('bad-input');
-    expect(events).toEqual([expect.objectContaining({ actor: 'az-z', step: 'apply', outcome: 'failed', detail: expect.stringContaining('enactor input is invalid') })]);
+    expect(events).toEqual([
+      expect.objectContaining({ actor: 'az-z', step: 'apply', outcome: 'failed', detail: expect.stringContaining('enactor input is invalid') }),
+    ]);
   });
 });

@@ -26,17 +26,27 @@ interface Acknowledgement {
 }
 
 function acknowledgements(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        ),
+    );
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
   it('report no unacknowledged error or warning', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(lab.app);
-    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath).join(', ')}: ${v.description}`);
+    const findings = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath).join(', ')}: ${v.description}`,
+    );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
   });
@@ -77,7 +87,8 @@ async function synthesizeLabWithout(ruleId: string): Promise<void> {
   for (const construct of fresh.app.node.findAll()) {
     for (const entry of construct.node.metadata) {
       if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
-        for (const key of Object.keys(entry.data as object)) if (key.replace(/^annotation::/i, '') === ruleId) delete (entry.data as Record<string, string>)[key];
+        for (const key of Object.keys(entry.data as object))
+          if (key.replace(/^annotation::/i, '') === ruleId) delete (entry.data as Record<string, string>)[key];
       }
     }
   }

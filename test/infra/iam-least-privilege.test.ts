@@ -18,7 +18,6 @@ beforeAll(async () => {
   lab = synthesizeLab({ scenarios });
 });
 
-
 interface Statement {
   Effect: string;
   Action?: string | string[];

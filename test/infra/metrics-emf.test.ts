@@ -11,7 +11,13 @@ import { endpointSearch } from '../../infra/lab-dashboard.ts';
 function recording(mode: 'emf' | undefined) {
   const recorded: EventFields[] = [];
   const lines: string[] = [];
-  const record = withMetrics(async (fields) => void recorded.push(fields), 'run-1', 'az-a', mode, (line) => void lines.push(line));
+  const record = withMetrics(
+    async (fields) => void recorded.push(fields),
+    'run-1',
+    'az-a',
+    mode,
+    (line) => void lines.push(line),
+  );
   return { record, recorded, lines };
 }
 
@@ -37,7 +43,11 @@ describe('EMF metrics for the dashboard', () => {
     expect(lines).toHaveLength(1);
     const document = JSON.parse(lines[0]!);
     expect(document).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[METRIC_DIMENSION]], Metrics: [{ Name: METRIC_NAMES.appliedGeneration, StorageResolution: 1 }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: METRICS_NAMESPACE, Dimensions: [[METRIC_DIMENSION]], Metrics: [{ Name: METRIC_NAMES.appliedGeneration, StorageResolution: 1 }] },
+        ],
+      },
       [METRIC_DIMENSION]: 'dynamodb.us-east-1',
       [METRIC_NAMES.appliedGeneration]: 2,
       runId: 'run-1',
@@ -47,7 +57,11 @@ describe('EMF metrics for the dashboard', () => {
   });
 
   it('turn a probe into one Addresses point per endpoint, 0 for an empty answer', () => {
-    const points = metricPoints({ step: 'probe', outcome: 'empty', addresses: { 'dynamodb.us-east-1': [], 'dynamodb-fips.us-east-1': ['10.10.0.11', '10.10.0.12'] } });
+    const points = metricPoints({
+      step: 'probe',
+      outcome: 'empty',
+      addresses: { 'dynamodb.us-east-1': [], 'dynamodb-fips.us-east-1': ['10.10.0.11', '10.10.0.12'] },
+    });
     expect(points).toEqual([
       { name: METRIC_NAMES.addresses, endpoint: 'dynamodb.us-east-1', value: 0, unit: 'Count' },
       { name: METRIC_NAMES.addresses, endpoint: 'dynamodb-fips.us-east-1', value: 2, unit: 'Count' },

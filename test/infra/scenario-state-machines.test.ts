@@ -5,7 +5,14 @@
 // every scenario name to its state machine.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioNames } from '../../scenario/files.ts';
-import { buildScenarioDefinition, EVENTS_TABLE_PLACEHOLDER, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substitutePlaceholders, type FunctionKey } from '../../infra/scenario-definition.ts';
+import {
+  buildScenarioDefinition,
+  EVENTS_TABLE_PLACEHOLDER,
+  FUNCTION_KEYS,
+  FUNCTION_PLACEHOLDERS,
+  substitutePlaceholders,
+  type FunctionKey,
+} from '../../infra/scenario-definition.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
 import { allScenarios, resourcesOfType, synthesizeLab, templateText, type CfnResource, type SynthesizedLab } from './lab-app-fixture.ts';
@@ -46,13 +53,13 @@ describe('scenario state machines', () => {
     lab.template.resourceCountIs('AWS::StepFunctions::StateMachine', names.length);
   });
 
-  it('deploy the ASL builder\'s output verbatim as the DefinitionString', () => {
+  it("deploy the ASL builder's output verbatim as the DefinitionString", () => {
     for (const scenario of scenarios) {
       expect(templateText(machineOf(scenario).Properties!.DefinitionString)).toBe(JSON.stringify(buildScenarioDefinition(scenario).definition));
     }
   });
 
-  it('after substitution, equal the builder\'s definition with each placeholder replaced by that function\'s ARN and the events table\'s name', () => {
+  it("after substitution, equal the builder's definition with each placeholder replaced by that function's ARN and the events table's name", () => {
     const arns = functionArnsAsRendered();
     const eventsTable = `<${lab.stack.getLogicalId(lab.stack.tables.events.node.defaultChild as never)}>`;
     for (const scenario of scenarios) {
@@ -77,14 +84,25 @@ describe('scenario state machines', () => {
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
       });
       expect(machine.DeletionPolicy).toBe('Delete');
-      const [logGroupId] = (machine.Properties!.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string] } } }[] }).Destinations[0]!
-        .CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
-      expect(lab.json.Resources[logGroupId]!.Properties).toMatchObject({ RetentionInDays: 1, LogGroupName: expect.stringMatching(/^\/aws\/vendedlogs\/states\//) });
+      const [logGroupId] = (
+        machine.Properties!.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string] } } }[] }
+      ).Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      expect(lab.json.Resources[logGroupId]!.Properties).toMatchObject({
+        RetentionInDays: 1,
+        LogGroupName: expect.stringMatching(/^\/aws\/vendedlogs\/states\//),
+      });
     }
   });
 
   it('are listed in the StateMachines output as a JSON object: scenario name → state machine ARN', () => {
     const output = JSON.parse(templateText(lab.json.Outputs[STACK_OUTPUTS.stateMachines]!.Value)) as Record<string, string>;
-    expect(output).toEqual(Object.fromEntries(scenarios.map((scenario) => [scenario.name, `<${lab.stack.getLogicalId(lab.stack.stateMachines.get(scenario.name)!.stateMachine.node.defaultChild as never)}>`])));
+    expect(output).toEqual(
+      Object.fromEntries(
+        scenarios.map((scenario) => [
+          scenario.name,
+          `<${lab.stack.getLogicalId(lab.stack.stateMachines.get(scenario.name)!.stateMachine.node.defaultChild as never)}>`,
+        ]),
+      ),
+    );
   });
 });

@@ -61,7 +61,11 @@ export function memoryLab() {
       };
     },
     plan(count = 1, seed = 7): Promise<number[]> {
-      return writePlans({ store, clock, record: makeRecorder(events, clock, runId, 'planner') }, { endpoints: ENDPOINTS, pool: loadBalancerPool(3), seed }, count);
+      return writePlans(
+        { store, clock, record: makeRecorder(events, clock, runId, 'planner') },
+        { endpoints: ENDPOINTS, pool: loadBalancerPool(3), seed },
+        count,
+      );
     },
     /** The generation whose tree an endpoint's alias points at, read straight from the zone. */
     pointsAt(endpoint: string): number | undefined {

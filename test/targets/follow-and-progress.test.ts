@@ -30,7 +30,11 @@ describe('following an execution', () => {
       .resolves({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the state machine ran longer than 900 s' });
     const pacing = fakePacing();
     const elapsed: number[] = [];
-    const end = await followExecution(new SFNClient({ region: 'us-east-1' }), 'arn:x', { pacing, intervalMs: 1000, onRunning: async (ms) => void elapsed.push(ms) });
+    const end = await followExecution(new SFNClient({ region: 'us-east-1' }), 'arn:x', {
+      pacing,
+      intervalMs: 1000,
+      onRunning: async (ms) => void elapsed.push(ms),
+    });
     expect(end).toEqual({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the state machine ran longer than 900 s' });
     expect(pacing.slept).toEqual([1000, 1000]);
     expect(elapsed).toEqual([0, 1000]);
@@ -51,14 +55,25 @@ describe('following an execution', () => {
 
 describe('terminal progress', () => {
   const origin = 1_000_000;
-  const event = (seconds: number, fields: Partial<RunEvent>): RunEvent => ({ runId: 'r', at: origin + seconds * 1000, actor: 'planner', step: 'plan', outcome: 'written', ...fields });
+  const event = (seconds: number, fields: Partial<RunEvent>): RunEvent => ({
+    runId: 'r',
+    at: origin + seconds * 1000,
+    actor: 'planner',
+    step: 'plan',
+    outcome: 'written',
+    ...fields,
+  });
 
   it('prints each new event once, probes only when the answer changes, and rewrites the status line', () => {
     const written: string[] = [];
     const progress = new TerminalProgress({ write: (text: string) => written.push(text) }, origin);
     const first = [event(0, { actor: 'probe', step: 'probe', outcome: 'empty', addresses: { 'dynamodb.us-east-1': [] } }), event(0.4, { generation: 1 })];
     progress.update(1200, first);
-    progress.update(2300, [...first, event(1, { actor: 'probe', step: 'probe', outcome: 'empty', addresses: { 'dynamodb.us-east-1': [] } }), event(1.5, { actor: 'az-c', step: 'apply', outcome: 'applied', generation: 1, endpoint: 'dynamodb.us-east-1' })]);
+    progress.update(2300, [
+      ...first,
+      event(1, { actor: 'probe', step: 'probe', outcome: 'empty', addresses: { 'dynamodb.us-east-1': [] } }),
+      event(1.5, { actor: 'az-c', step: 'apply', outcome: 'applied', generation: 1, endpoint: 'dynamodb.us-east-1' }),
+    ]);
     progress.finish();
     const screen = written.join('');
     expect(screen.match(/planner\s+plan\s+g1/g)).toHaveLength(1);

@@ -86,7 +86,10 @@ describe('a run on a deployed target', () => {
     expect(report.events).toHaveLength(written.length);
     expect(report.events.filter((event) => event.actor === 'probe').length).toBeGreaterThan(10);
     const { scenario: name, target, runId, seed, safeguards, expected } = report;
-    const { outcome, asExpected, endpoints, automation } = buildRunReport({ scenario: name, target, runId, seed, safeguards, expected, story: scenario.expect.story }, written);
+    const { outcome, asExpected, endpoints, automation } = buildRunReport(
+      { scenario: name, target, runId, seed, safeguards, expected, story: scenario.expect.story },
+      written,
+    );
     expect(report).toMatchObject({ outcome, asExpected, endpoints, automation });
     expect(report.events.some((event) => event.actor === 'racelab' && event.step === 'start' && event.detail?.includes('on aws'))).toBe(true);
     expect(fixture.stepFunctions.commandCalls(DescribeExecutionCommand).length).toBeGreaterThan(1);
@@ -124,7 +127,9 @@ describe('a run on a deployed target', () => {
 
   it("reports a failed execution's error and cause", async () => {
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
-    fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.Runtime', cause: "The JSONPath '$$.Execution.Input.schedule.t3' could not be found" });
+    fixture.stepFunctions
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'FAILED', error: 'States.Runtime', cause: "The JSONPath '$$.Execution.Input.schedule.t3' could not be found" });
     const { execution } = await run('r-failed');
     expect(describeExecutionEnd(execution)).toBe(
       "execution r-test ended FAILED: States.Runtime: The JSONPath '$$.Execution.Input.schedule.t3' could not be found",
@@ -132,22 +137,39 @@ describe('a run on a deployed target', () => {
   });
 
   it('refuses to start while another execution runs on the same lab, naming it and how to stop it', async () => {
-    fixture.stepFunctions.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }] });
-    await expect(run('r-second')).rejects.toThrow(/execution r-other of scenario oct-2025 is still running .* stepfunctions stop-execution --execution-arn arn:aws:states/);
+    fixture.stepFunctions
+      .on(ListExecutionsCommand)
+      .resolves({
+        executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
+      });
+    await expect(run('r-second')).rejects.toThrow(
+      /execution r-other of scenario oct-2025 is still running .* stepfunctions stop-execution --execution-arn arn:aws:states/,
+    );
     expect(fixture.stepFunctions.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('says which scenarios are deployed when the requested one is not, before starting anything', async () => {
     scenario = { ...scenario, name: 'not-deployed' };
-    await expect(run('r-missing')).rejects.toThrow('scenario not-deployed is not deployed in stack DnsRaceLab; deployed: oct-2025; redeploy with npx cdk deploy');
+    await expect(run('r-missing')).rejects.toThrow(
+      'scenario not-deployed is not deployed in stack DnsRaceLab; deployed: oct-2025; redeploy with npx cdk deploy',
+    );
     expect(fixture.stepFunctions.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('warns when the lab still holds plans from an earlier run, and when the deployed state machine differs from the scenario file', async () => {
     await fixture.lab.deps().store.nextGeneration();
     const changed = { ...scenario, probe: { ...scenario.probe, untilSeconds: 5 } };
-    const arns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${key}`])) as Record<(typeof FUNCTION_KEYS)[number], string>;
-    fixture.stepFunctions.on(DescribeStateMachineCommand).resolves({ definition: JSON.stringify(substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' })) });
+    const arns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${key}`])) as Record<
+      (typeof FUNCTION_KEYS)[number],
+      string
+    >;
+    fixture.stepFunctions
+      .on(DescribeStateMachineCommand)
+      .resolves({
+        definition: JSON.stringify(
+          substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' }),
+        ),
+      });
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
     const warnings: string[] = [];
@@ -182,7 +204,11 @@ describe('racelab run --target localstack (the command)', () => {
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.TaskFailed', cause: 'Probe timed out' });
     const code = await runRemoteCommand('localstack', { scenario, safeguards: [], seed: scenario.seed, latency: {} }, { json: true }, 'r-command');
     expect(code).toBe(1);
-    expect(JSON.parse(output.stdout.join(''))).toMatchObject({ target: 'localstack', runId: 'r-command', execution: { arn: EXECUTION_ARN, status: 'FAILED', error: 'States.TaskFailed' } });
+    expect(JSON.parse(output.stdout.join(''))).toMatchObject({
+      target: 'localstack',
+      runId: 'r-command',
+      execution: { arn: EXECUTION_ARN, status: 'FAILED', error: 'States.TaskFailed' },
+    });
     const stderr = output.stderr.join('');
     expect(stderr).toContain("warning: LocalStack's Route 53 (built on moto)");
     expect(stderr).toContain('racelab: execution r-test ended FAILED: States.TaskFailed: Probe timed out');
@@ -193,7 +219,9 @@ describe('the deployed definition check', () => {
   it('accepts the builder output with its function placeholders filled in, and rejects a changed timeline', async () => {
     const scenario = await loadScenario('oct-2025');
     const expected = buildScenarioDefinition(scenario).definition;
-    const arns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION_PLACEHOLDERS[key]}`])) as Record<(typeof FUNCTION_KEYS)[number], string>;
+    const arns = Object.fromEntries(
+      FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${FUNCTION_PLACEHOLDERS[key]}`]),
+    ) as Record<(typeof FUNCTION_KEYS)[number], string>;
     expect(matchesDefinition(substitutePlaceholders(expected, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' }), expected)).toBe(true);
     const moved = { ...scenario, timeline: { ...scenario.timeline, 'az-a': scenario.timeline['az-a'].map((step) => ({ ...step, at: step.at + 1 })) } };
     expect(matchesDefinition(substitutePlaceholders(buildScenarioDefinition(moved).definition, { functionArns: arns }), expected)).toBe(false);

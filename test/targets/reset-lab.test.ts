@@ -52,7 +52,12 @@ describe('reset on a deployed lab', () => {
   it('deletes more record sets than fit one change batch, and leaves the run events alone', async () => {
     const { dns, events } = fixture.lab.deps();
     for (let batch = 0; batch < 5; batch += 1) {
-      const records = Array.from({ length: 50 }, (_, i) => ({ name: `r${batch * 50 + i}.${fixture.lab.zone}`, type: 'TXT' as const, ttl: 60, values: [`"${i}"`] }));
+      const records = Array.from({ length: 50 }, (_, i) => ({
+        name: `r${batch * 50 + i}.${fixture.lab.zone}`,
+        type: 'TXT' as const,
+        ttl: 60,
+        values: [`"${i}"`],
+      }));
       await dns.change(records.map((record) => ({ action: 'CREATE', record })));
     }
     await events.append({ runId: 'r-kept', at: Date.now(), actor: 'planner', step: 'plan', outcome: 'written' });
@@ -73,8 +78,18 @@ describe('reset on a deployed lab', () => {
 
   it('refuses while an execution runs, since the run would lose its zone mid-way', async () => {
     fixture.stepFunctions.on(ListExecutionsCommand).resolves({
-      executions: [{ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live', name: 'r-live', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
+      executions: [
+        {
+          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live',
+          name: 'r-live',
+          stateMachineArn: stateMachineArn('oct-2025'),
+          status: 'RUNNING',
+          startDate: new Date(),
+        },
+      ],
     });
-    await expect(ensureNoRunningExecution(remote, 'reset the lab')).rejects.toThrow(/^cannot reset the lab: execution r-live of scenario oct-2025 is still running/);
+    await expect(ensureNoRunningExecution(remote, 'reset the lab')).rejects.toThrow(
+      /^cannot reset the lab: execution r-live of scenario oct-2025 is still running/,
+    );
   });
 });

@@ -13,12 +13,22 @@ import { UsageError } from '../../cli/usage-error.ts';
 describe('the localstack target', () => {
   it("points every service at LocalStack's edge endpoint, in us-east-1, with LocalStack's test keys", () => {
     const target = remoteTarget('localstack', {}, {});
-    expect(target).toMatchObject({ stackName: 'DnsRaceLab', region: 'us-east-1', regionSource: 'default', credentials: LOCALSTACK_CREDENTIALS, guardAccount: false });
+    expect(target).toMatchObject({
+      stackName: 'DnsRaceLab',
+      region: 'us-east-1',
+      regionSource: 'default',
+      credentials: LOCALSTACK_CREDENTIALS,
+      guardAccount: false,
+    });
     expect(Object.values(target.endpoints)).toEqual(Array(5).fill(LOCALSTACK_ENDPOINT));
   });
 
   it('follows AWS_ENDPOINT_URL, AWS_REGION and keys set in the environment', () => {
-    const target = remoteTarget('localstack', {}, { AWS_ENDPOINT_URL: 'http://localstack.internal:4566', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: '000000000001' });
+    const target = remoteTarget(
+      'localstack',
+      {},
+      { AWS_ENDPOINT_URL: 'http://localstack.internal:4566', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: '000000000001' },
+    );
     expect(target).toMatchObject({ region: 'eu-west-1', regionSource: 'AWS_REGION' });
     expect(target.credentials).toBeUndefined();
     expect(target.endpoints.route53).toBe('http://localstack.internal:4566');
@@ -46,7 +56,10 @@ describe('the aws target', () => {
   });
 
   it('takes --region over AWS_REGION over the profile, and falls back to us-east-1 saying so', () => {
-    expect(remoteTarget('aws', { region: 'ap-south-1' }, { AWS_REGION: 'eu-west-1' }, 'eu-west-2')).toMatchObject({ region: 'ap-south-1', regionSource: '--region' });
+    expect(remoteTarget('aws', { region: 'ap-south-1' }, { AWS_REGION: 'eu-west-1' }, 'eu-west-2')).toMatchObject({
+      region: 'ap-south-1',
+      regionSource: '--region',
+    });
     expect(remoteTarget('aws', {}, { AWS_REGION: 'eu-west-1' }, 'eu-west-2')).toMatchObject({ region: 'eu-west-1', regionSource: 'AWS_REGION' });
     expect(remoteTarget('aws', {}, {})).toMatchObject({ region: 'us-east-1', regionSource: 'default' });
   });

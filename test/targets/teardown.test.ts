@@ -53,17 +53,27 @@ describe('teardown', () => {
   it('stops running executions, empties the zone, deletes the stack by id and waits until it is gone, with progress', async () => {
     await fixture.lab.deps().dns.change([{ action: 'CREATE', record: { name: `left.${fixture.lab.zone}`, type: 'A', ttl: 60, values: ['10.0.0.1'] } }]);
     fixture.stepFunctions.on(ListExecutionsCommand).resolves({
-      executions: [{ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live', name: 'r-live', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
+      executions: [
+        {
+          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live',
+          name: 'r-live',
+          stateMachineArn: stateMachineArn('oct-2025'),
+          status: 'RUNNING',
+          startDate: new Date(),
+        },
+      ],
     });
     fixture.stepFunctions.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     fixture.cloudFormation.on(DeleteStackCommand).resolves({});
-    fixture.cloudFormation.on(DescribeStackEventsCommand).callsFake(
-      inTurn(
-        { StackEvents: [stackEvent('create-1', 'DnsRaceLab', 'CREATE_COMPLETE')] },
-        { StackEvents: [stackEvent('delete-1', 'DnsRaceLab', 'DELETE_IN_PROGRESS'), stackEvent('create-1', 'DnsRaceLab', 'CREATE_COMPLETE')] },
-        { StackEvents: [stackEvent('delete-2', 'PlansTable', 'DELETE_COMPLETE'), stackEvent('delete-1', 'DnsRaceLab', 'DELETE_IN_PROGRESS')] },
-      ),
-    );
+    fixture.cloudFormation
+      .on(DescribeStackEventsCommand)
+      .callsFake(
+        inTurn(
+          { StackEvents: [stackEvent('create-1', 'DnsRaceLab', 'CREATE_COMPLETE')] },
+          { StackEvents: [stackEvent('delete-1', 'DnsRaceLab', 'DELETE_IN_PROGRESS'), stackEvent('create-1', 'DnsRaceLab', 'CREATE_COMPLETE')] },
+          { StackEvents: [stackEvent('delete-2', 'PlansTable', 'DELETE_COMPLETE'), stackEvent('delete-1', 'DnsRaceLab', 'DELETE_IN_PROGRESS')] },
+        ),
+      );
     fixture.cloudFormation
       .on(DescribeStacksCommand)
       .callsFake(inTurn({ Stacks: [fixture.stack({ StackStatus: 'DELETE_IN_PROGRESS' })] }, { Stacks: [fixture.stack({ StackStatus: 'DELETE_COMPLETE' })] }));
@@ -91,7 +101,10 @@ describe('teardown', () => {
   it('reports DELETE_FAILED in one sentence with each failing resource and its reason', async () => {
     fixture.cloudFormation.on(DeleteStackCommand).resolves({});
     fixture.cloudFormation.on(DescribeStackEventsCommand).resolves({
-      StackEvents: [stackEvent('d-2', 'DnsRaceLab', 'DELETE_FAILED', 'resources failed to delete'), stackEvent('d-1', 'LabZone', 'DELETE_FAILED', 'The specified hosted zone contains non-required resource record sets')],
+      StackEvents: [
+        stackEvent('d-2', 'DnsRaceLab', 'DELETE_FAILED', 'resources failed to delete'),
+        stackEvent('d-1', 'LabZone', 'DELETE_FAILED', 'The specified hosted zone contains non-required resource record sets'),
+      ],
     });
     fixture.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [fixture.stack({ StackStatus: 'DELETE_FAILED' })] });
     await expect(teardownStack(remote, { pacing: fakePacing() })).rejects.toThrow(

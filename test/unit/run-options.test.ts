@@ -11,12 +11,18 @@ describe('run options', () => {
   it('takes --latency as one number or MIN-MAX seconds, --cold-start and --latency-seed, as overrides of the scenario', async () => {
     expect((await request({})).latency).toEqual({});
     expect((await request({ latency: '0.5' })).latency).toEqual({ callSeconds: { min: 0.5, max: 0.5 } });
-    expect((await request({ latency: '0-3', coldStart: '5', latencySeed: '7' })).latency).toEqual({ callSeconds: { min: 0, max: 3 }, coldStartSeconds: 5, seed: 7 });
+    expect((await request({ latency: '0-3', coldStart: '5', latencySeed: '7' })).latency).toEqual({
+      callSeconds: { min: 0, max: 3 },
+      coldStartSeconds: 5,
+      seed: 7,
+    });
   });
 
   it('refuses bad values, naming the option and what it takes', async () => {
     await expect(request({ latency: '3-1' })).rejects.toThrow(new UsageError('--latency: MIN must not be above MAX (got "3-1")'));
-    await expect(request({ latency: 'fast' })).rejects.toThrow('--latency must be seconds per call, one number or MIN-MAX, from 0 to 60, e.g. 0.05-0.3 (got "fast")');
+    await expect(request({ latency: 'fast' })).rejects.toThrow(
+      '--latency must be seconds per call, one number or MIN-MAX, from 0 to 60, e.g. 0.05-0.3 (got "fast")',
+    );
     await expect(request({ latency: '1-2-3' })).rejects.toThrow('--latency must be seconds per call');
     await expect(request({ coldStart: 'soon' })).rejects.toThrow('--cold-start must be a number of seconds from 0 to 60 (got "soon")');
     await expect(request({ latencySeed: '-1' })).rejects.toThrow('--latency-seed must be a whole number from 0 to 2147483647 (got "-1")');
@@ -26,6 +32,8 @@ describe('run options', () => {
   });
 
   it('answers the retired --ms-per-second with what replaced it', async () => {
-    await expect(request({ msPerSecond: '100' })).rejects.toThrow('--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline unfold, use --pace <ms>');
+    await expect(request({ msPerSecond: '100' })).rejects.toThrow(
+      '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline unfold, use --pace <ms>',
+    );
   });
 });

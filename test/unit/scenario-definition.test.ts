@@ -26,7 +26,10 @@ import { parseScenario } from '../../scenario/schema.ts';
 const scenario = parseScenario(JSON.parse(readFileSync(join(SCENARIOS_DIR, 'oct-2025.json'), 'utf8')), 'oct-2025');
 const { definition, tasks } = buildScenarioDefinition(scenario);
 const states = allStates(definition.States);
-const functionArns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${key}`])) as Record<(typeof FUNCTION_KEYS)[number], string>;
+const functionArns = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-east-1:111122223333:function:${key}`])) as Record<
+  (typeof FUNCTION_KEYS)[number],
+  string
+>;
 const stateNamed = (name: string) => states.find(([stateName]) => stateName === name)?.[1];
 
 describe('scenario state machine definition', () => {
@@ -99,7 +102,12 @@ describe('scenario state machine definition', () => {
     // The cycle guard first, then the gate, then the step.
     expect(stateNamed(`${base} at t+16s`)).toMatchObject({ Next: `${base} ready?` });
     expect(stateNamed(`${base} ready?`)).toMatchObject({ Choices: [{ Next: `${base} gate` }] });
-    expect(stateNamed(`${base} gate`)).toMatchObject({ Type: 'Pass', Result: { waited: 0, wait: pollSeconds }, ResultPath: '$.gate', Next: `${base} gate check` });
+    expect(stateNamed(`${base} gate`)).toMatchObject({
+      Type: 'Pass',
+      Result: { waited: 0, wait: pollSeconds },
+      ResultPath: '$.gate',
+      Next: `${base} gate check`,
+    });
     expect(stateNamed(`${base} gate check`)).toMatchObject({ ResultSelector: { 'seen.$': '$.Count' }, ResultPath: '$.gate.check', Next: `${base} gate open?` });
     expect(stateNamed(`${base} gate open?`)).toMatchObject({
       Choices: [
@@ -111,8 +119,15 @@ describe('scenario state machine definition', () => {
     });
     expect(stateNamed(`${base} gate cap`)).toMatchObject({ Parameters: { 'waited.$': '$.gate.waited', wait: pollSecondsMax }, Next: `${base} gate poll` });
     expect(stateNamed(`${base} gate poll`)).toEqual({ Type: 'Wait', SecondsPath: '$.gate.wait', Next: `${base} gate count` });
-    expect(stateNamed(`${base} gate count`)).toMatchObject({ Parameters: { 'waited.$': 'States.MathAdd($.gate.waited, $.gate.wait)', 'wait.$': 'States.MathAdd($.gate.wait, $.gate.wait)' }, Next: `${base} gate check` });
-    expect(stateNamed(`${base} gate timed out`)).toMatchObject({ Type: 'Fail', Error: 'racelab.GateTimeout', Cause: expect.stringContaining('"az-a cleaned|stale|stuck|refused|gave-up|failed"') });
+    expect(stateNamed(`${base} gate count`)).toMatchObject({
+      Parameters: { 'waited.$': 'States.MathAdd($.gate.waited, $.gate.wait)', 'wait.$': 'States.MathAdd($.gate.wait, $.gate.wait)' },
+      Next: `${base} gate check`,
+    });
+    expect(stateNamed(`${base} gate timed out`)).toMatchObject({
+      Type: 'Fail',
+      Error: 'racelab.GateTimeout',
+      Cause: expect.stringContaining('"az-a cleaned|stale|stuck|refused|gave-up|failed"'),
+    });
     expect(tasks[`${base} gate check`]).toMatchObject({ kind: 'gate', actor: 'az-b' });
   });
 
@@ -121,7 +136,14 @@ describe('scenario state machine definition', () => {
       TableName: `\${${EVENTS_TABLE_PLACEHOLDER}}`,
       KeyConditionExpression: '#runId = :runId',
       FilterExpression: '#actor = :actor AND #step = :step AND #generation = :generation AND #endpoint = :endpoint AND #outcome IN (:outcome0, :outcome1)',
-      ExpressionAttributeNames: { '#runId': 'runId', '#actor': 'actor', '#step': 'step', '#generation': 'generation', '#endpoint': 'endpoint', '#outcome': 'outcome' },
+      ExpressionAttributeNames: {
+        '#runId': 'runId',
+        '#actor': 'actor',
+        '#step': 'step',
+        '#generation': 'generation',
+        '#endpoint': 'endpoint',
+        '#outcome': 'outcome',
+      },
       ExpressionAttributeValues: {
         ':runId': { 'S.$': '$$.Execution.Input.runId' },
         ':actor': { S: 'az-b' },
@@ -151,7 +173,11 @@ describe('scenario state machine definition', () => {
   });
 
   it('with no gates, has no gate states and needs no events table', () => {
-    const plain = { ...scenario, faults: [], timeline: { ...scenario.timeline, probe: [], planner: scenario.timeline.planner.map(({ after: _after, ...step }) => step) } };
+    const plain = {
+      ...scenario,
+      faults: [],
+      timeline: { ...scenario.timeline, probe: [], planner: scenario.timeline.planner.map(({ after: _after, ...step }) => step) },
+    };
     for (const actor of ['az-a', 'az-b', 'az-c'] as const) plain.timeline[actor] = plain.timeline[actor].map(({ after: _after, ...step }) => step);
     const built = buildScenarioDefinition(plain);
     expect(Object.values(built.tasks).some((task) => task.kind === 'gate')).toBe(false);

@@ -34,7 +34,9 @@ describe('scenario files', () => {
     timeline['az-a']![1]!.endpoint = 'dynamodb.eu-west-1';
     const message = errorFor({ ...oct2025, timeline });
     expect(message).toContain('timeline.az-a.1.endpoint');
-    expect(message).toContain('"dynamodb.eu-west-1" is not one of the scenario\'s endpoints (dynamodb.us-east-1, dynamodb-fips.us-east-1, dynamodb.us-east-1.api)');
+    expect(message).toContain(
+      '"dynamodb.eu-west-1" is not one of the scenario\'s endpoints (dynamodb.us-east-1, dynamodb-fips.us-east-1, dynamodb.us-east-1.api)',
+    );
   });
 
   it('refuses an apply with no begin before it', () => {
@@ -43,7 +45,12 @@ describe('scenario files', () => {
   });
 
   it('refuses steps out of time order, unknown safeguards, unknown fields and fractional seconds', () => {
-    const timeline = { planner: [{ at: 5, do: 'plan', count: 1 }, { at: 2, do: 'plan', count: 1 }] };
+    const timeline = {
+      planner: [
+        { at: 5, do: 'plan', count: 1 },
+        { at: 2, do: 'plan', count: 1 },
+      ],
+    };
     expect(errorFor({ ...oct2025, timeline })).toContain('timeline.planner.1.at: 2 is earlier than the step before it (5)');
     expect(errorFor({ ...oct2025, expect: { outcome: 'outage', safeguards: { magic: { outcome: 'healthy' } } } })).toMatch(/expect\.safeguards.*magic/);
     expect(errorFor({ ...oct2025, colour: 'blue' })).toContain('colour');
@@ -83,7 +90,9 @@ describe('scenario files', () => {
     timeline['az-b']![4]!.after = { actor: 'az-a', endpoint: 'dynamodb.eu-west-1' };
     expect(errorFor({ ...oct2025, timeline })).toContain('timeline.az-b.4.after.endpoint: "dynamodb.eu-west-1" is not one of the scenario\'s endpoints');
     const faults = [{ kind: 'throttle', enactor: 'az-a', endpoint: 'dynamodb.us-east-1', untilSecond: 3, until: { actor: 'az-b' } }];
-    expect(errorFor({ ...oct2025, faults })).toContain('faults.0: give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)');
+    expect(errorFor({ ...oct2025, faults })).toContain(
+      'faults.0: give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
+    );
     const expect_ = structuredClone(oct2025.expect) as { story: { event: Record<string, unknown> }[] };
     expect_.story[0]!.event.endpoint = 'nowhere';
     expect(errorFor({ ...oct2025, expect: expect_ })).toContain('expect.story.0.event.endpoint: "nowhere" is not one of');

@@ -168,7 +168,9 @@ describe('ZoneRecords aliases (to a record set in the same zone)', () => {
     const zone = newZone();
     const missing = caught(() => zone.apply([create(alias), create(target)]));
     expect(missing).toBeInstanceOf(InvalidChangeBatchError);
-    expect((missing as InvalidChangeBatchError).messages).toEqual([`Tried to create an alias that targets ${tree}., type A in zone ${zone.id}, but that target was not found`]);
+    expect((missing as InvalidChangeBatchError).messages).toEqual([
+      `Tried to create an alias that targets ${tree}., type A in zone ${zone.id}, but that target was not found`,
+    ]);
     zone.apply([create(target), create(alias)]);
     expect(zone.lookup(alias.name)).toEqual([alias]);
   });
@@ -179,7 +181,9 @@ describe('ZoneRecords aliases (to a record set in the same zone)', () => {
     expect((caught(() => zone.apply([create(aliasRecord(`ep.${APEX}`, 'A', 'www.example.com'))])) as InvalidChangeBatchError).messages[0]).toContain(
       'but the alias target name does not lie within the target zone',
     );
-    expect((caught(() => zone.apply([create(aliasRecord(`ep.${APEX}`, 'A', `txt.${APEX}`))])) as InvalidChangeBatchError).messages[0]).toContain('but that target was not found');
+    expect((caught(() => zone.apply([create(aliasRecord(`ep.${APEX}`, 'A', `txt.${APEX}`))])) as InvalidChangeBatchError).messages[0]).toContain(
+      'but that target was not found',
+    );
   });
 
   it('lets the target be deleted while the alias points at it: the alias stays, dangling', () => {
