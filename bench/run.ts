@@ -155,7 +155,7 @@ async function warmSection(): Promise<void> {
   }
 }
 
-/** Extra figures: the latency sweep of test/e2e/latency.test.ts, on the in-memory lab. */
+/** Extra figures: the latency sweep of test/latency/, on the in-memory lab. */
 async function latencySection(): Promise<void> {
   const scenario = await loadScenario('oct-2025');
   const latency = { callSeconds: { min: 0, max: 3 }, coldStartSeconds: 5 };

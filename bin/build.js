@@ -15,7 +15,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const CURRENT = join(DIST, 'current');
 /** The layers the CLI loads at run time (docs/architecture.md). */
-const SOURCE_DIRS = ['bin', 'cli', 'explorer', 'local', 'infra', 'scenario', 'lambdas'];
+const SOURCE_DIRS = ['bin', 'cli', 'training', 'explorer', 'targets', 'report', 'local', 'infra', 'scenario', 'lambdas'];
 /** Builds no process started from can still be loading: older than this, and not current. */
 const STALE_BUILD_MS = 60 * 60 * 1000;
 

@@ -7,7 +7,7 @@ import { INVARIANT_NAMES, INVARIANTS } from '../explorer/invariant-names.ts';
 import { SANDBOX_ENV } from '../infra/sandbox-guard.ts';
 import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
 import { SAFEGUARD_SUMMARY, SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
-import { TARGETS } from './targets/target.ts';
+import { TARGETS } from '../targets/target.ts';
 
 /** For repeatable options: each use adds to the list. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -53,9 +53,7 @@ export const simulationOptions = (command: Command, prefix = 'local only'): Comm
     )
     .option('--cold-start <seconds>', `${prefix}: the most a function's first invocation adds, in virtual seconds (default: the scenario's)`)
     .option('--latency-seed <n>', `${prefix}: seed for the latencies and cold starts (default: the --seed value)`)
-    .option('--pace <ms>', `${prefix}: replay the timeline at this many real milliseconds per scenario second (1000: real time), for watching`)
-    // Retired; parsed only to say what replaced it.
-    .addOption(new Option('--ms-per-second <ms>').hideHelp());
+    .option('--pace <ms>', `${prefix}: replay the timeline at this many real milliseconds per scenario second (1000: real time), for watching`);
 
 export const localTimeHelp = `
 Time on the local target is virtual: the run takes as long as the machine

@@ -5,17 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { loadScenario } from '../scenario/files.ts';
-import { DEFAULT_SCENARIO } from '../scenario/scenario-error.ts';
+import { DEFAULT_SCENARIO } from '../scenario/project-root.ts';
 import type { EmbeddedLab } from '../local/embedded-lab.ts';
 import type { LatencySettings } from '../scenario/schema.ts';
 import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';
 import { reportOf, type RunReport, type RunRequest } from '../scenario/run-report.ts';
 import { terminalText } from '../scenario/terminal-text.ts';
 import { onInterrupt } from './interrupt.ts';
-import { renderTimeline, timelineParts } from './render-timeline.ts';
-import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './options.ts';
-import { styler } from './style.ts';
-import { EXIT, UsageError } from './usage-error.ts';
+import { renderTimeline, timelineParts } from '../report/render-timeline.ts';
+import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './option-values.ts';
+import { styler } from '../report/style.ts';
+import { EXIT, UsageError } from '../scenario/usage-error.ts';
 
 /** The embedded target's options: how the simulated run's calls and cold starts take (virtual) time. */
 export interface SimulationOptions {
@@ -38,15 +38,10 @@ export function newRunId(): string {
   return `r-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
-export const MS_PER_SECOND_RETIRED =
-  '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline ' +
-  'unfold, use --pace <ms> (e.g. --pace 1000 for real time).';
-
 export async function parseRunRequest(
   scenarioName: string | undefined,
-  options: { safeguard: string[]; seed?: string; from?: string; msPerSecond?: string } & SimulationOptions,
+  options: { safeguard: string[]; seed?: string; from?: string } & SimulationOptions,
 ): Promise<RunRequest> {
-  if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   if (options.from && scenarioName) {
     throw new UsageError(`give the scenario either as an argument ("${scenarioName}") or with --from ("${options.from}"), not both`);
   }

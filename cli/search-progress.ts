@@ -5,8 +5,6 @@
 import type { SearchLimits, SearchStats } from '../explorer/search.ts';
 
 export const PLAIN_PROGRESS_EVERY_MS = 5_000;
-/** How often the matrix says how far the cells under way have got: a cell at 3 × 3 can search for minutes. */
-export const MATRIX_PROGRESS_EVERY_MS = 10_000;
 
 export interface ProgressSink {
   isTTY?: boolean;

@@ -3,15 +3,13 @@
 // steps happen in the counterexample's order, for the embedded target,
 // LocalStack and AWS.
 import { STEP_STATUSES } from '../lambdas/core/enactor-types.ts';
-import type { RunEvent } from '../lambdas/core/events.ts';
 import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
+import { ENACTOR_IDS, type EnactorId, type RunEvent } from '../lambdas/core/events.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
 import { Execution, independent, PLANNER, type Footprint } from './execution.ts';
 import { INVARIANTS } from './invariant-names.ts';
-import type { Counterexample } from './search.ts';
-import { replaySchedule, shrink } from './search.ts';
+import { replaySchedule, shrink, type Counterexample } from './search.ts';
 
 /** The outcomes that end an Enactor's step: its step statuses (the others are recorded within a step). */
 const STEP_ENDS = new Set<string>(STEP_STATUSES);
@@ -64,7 +62,7 @@ interface ProjectedStep {
   actor: EnactorId | typeof PLANNER;
   /** Where in the interleaving this step is decided: its first op (begin, clean-up) or its last (plan, apply). */
   position: number;
-  spec: Scenario['timeline']['az-a'][number] | Scenario['timeline']['planner'][number];
+  spec: Scenario['timeline'][EnactorId][number] | Scenario['timeline']['planner'][number];
 }
 
 /** An Enactor's ops (their indexes in the trace) in each of its steps, begin, apply each endpoint, clean-up: the events that end a step split them. */
@@ -151,7 +149,10 @@ export function counterexampleScenario(
   execution: Execution,
   expectOutcome: 'outage' | 'healthy',
 ): Scenario {
-  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], 'az-a': [], 'az-b': [], 'az-c': [{ at: 1, do: 'run' }], probe: [] };
+  const enactors = Object.fromEntries(ENACTOR_IDS.map((id) => [id, []])) as unknown as Pick<Scenario['timeline'], EnactorId>;
+  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], ...enactors, probe: [] };
+  // The last Enactor applies g1 before the race, as the explorer's steady state has it.
+  timeline[ENACTOR_IDS.at(-1)!].push({ at: 1, do: 'run' });
   let at = RACE_STARTS_AT;
   for (const step of projectSteps(config, execution)) {
     const list = timeline[step.actor] as { at: number }[];

@@ -13,8 +13,6 @@ export const STACK_OUTPUTS = {
   stateMachines: 'StateMachines',
 } as const;
 
-export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];
-
 /** LocalStack's edge endpoint and the account id it reports; never a real account. */
 export const LOCALSTACK_ENDPOINT = 'http://localhost:4566';
 export const LOCALSTACK_ACCOUNT = '000000000000';

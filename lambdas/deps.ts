@@ -10,8 +10,7 @@ import { DnsResolver } from './adapters/dns-resolver.ts';
 import { DynamoDbEventLog } from './adapters/dynamodb-event-log.ts';
 import { DynamoDbPlanStore } from './adapters/dynamodb-plan-store.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
-import type { LambdaConfig } from './config.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type LambdaConfig } from './config.ts';
 import { isWarmUp } from './task-input.ts';
 
 export interface LabDeps {

@@ -92,10 +92,8 @@ export function isWarmUp(event: unknown): boolean {
 }
 
 export const plannerInputSchema = executionInputSchema.extend({ count: z.number().int().min(1) });
-export type PlannerInput = z.infer<typeof plannerInputSchema>;
 
 export const ENACTOR_STEPS = ['begin', 'apply', 'cleanup', 'run'] as const;
-export type EnactorStep = (typeof ENACTOR_STEPS)[number];
 
 /** The one schema of a plan as the state machine carries it (lambdas/core/plan.ts declares the type). */
 const planSchema: z.ZodType<Plan> = z.object({
@@ -114,7 +112,6 @@ export const enactorInputSchema = executionInputSchema.extend({
 export type EnactorInput = z.infer<typeof enactorInputSchema>;
 
 export const probeInputSchema = executionInputSchema.extend({ label: z.string() });
-export type ProbeInput = z.infer<typeof probeInputSchema>;
 
 /** Parses a Task's input, or throws one readable sentence naming the fields. */
 export function parseTaskInput<T>(schema: z.ZodType<T>, event: unknown, task: string): T {

@@ -2,7 +2,7 @@
 // (plan store, zone, event log, resolver) without HTTP or sockets, each held
 // to the same behaviour by the contract tests. The scenario runner drives it
 // exactly as it drives the loopback lab; it exists so that a test can play
-// hundreds of races in seconds (test/e2e/latency.test.ts).
+// hundreds of races in seconds (the latency sweep, test/latency/).
 import { matchesPattern, type EventPattern } from '../lambdas/core/event-pattern.ts';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';

@@ -23,9 +23,8 @@ import {
   type TaskEntry,
 } from '../infra/scenario-definition.ts';
 import { executionInput } from '../scenario/schedule.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import type { LatencySettings, Scenario } from '../scenario/schema.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
-import type { LatencySettings } from '../scenario/schema.ts';
 import { simulatedDeps, Simulation } from './simulation/simulation.ts';
 
 export interface EmbeddedRunOptions {

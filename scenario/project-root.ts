@@ -14,6 +14,9 @@ function findRoot(): string {
 
 export const PROJECT_ROOT = findRoot();
 
+/** The scenario a run plays when given none: the outage itself (scenarios/ holds it; scenario/files.ts loads it). */
+export const DEFAULT_SCENARIO = 'oct-2025';
+
 /** The version in package.json, for `racelab --version`. */
 export function projectVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -11,6 +11,3 @@ export class ScenarioError extends Error {
     super([headline, ...details].join('\n'));
   }
 }
-
-/** The scenario a run plays when given none: the outage itself. */
-export const DEFAULT_SCENARIO = 'oct-2025';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { EventPattern } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
-import { ENACTOR_IDS } from '../lambdas/core/events.ts';
+import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
 import { LOCK_LEASE_SECONDS_MAX, NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { terminalText } from './terminal-text.ts';
@@ -32,6 +32,12 @@ const at = z
 const after = eventPatternSchema.optional().describe('A gate: the step also waits until an event of the run matches this.');
 
 const plannerStep = z.strictObject({ at, after, do: z.literal('plan'), count: z.number().int().min(1).max(100) });
+/** One list of steps per Enactor, named by its id. */
+const enactorTimelines = () => {
+  const steps = () => z.array(enactorStep).max(LIST_MAX.steps).default([]);
+  return Object.fromEntries(ENACTOR_IDS.map((id) => [id, steps()])) as Record<EnactorId, ReturnType<typeof steps>>;
+};
+
 const enactorStep = z.discriminatedUnion('do', [
   z.strictObject({ at, after, do: z.literal('begin') }),
   z.strictObject({ at, after, do: z.literal('apply'), endpoint: z.string() }),
@@ -133,9 +139,7 @@ export const scenarioSchema = z
     timeline: z
       .strictObject({
         planner: z.array(plannerStep).max(LIST_MAX.steps).default([]),
-        'az-a': z.array(enactorStep).max(LIST_MAX.steps).default([]),
-        'az-b': z.array(enactorStep).max(LIST_MAX.steps).default([]),
-        'az-c': z.array(enactorStep).max(LIST_MAX.steps).default([]),
+        ...enactorTimelines(),
         probe: z.array(probeStep).max(LIST_MAX.steps).default([]),
       })
       .describe("Each actor's steps, in time order."),
@@ -247,28 +251,6 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 /** The embedded target's latency for one run: the scenario's (or the options'), and the seed of its random streams. */
 export type LatencySettings = Scenario['latency'] & { seed: number };
 
-/** Fields of earlier versions of the format, and what replaced them. */
-const RETIRED_FIELDS: { path: string[]; hint: string }[] = [
-  {
-    path: ['msPerSecond'],
-    hint: 'no longer used: the embedded target runs on virtual time, the same race on any machine; remove it (docs/scenarios.md#time-on-the-embedded-target)',
-  },
-  {
-    path: ['expect', 'healthyWith'],
-    hint:
-      'replaced by expect.safeguards: give each safeguard its outcome and story, e.g. "safeguards": { "write-time-check": { "outcome": ' +
-      '"healthy", "story": [] } }',
-  },
-];
-
-function retiredFieldIssues(data: unknown): string[] {
-  return RETIRED_FIELDS.filter(({ path }) => {
-    let value: unknown = data;
-    for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    return value !== undefined;
-  }).map(({ path, hint }) => `  ${path.join('.')}: ${hint}`);
-}
-
 const ISSUES_SHOWN = 15;
 
 /**
@@ -287,8 +269,6 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], shownMax: number
 
 /** Validates parsed JSON; the error names each bad field and what is allowed. */
 export function parseScenario(data: unknown, source: string): Scenario {
-  const retired = retiredFieldIssues(data);
-  if (retired.length) throw new ScenarioError(`${source} is not a valid scenario:`, retired);
   const parsed = scenarioSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new ScenarioError(`${source} is not a valid scenario:`, issueLines(parsed.error.issues, ISSUES_SHOWN));

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { CHECK_BOUND_SETS, describeBounds, PROOF_BOUNDS } from '../../explorer/config.ts';
 import { boundOptions, collect, exitWith, invariantHelp } from '../command-options.ts';
-import type { ExploreOptions } from '../exploration.ts';
+import type { ExploreOptions } from '../explorer-commands.ts';
 
 export function command(): Command {
   return (
@@ -35,6 +35,6 @@ Examples:
   racelab check --invariant answers,converges --enactors 3 --endpoints 3`,
       )
       // The explorer loads when the command runs, not when racelab starts.
-      .action(async (options: ExploreOptions & { invariant: string[] }) => exitWith(await (await import('../exploration.ts')).checkCommand(options)))
+      .action(async (options: ExploreOptions & { invariant: string[] }) => exitWith(await (await import('../explorer-commands.ts')).checkCommand(options)))
   );
 }

@@ -6,11 +6,11 @@
 import type { Route53Client, VPCRegion } from '@aws-sdk/client-route-53';
 import { Command } from 'commander';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
-import type { LocalStackStatus, TargetCheck } from '../targets/localstack-doctor.ts';
-import type * as LocalStackDoctor from '../targets/localstack-doctor.ts';
-import { parseTargetName, rejectRemoteOptionsForLocal, type TargetName, type TargetOptions } from '../targets/target.ts';
-import { styler } from '../style.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import type * as LocalStackDoctor from '../../targets/localstack-doctor.ts';
+import type { LocalStackStatus, TargetCheck } from '../../targets/localstack-doctor.ts';
+import { parseTargetName, rejectRemoteOptionsForLocal, type TargetName, type TargetOptions } from '../../targets/target.ts';
+import { styler } from '../../report/style.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -84,12 +84,12 @@ async function embeddedRoute53(): Promise<Route53UnderTest> {
 
 /** The stack's Route 53: private test zones go into the stack's VPC. */
 async function deployedRoute53(name: Exclude<TargetName, 'local'>, options: DoctorCommandOptions): Promise<Route53UnderTest> {
-  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
-  const { describeRemoteLab, openReadyRemoteLab } = await import('../targets/remote-lab.ts');
-  const { explainingErrors } = await import('../targets/target-errors.ts');
+  const { resolveRemoteTarget } = await import('../../targets/remote-clients.ts');
+  const { describeRemoteLab, openReadyRemoteLab } = await import('../../targets/remote-lab.ts');
+  const { explainingErrors } = await import('../../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   // LocalStack's own endpoints first: "not running" and "not LocalStack" say so before any AWS call fails less clearly.
-  const doctor = name === 'localstack' ? await import('../targets/localstack-doctor.ts') : undefined;
+  const doctor = name === 'localstack' ? await import('../../targets/localstack-doctor.ts') : undefined;
   const status = await doctor?.readLocalStack(target);
   const lab = await openReadyRemoteLab(target);
   const dnsServer = options.dnsServer ?? doctor?.defaultDnsServer(target.endpoints.cloudformation!);
@@ -119,8 +119,8 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<numb
     if (!(port >= 1 && port <= 65_535)) throw new UsageError(`--dns-server "${options.dnsServer}" is not HOST:PORT (e.g. 127.0.0.1:53)`);
   }
   const route53 = name === 'local' ? await embeddedRoute53() : await deployedRoute53(name, options);
-  const { ROUTE53_CONFORMANCE_CASES } = await import('../../local/route53/conformance-cases.ts');
-  const { doctorReport, formatCaseResult, formatDoctorSummary, runRoute53Doctor } = await import('../targets/route53-doctor.ts');
+  const { ROUTE53_CONFORMANCE_CASES } = await import('../../targets/route53-conformance.ts');
+  const { doctorReport, formatCaseResult, formatDoctorSummary, runRoute53Doctor } = await import('../../targets/route53-doctor.ts');
   const paint = styler(process.stdout);
   try {
     const localstack = route53.localstack;

@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { processEnvironment } from '../../infra/environment.ts';
 import { collect, exitWith } from '../command-options.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 
 interface JsonOption {
   json?: boolean;
@@ -69,8 +69,8 @@ Examples:
 }
 
 async function training() {
-  const exercises = await import('../training/exercises.ts');
-  const progress = await import('../training/progress.ts');
+  const exercises = await import('../../training/exercises.ts');
+  const progress = await import('../../training/progress.ts');
   return { ...exercises, ...progress };
 }
 

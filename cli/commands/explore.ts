@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { PROOF_BOUNDS } from '../../explorer/config.ts';
 import { boundOptions, exitWith, invariantHelp } from '../command-options.ts';
-import type { ExploreOptions } from '../exploration.ts';
+import type { ExploreOptions } from '../explorer-commands.ts';
 
 export function command(): Command {
   return (
@@ -41,6 +41,6 @@ Examples:
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
       )
       // The explorer loads when the command runs, not when racelab starts.
-      .action(async (options: ExploreOptions) => exitWith(await (await import('../exploration.ts')).exploreCommand(options)))
+      .action(async (options: ExploreOptions) => exitWith(await (await import('../explorer-commands.ts')).exploreCommand(options)))
   );
 }

@@ -17,11 +17,11 @@ import {
   type StrayEndpoint,
 } from '../../lambdas/core/repair.ts';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
-import { plain, styler } from '../style.ts';
-import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
-import { EXIT } from '../usage-error.ts';
+import { plain, styler } from '../../report/style.ts';
+import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../../targets/target.ts';
+import { EXIT } from '../../scenario/usage-error.ts';
 import { processEnvironment, type Environment } from '../../infra/environment.ts';
-import { attachToUpLab, explainUpLabError } from '../up-lab.ts';
+import { attachToUpLab, explainUpLabError } from '../../targets/up-lab.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -82,9 +82,9 @@ export async function repairCommand(options: RepairOptions, env: Environment = p
   // The adapters bring the AWS SDK: loaded when the command runs, not when racelab starts.
   const { DynamoDbPlanStore } = await import('../../lambdas/adapters/dynamodb-plan-store.ts');
   const { Route53DnsZone } = await import('../../lambdas/adapters/route53-dns-zone.ts');
-  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
-  const { describeRemoteLab, openReadyRemoteLab } = await import('../targets/remote-lab.ts');
-  const { explainingErrors } = await import('../targets/target-errors.ts');
+  const { resolveRemoteTarget } = await import('../../targets/remote-clients.ts');
+  const { describeRemoteLab, openReadyRemoteLab } = await import('../../targets/remote-lab.ts');
+  const { explainingErrors } = await import('../../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   const lab = await openReadyRemoteLab(target);
   try {

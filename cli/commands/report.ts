@@ -2,10 +2,10 @@
 // page (chart of addresses per endpoint, sequence, verdict, story, timeline), or
 // the same as Markdown or a Mermaid sequence diagram.
 import { Command, Option } from 'commander';
-import { REPORT_FORMATS, type ReportFormat } from '../after-action.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/after-action.ts';
 import { exitWith } from '../command-options.ts';
-import { checkOutput, FILE_FORMATS, OutputError } from '../output-file.ts';
-import { EXIT } from '../usage-error.ts';
+import { checkOutput, FILE_FORMATS, OutputError } from '../../report/output-file.ts';
+import { EXIT } from '../../scenario/usage-error.ts';
 
 export interface ReportOptions {
   format: ReportFormat;
@@ -42,8 +42,8 @@ Examples:
 export async function reportCommand(file: string, options: ReportOptions): Promise<number> {
   const out =
     options.out === undefined ? undefined : await checkOutput({ option: '--out', path: options.out, format: FILE_FORMATS.report, force: options.force });
-  const { loadSavedRun } = await import('../saved-run.ts');
-  const { renderAfterAction } = await import('../after-action.ts');
+  const { loadSavedRun } = await import('../../report/saved-run.ts');
+  const { renderAfterAction } = await import('../../report/after-action.ts');
   const text = renderAfterAction(await loadSavedRun(file), options.format);
   if (!out) {
     process.stdout.write(text);

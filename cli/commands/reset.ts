@@ -2,8 +2,8 @@
 // (no plans, fences or generation counter; an empty hosted zone).
 import { Command } from 'commander';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
-import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../targets/target.ts';
-import { EXIT } from '../usage-error.ts';
+import { parseTargetName, rejectRemoteOptionsForLocal, type TargetOptions } from '../../targets/target.ts';
+import { EXIT } from '../../scenario/usage-error.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -36,10 +36,10 @@ export async function resetCommand(options: TargetOptions): Promise<number> {
     return EXIT.ok;
   }
   // The AWS SDK clients take a while to load: only for a deployed target.
-  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
-  const { describeRemoteLab, ensureNoRunningExecution, openReadyRemoteLab } = await import('../targets/remote-lab.ts');
-  const { describeReset, resetLab } = await import('../targets/reset-lab.ts');
-  const { explainingErrors } = await import('../targets/target-errors.ts');
+  const { resolveRemoteTarget } = await import('../../targets/remote-clients.ts');
+  const { describeRemoteLab, ensureNoRunningExecution, openReadyRemoteLab } = await import('../../targets/remote-lab.ts');
+  const { describeReset, resetLab } = await import('../../targets/reset-lab.ts');
+  const { explainingErrors } = await import('../../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   const lab = await openReadyRemoteLab(target);
   try {

@@ -1,11 +1,11 @@
 // racelab run: one scenario on a target (the embedded lab by default, or a
 // deployed stack on aws/localstack), then its timeline, story and verdict.
 import { Command } from 'commander';
-import { DEFAULT_SCENARIO } from '../../scenario/scenario-error.ts';
+import { DEFAULT_SCENARIO } from '../../scenario/project-root.ts';
 import { exitWith, localTimeHelp, safeguardHelp, safeguardOption, simulationOptions, targetHelp, withTargetOptions } from '../command-options.ts';
 import type { SimulationOptions } from '../local-run.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
-import { isRemoteTarget, parseTargetName, rejectRemoteOptionsForLocal } from '../targets/target.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
+import { isRemoteTarget, parseTargetName, rejectRemoteOptionsForLocal } from '../../targets/target.ts';
 
 export function command(): Command {
   const run = withTargetOptions(
@@ -66,8 +66,6 @@ export interface RunCommandOptions extends SimulationOptions {
   from?: string;
   /** local only: replay the timeline at this many real ms per scenario second. */
   pace?: string;
-  /** Retired: answered with what replaced it. */
-  msPerSecond?: string;
   json?: boolean;
   /** Keep the run as JSON for `racelab report`. */
   save?: string;
@@ -84,14 +82,14 @@ export async function runCommand(scenarioName: string | undefined, options: RunC
   const { newRunId, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
   const request = await parseRunRequest(scenarioName, options);
   const target = parseTargetName(options.target);
-  const { savingTo } = await import('../saved-run.ts');
+  const { savingTo } = await import('../../report/saved-run.ts');
   const saver = options.save === undefined ? undefined : await savingTo(options.save, options.force === true);
   if (isRemoteTarget(target)) {
     // Deployed targets run in real time, with real latency.
     const local = simulationOptionsGiven(options);
     if (local.length) throw new UsageError(`${local.join(', ')}: for the local target only; ${target} runs in real time, and shows the run as it happens`);
     // Loaded for a deployed target only: the AWS SDK clients take a while to load.
-    const { runRemoteCommand } = await import('../targets/remote-run-command.ts');
+    const { runRemoteCommand } = await import('../remote-run-command.ts');
     const code = await runRemoteCommand(target, request, { ...options, onReport: saver?.save }, newRunId());
     return saver ? saver.exitCode(code) : code;
   }

@@ -2,8 +2,8 @@
 // everything in it), after an explicit --yes.
 import { Command } from 'commander';
 import { exitWith, targetHelp, targetOption, withTargetOptions } from '../command-options.ts';
-import { describeTarget, parseTargetName, rejectRemoteOptionsForLocal, remoteTarget, type TargetOptions } from '../targets/target.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { describeTarget, parseTargetName, rejectRemoteOptionsForLocal, remoteTarget, type TargetOptions } from '../../targets/target.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 
 export function command(): Command {
   return withTargetOptions(
@@ -49,10 +49,10 @@ export async function teardownCommand(options: TeardownCommandOptions): Promise<
         `run it again with --yes to confirm, or use ${planned.commands.destroy}`,
     );
   }
-  const { resolveRemoteTarget } = await import('../targets/remote-clients.ts');
-  const { describeRemoteLab, openRemoteLab } = await import('../targets/remote-lab.ts');
-  const { teardownStack } = await import('../targets/teardown-stack.ts');
-  const { explainingErrors } = await import('../targets/target-errors.ts');
+  const { resolveRemoteTarget } = await import('../../targets/remote-clients.ts');
+  const { describeRemoteLab, openRemoteLab } = await import('../../targets/remote-lab.ts');
+  const { teardownStack } = await import('../../targets/teardown-stack.ts');
+  const { explainingErrors } = await import('../../targets/target-errors.ts');
   const target = await resolveRemoteTarget(name, options);
   const lab = await openRemoteLab(target);
   try {

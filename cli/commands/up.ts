@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import { exitWith, safeguardOption, simulationOptions } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { SimulationOptions } from '../local-run.ts';
-import { parseInteger } from '../options.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { parseInteger } from '../option-values.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 
 export function command(): Command {
   const up = new Command('up')
@@ -35,8 +35,6 @@ export interface UpOptions extends SimulationOptions {
   seed?: string;
   /** With --scenario: replay its timeline at this many real ms per scenario second. */
   pace?: string;
-  /** Retired: answered with what replaced it. */
-  msPerSecond?: string;
   dynamodbPort?: string;
   route53Port?: string;
   dnsPort?: string;
@@ -47,9 +45,8 @@ const PORT_RANGE = { min: 0, max: 65535 };
 
 export async function upCommand(options: UpOptions): Promise<number> {
   // The scenario model and the embedded lab load when the command runs, not when racelab starts.
-  const { MS_PER_SECOND_RETIRED, parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
+  const { parsePace, parseRunRequest, printReport, runOnLab, simulationOptionsGiven, whyUnexpected } = await import('../local-run.ts');
   // Validate everything before any port is opened.
-  if (options.msPerSecond !== undefined) throw new UsageError(MS_PER_SECOND_RETIRED);
   const request = options.scenario ? await parseRunRequest(options.scenario, options) : undefined;
   const scenarioOnly = [
     ...(options.safeguard.length ? ['--safeguard'] : []),

@@ -5,8 +5,7 @@
 import type { RecordChange } from './dns-records.ts';
 import { leaseFrom, leaseOf, lockName, lockRecord } from './dns-tree.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
-import type { EventPattern } from './event-pattern.ts';
-import { hasHappened } from './event-pattern.ts';
+import { hasHappened, type EventPattern } from './event-pattern.ts';
 import type { RunEvent } from './events.ts';
 import type { DnsZone } from './ports.ts';
 

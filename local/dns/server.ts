@@ -6,8 +6,7 @@
 // to the weights), unknown names are NXDOMAIN.
 // The answering logic (ZoneAnswerer) is socket-free so it can be used in-process.
 
-import { isIPv6 } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Packet, type Resource } from 'dns2';
 import { canonicalName, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import { ZoneRecords } from '../route53/zone-model.ts';

@@ -63,11 +63,6 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Route 53's ListResourceRecordSets order: reversed name, then type, then set identifier. */
-export function compareRecordSets(a: RecordSet, b: RecordSet): number {
-  return compareStrings(reversedLabels(a.name), reversedLabels(b.name)) || compareAtOneName(a, b);
-}
-
 /** The same order among the sets of one name (no names to reverse: the explorer sorts these on every read). */
 function compareAtOneName(a: RecordSet, b: RecordSet): number {
   return compareStrings(a.type, b.type) || compareStrings(a.setIdentifier ?? '', b.setIdentifier ?? '');

@@ -1,9 +1,8 @@
 // A simulated run's world: the virtual clock and the latency model together.
 // Every call an actor makes to the lab's endpoints goes through it: an API
 // call takes its (virtual) latency, a DNS query none; then each waits its turn.
-import { RUNNER } from '../../lambdas/core/events.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
-import { EVENT_ACTORS } from '../../lambdas/core/events.ts';
+import { EVENT_ACTORS, RUNNER } from '../../lambdas/core/events.ts';
 import type { LatencySettings } from '../../scenario/schema.ts';
 import { LatencyModel } from './latency.ts';
 import { VirtualTime } from './virtual-time.ts';

@@ -9,7 +9,7 @@ import { cruise, type IReporterOutput } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
 
 const config = createRequire(import.meta.url)('../../.dependency-cruiser.cjs');
-const LAYERS = ['bin', 'cli', 'explorer', 'local', 'infra', 'scenario', 'lambdas'];
+const LAYERS: string[] = config.layers;
 
 async function violations(baseDir: string, folders: string[]): Promise<string[]> {
   const result: IReporterOutput = await cruise(folders, { ruleSet: config, ...config.options, baseDir, tsConfig: undefined, validate: true });
@@ -22,7 +22,7 @@ describe('the layer map', () => {
     expect(await violations(process.cwd(), LAYERS)).toEqual([]);
   });
 
-  it('fails an upward import, a loop and a command that imports another command', async () => {
+  it('fails an upward import, a sideways one between rooms, a loop and a command that imports another command', async () => {
     const root = mkdtempSync(join(tmpdir(), 'layer-map-'));
     const write = (path: string, text: string) => {
       mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -34,13 +34,17 @@ describe('the layer map', () => {
     write('scenario/b.ts', "import './a.ts';\nexport const d = 4;\n");
     write('cli/commands/run.ts', "import './up.ts';\nexport const e = 5;\n");
     write('cli/commands/up.ts', 'export const f = 6;\n');
-    const found = await violations(root, ['lambdas', 'cli', 'scenario']);
+    // Rooms on one line of the map sit side by side: the explorer never reaches a deployed target.
+    write('explorer/search.ts', "import '../targets/target.ts';\nexport const g = 7;\n");
+    write('targets/target.ts', 'export const h = 8;\n');
+    const found = await violations(root, ['lambdas', 'cli', 'scenario', 'explorer', 'targets']);
     expect(found).toEqual(
       expect.arrayContaining([
         'core-is-pure: lambdas/core/enactor.ts → cli/style.ts',
-        'lambdas-stay-down: lambdas/core/enactor.ts → cli/style.ts',
+        'lambdas-stays-down: lambdas/core/enactor.ts → cli/style.ts',
         'no-circular: scenario/a.ts → scenario/b.ts',
         'commands-do-not-import-commands: cli/commands/run.ts → cli/commands/up.ts',
+        'explorer-stays-down: explorer/search.ts → targets/target.ts',
       ]),
     );
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exerciseById } from '../../cli/training/exercises.ts';
+import { exerciseById } from '../../training/exercises.ts';
 import { leaseOf, lockName, lockRecord, endpointRecord } from '../../lambdas/core/dns-tree.ts';
 import type { RecordChange } from '../../lambdas/core/dns-records.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';

@@ -9,7 +9,7 @@ import { writePlans } from '../../lambdas/core/planner.ts';
 import { SafeguardSet } from '../../lambdas/core/safeguards/index.ts';
 import { endpointName, lockName, lockRecord, planTreeName, planTreeRecords } from '../../lambdas/core/dns-tree.ts';
 import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
-import { clearPlansTable } from '../../cli/targets/reset-lab.ts';
+import { clearPlansTable } from '../../targets/reset-lab.ts';
 import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../cli/after-action.ts';
+import { renderHtml } from '../../report/after-action.ts';
 import { MemoryLab } from '../../local/memory-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';

@@ -3,8 +3,8 @@
 // stops the cells under way, which report what they covered.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
-import { runSearch, type Found } from '../../cli/explorer-search.ts';
-import { searchAll, type CellProgress } from '../../cli/matrix-pool.ts';
+import { runSearch, type Found } from '../../explorer/search-plan.ts';
+import { searchAll, type CellProgress } from '../../explorer/matrix-pool.ts';
 
 const cell = (safeguards: ExplorerConfig['safeguards']): ExplorerConfig => ({ ...DEFAULT_BOUNDS, enactors: 2, endpoints: 1, generations: 3, safeguards });
 const summary = (found: Found) => ({

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
 import { parseAllowlist, resolveSandboxTarget, SandboxRefusal, type SandboxInputs } from '../../infra/sandbox-guard.ts';
-import { sandboxAllowlist } from '../../cli/targets/sandbox-guard.ts';
+import { sandboxAllowlist } from '../../targets/account-guard.ts';
 import { LOCALSTACK_ACCOUNT } from '../../infra/stack-outputs.ts';
 import { buildTestLabApp } from './lab-app-fixture.ts';
 

@@ -14,7 +14,7 @@ import * as route53Commands from '@aws-sdk/client-route-53';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { scheduleStart } from '../../cli/targets/remote-run.ts';
+import { scheduleStart } from '../../targets/remote-run.ts';
 import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';

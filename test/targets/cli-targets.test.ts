@@ -6,8 +6,8 @@
 // every rule honoured (exit 0).
 import { describe, expect, it } from 'vitest';
 import { racelab } from '../support/racelab-cli.ts';
-import { LOCALSTACK_START } from '../../cli/targets/localstack-caveat.ts';
-import { ROUTE53_CONFORMANCE_CASES } from '../../local/route53/conformance-cases.ts';
+import { LOCALSTACK_START } from '../../targets/localstack-caveat.ts';
+import { ROUTE53_CONFORMANCE_CASES } from '../../targets/route53-conformance.ts';
 
 describe('racelab target commands', () => {
   it('reset and teardown on the local target explain that there is nothing to do, and exit 0', async () => {

@@ -9,7 +9,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
 import { EMBEDDED_CREDENTIALS, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
-import { remoteTarget, type RemoteTarget, type RemoteTargetName } from '../../cli/targets/target.ts';
+import { remoteTarget, type RemoteTarget, type RemoteTargetName } from '../../targets/target.ts';
 
 export const ACCOUNT = '111122223333';
 export const STACK_ID = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/DnsRaceLab/6a2f0c00-0000-4000-8000-000000000001`;

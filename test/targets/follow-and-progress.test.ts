@@ -7,8 +7,8 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../lambdas/core/events.ts';
-import { followExecution } from '../../cli/targets/follow-execution.ts';
-import { TerminalProgress } from '../../cli/targets/run-progress.ts';
+import { followExecution } from '../../targets/follow-execution.ts';
+import { TerminalProgress } from '../../targets/run-progress.ts';
 
 const stepFunctions = mockClient(SFNClient);
 afterEach(() => stepFunctions.reset());

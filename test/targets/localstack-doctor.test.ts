@@ -11,7 +11,7 @@ import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { doctorCommand } from '../../cli/commands/doctor.ts';
-import { LOCALSTACK_START } from '../../cli/targets/localstack-caveat.ts';
+import { LOCALSTACK_START } from '../../targets/localstack-caveat.ts';
 import {
   checkLabZoneDns,
   defaultDnsServer,
@@ -22,13 +22,13 @@ import {
   localStackDoctorChecks,
   readLocalStack,
   type LocalStackStatus,
-} from '../../cli/targets/localstack-doctor.ts';
-import { openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remote-lab.ts';
-import { TargetError } from '../../cli/targets/target-errors.ts';
-import { remoteTarget } from '../../cli/targets/target.ts';
+} from '../../targets/localstack-doctor.ts';
+import { openReadyRemoteLab, type ReadyRemoteLab } from '../../targets/remote-lab.ts';
+import { TargetError } from '../../targets/target-errors.ts';
+import { remoteTarget } from '../../targets/target.ts';
 import { startDnsServer, type DnsServer } from '../../local/dns/server.ts';
 import { EMBEDDED_CREDENTIALS } from '../../local/embedded-lab.ts';
-import { ROUTE53_CONFORMANCE_CASES } from '../../local/route53/conformance-cases.ts';
+import { ROUTE53_CONFORMANCE_CASES } from '../../targets/route53-conformance.ts';
 import { deployedLab, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 import { startFakeLocalStack, type FakeLocalStack, type FakeLocalStackOptions } from './fake-localstack.ts';
 

@@ -11,12 +11,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionInputSchema } from '../../lambdas/task-input.ts';
 import { buildScenarioDefinition, FUNCTION_KEYS, FUNCTION_PLACEHOLDERS, substitutePlaceholders } from '../../infra/scenario-definition.ts';
 import { loadScenario } from '../../scenario/files.ts';
-import { openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remote-lab.ts';
-import { runOnRemoteLab, scheduleStart, type RemoteRunOptions } from '../../cli/targets/remote-run.ts';
-import { describeExecutionEnd, runRemoteCommand } from '../../cli/targets/remote-run-command.ts';
-import { matchesDefinition } from '../../cli/targets/deployed-definition.ts';
+import { openReadyRemoteLab, type ReadyRemoteLab } from '../../targets/remote-lab.ts';
+import { runOnRemoteLab, scheduleStart, type RemoteRunOptions } from '../../targets/remote-run.ts';
+import { describeExecutionEnd, runRemoteCommand } from '../../cli/remote-run-command.ts';
+import { matchesDefinition } from '../../targets/deployed-definition.ts';
 import { buildRunReport } from '../../scenario/run-report.ts';
-import type { Pacing } from '../../cli/targets/pacing.ts';
+import type { Pacing } from '../../targets/pacing.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { deployedLab, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
@@ -137,11 +137,9 @@ describe('a run on a deployed target', () => {
   });
 
   it('refuses to start while another execution runs on the same lab, naming it and how to stop it', async () => {
-    fixture.stepFunctions
-      .on(ListExecutionsCommand)
-      .resolves({
-        executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
-      });
+    fixture.stepFunctions.on(ListExecutionsCommand).resolves({
+      executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
+    });
     await expect(run('r-second')).rejects.toThrow(
       /execution r-other of scenario oct-2025 is still running .* stepfunctions stop-execution --execution-arn arn:aws:states/,
     );
@@ -163,13 +161,9 @@ describe('a run on a deployed target', () => {
       (typeof FUNCTION_KEYS)[number],
       string
     >;
-    fixture.stepFunctions
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        definition: JSON.stringify(
-          substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' }),
-        ),
-      });
+    fixture.stepFunctions.on(DescribeStateMachineCommand).resolves({
+      definition: JSON.stringify(substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' })),
+    });
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
     const warnings: string[] = [];

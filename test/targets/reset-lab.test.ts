@@ -9,8 +9,8 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenario/files.ts';
-import { ensureNoRunningExecution, openReadyRemoteLab, type ReadyRemoteLab } from '../../cli/targets/remote-lab.ts';
-import { describeReset, resetLab } from '../../cli/targets/reset-lab.ts';
+import { ensureNoRunningExecution, openReadyRemoteLab, type ReadyRemoteLab } from '../../targets/remote-lab.ts';
+import { describeReset, resetLab } from '../../targets/reset-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { deployedLab, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 

@@ -8,8 +8,8 @@
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { doctorCommand } from '../../cli/commands/doctor.ts';
-import { doctorReport, formatCaseResult, formatDoctorSummary, LAB_RELIANCE, runRoute53Doctor } from '../../cli/targets/route53-doctor.ts';
-import { ROUTE53_CONFORMANCE_CASES } from '../../local/route53/conformance-cases.ts';
+import { doctorReport, formatCaseResult, formatDoctorSummary, LAB_RELIANCE, runRoute53Doctor } from '../../targets/route53-doctor.ts';
+import { ROUTE53_CONFORMANCE_CASES } from '../../targets/route53-conformance.ts';
 import { startRoute53Server, type Route53Server } from '../../local/route53/server.ts';
 import { Route53Model } from '../../local/route53/zone-model.ts';
 import { EMBEDDED_CREDENTIALS } from '../../local/embedded-lab.ts';

@@ -11,10 +11,10 @@ import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openReadyRemoteLab, openRemoteLab } from '../../cli/targets/remote-lab.ts';
-import { LOCALSTACK_START } from '../../cli/targets/localstack-caveat.ts';
-import { explainTargetError, TargetError } from '../../cli/targets/target-errors.ts';
-import { remoteTarget } from '../../cli/targets/target.ts';
+import { openReadyRemoteLab, openRemoteLab } from '../../targets/remote-lab.ts';
+import { LOCALSTACK_START } from '../../targets/localstack-caveat.ts';
+import { explainTargetError, TargetError } from '../../targets/target-errors.ts';
+import { remoteTarget } from '../../targets/target.ts';
 import { ACCOUNT, awsError, deployedLab, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
 let fixture: DeployedLabFixture;

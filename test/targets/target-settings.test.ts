@@ -6,9 +6,9 @@
 // on the local target are refused as bad input.
 import { describe, expect, it } from 'vitest';
 import { LOCALSTACK_ENDPOINT } from '../../infra/stack-outputs.ts';
-import { createRemoteClients } from '../../cli/targets/remote-clients.ts';
-import { LOCALSTACK_CREDENTIALS, parseTargetName, rejectRemoteOptionsForLocal, remoteTarget } from '../../cli/targets/target.ts';
-import { UsageError } from '../../cli/usage-error.ts';
+import { createRemoteClients } from '../../targets/remote-clients.ts';
+import { LOCALSTACK_CREDENTIALS, parseTargetName, rejectRemoteOptionsForLocal, remoteTarget } from '../../targets/target.ts';
+import { UsageError } from '../../scenario/usage-error.ts';
 
 describe('the localstack target', () => {
   it("points every service at LocalStack's edge endpoint, in us-east-1, with LocalStack's test keys", () => {

@@ -8,9 +8,9 @@ import { DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, 
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRemoteLab, type RemoteLab } from '../../cli/targets/remote-lab.ts';
-import { teardownStack } from '../../cli/targets/teardown-stack.ts';
-import type { Pacing } from '../../cli/targets/pacing.ts';
+import { openRemoteLab, type RemoteLab } from '../../targets/remote-lab.ts';
+import { teardownStack } from '../../targets/teardown-stack.ts';
+import type { Pacing } from '../../targets/pacing.ts';
 import { awsError, deployedLab, STACK_ID, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
 /**

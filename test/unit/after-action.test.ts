@@ -4,7 +4,7 @@
 // Mermaid, for a baseline outage and for a safeguard's healthy run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
-import { addressSeries, renderHtml, renderMarkdown, renderMermaid } from '../../cli/after-action.ts';
+import { addressSeries, renderHtml, renderMarkdown, renderMermaid } from '../../report/after-action.ts';
 import { MemoryLab } from '../../local/memory-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interruptedOutput, parseRunRequest } from '../../cli/local-run.ts';
-import { parseSafeguards } from '../../cli/options.ts';
+import { parseSafeguards } from '../../cli/option-values.ts';
 import { reportOf } from '../../scenario/run-report.ts';
 import { loadScenario } from '../../scenario/files.ts';
 import { parseScenario } from '../../scenario/schema.ts';

@@ -5,8 +5,8 @@
 // keeps quotes and tags out of its attributes and SVG text.
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml, renderMarkdown, renderMermaid } from '../../cli/after-action.ts';
-import { renderTimeline } from '../../cli/render-timeline.ts';
+import { renderHtml, renderMarkdown, renderMermaid } from '../../report/after-action.ts';
+import { renderTimeline } from '../../report/render-timeline.ts';
 import type { RunReport } from '../../scenario/run-report.ts';
 import { parseScenario } from '../../scenario/schema.ts';
 import { readFileSync } from 'node:fs';

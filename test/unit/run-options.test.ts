@@ -3,7 +3,7 @@
 // it takes (the CLI prints it and exits 2; test/e2e/cli.test.ts shows that).
 import { describe, expect, it } from 'vitest';
 import { parsePace, parseRunRequest } from '../../cli/local-run.ts';
-import { UsageError } from '../../cli/usage-error.ts';
+import { UsageError } from '../../scenario/usage-error.ts';
 
 const request = (options: Record<string, string>) => parseRunRequest('oct-2025', { safeguard: [], ...options });
 
@@ -29,11 +29,5 @@ describe('run options', () => {
     expect(() => parsePace({ pace: '0' })).toThrow('--pace must be a whole number from 1 to 10000 (got "0")');
     expect(() => parsePace({ pace: '100', json: true })).toThrow('--pace replays the timeline for people to watch; it has no effect with --json');
     expect(parsePace({ pace: '250' })).toBe(250);
-  });
-
-  it('answers the retired --ms-per-second with what replaced it', async () => {
-    await expect(request({ msPerSecond: '100' })).rejects.toThrow(
-      '--ms-per-second is gone: the embedded target runs in virtual time now and plays the same race on any machine. To watch the timeline unfold, use --pace <ms>',
-    );
   });
 });

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../lambdas/core/events.ts';
 import { printReport } from '../../cli/local-run.ts';
-import { renderTimeline } from '../../cli/render-timeline.ts';
+import { renderTimeline } from '../../report/render-timeline.ts';
 import { buildRunReport } from '../../scenario/run-report.ts';
 
 const event = (at: number, fields: Omit<RunEvent, 'runId' | 'at'>): RunEvent => ({ runId: 'r', at, ...fields });

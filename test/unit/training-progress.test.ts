@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { entry, loadProgress, PROGRESS_FILE, resetProgress, updateProgress } from '../../cli/training/progress.ts';
-import { UsageError } from '../../cli/usage-error.ts';
+import { entry, loadProgress, PROGRESS_FILE, resetProgress, updateProgress } from '../../training/progress.ts';
+import { UsageError } from '../../scenario/usage-error.ts';
 
 const exec = promisify(execFile);
 const folder = () => mkdtempSync(join(tmpdir(), 'racelab-progress-'));

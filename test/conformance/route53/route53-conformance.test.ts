@@ -2,12 +2,12 @@
 // atomic batches, exact-match DELETE, CREATE/UPSERT semantics, CNAME
 // exclusivity, canonical names, weighted record sets keyed by SetIdentifier,
 // pagination, change status and hosted zone operations. The cases live in
-// local/route53/conformance-cases.ts; each runs in its own private zone,
+// targets/route53-conformance.ts; each runs in its own private zone,
 // deleted afterwards, so the suite is safe against a real account
 // (RACELAB_ROUTE53_ENDPOINT=aws RACELAB_VPC_ID=vpc-...).
 
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { ROUTE53_CONFORMANCE_CASES, runConformanceCase } from '../../../local/route53/conformance-cases.ts';
+import { ROUTE53_CONFORMANCE_CASES, runConformanceCase } from '../../../targets/route53-conformance.ts';
 import { conformanceVpc, openRoute53Target, type Route53Target } from './endpoint.ts';
 
 const realAws = process.env.RACELAB_ROUTE53_ENDPOINT === 'aws';

@@ -19,16 +19,16 @@ import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
 import type { Counterexample, SearchLimits } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
-import { runSearch, type Found, type SearchPlan } from './explorer-search.ts';
+import { runSearch, type Found, type SearchPlan } from '../explorer/search-plan.ts';
 import { onInterrupt } from './interrupt.ts';
-import { parseInteger, parseSafeguards } from './options.ts';
-import { checkOutput, FILE_FORMATS, MARKERS, OutputError, type Output } from './output-file.ts';
-import { renderTimeline } from './render-timeline.ts';
-import type { CellProgress } from './matrix-pool.ts';
-import type { CellLimits } from './matrix-worker.ts';
-import { MATRIX_PROGRESS_EVERY_MS, searchProgress } from './search-progress.ts';
-import { styler } from './style.ts';
-import { EXIT, UsageError } from './usage-error.ts';
+import { parseInteger, parseSafeguards } from './option-values.ts';
+import { checkOutput, FILE_FORMATS, MARKERS, OutputError, type Output } from '../report/output-file.ts';
+import { renderTimeline } from '../report/render-timeline.ts';
+import { MATRIX_PROGRESS_EVERY_MS, type CellProgress } from '../explorer/matrix-pool.ts';
+import type { CellLimits } from '../explorer/matrix-worker.ts';
+import { searchProgress } from './search-progress.ts';
+import { styler } from '../report/style.ts';
+import { EXIT, UsageError } from '../scenario/usage-error.ts';
 
 export interface ExploreOptions {
   safeguard: string[];
@@ -231,7 +231,7 @@ async function searchInPool(configs: ExplorerConfig[], name: (index: number) => 
     process.stderr.write(`  ${label}: ${done} of ${configs.length} done, ${seconds()} s; searching: ${cells.join(', ')}\n`);
   };
   try {
-    const { searchAll } = await import('./matrix-pool.ts');
+    const { searchAll } = await import('../explorer/matrix-pool.ts');
     return await searchAll(configs, { plan: searchPlan(options), limits, onDone, onProgress, shouldStop: interrupt.limits.shouldStop });
   } finally {
     interrupt.dispose();

@@ -5,8 +5,8 @@ import { CONFIG_VARIABLES } from '../lambdas/config.ts';
 import type { DnsZone, PlanStore } from '../lambdas/core/ports.ts';
 import { ENVIRONMENT_VARIABLES, type Environment } from '../infra/environment.ts';
 import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../local/embedded-account.ts';
-import { errorName, networkErrorCode } from './targets/target-errors.ts';
-import { UsageError } from './usage-error.ts';
+import { errorName, networkErrorCode } from './target-errors.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 
 /** Without the endpoints the SDK would reach real AWS: every one must be set. */
 const UP_VARIABLES = [

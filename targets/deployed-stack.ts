@@ -1,7 +1,7 @@
 // Finds the lab's CloudFormation stack and reads its outputs, per the
 // contract in infra/stack-outputs.ts.
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
-import { STACK_OUTPUTS } from '../../infra/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../infra/stack-outputs.ts';
 import { errorName, TargetError } from './target-errors.ts';
 import type { RemoteTarget } from './target.ts';
 

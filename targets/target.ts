@@ -3,9 +3,9 @@
 // stack reached through the AWS SDK, and differ only in what this module
 // decides: endpoint, credentials, default region, the sandbox guard and the
 // commands a user is told to run.
-import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../../infra/stack-outputs.ts';
-import { UsageError } from '../usage-error.ts';
-import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
+import { DEFAULT_STACK_NAME, LOCALSTACK_ENDPOINT } from '../infra/stack-outputs.ts';
+import { UsageError } from '../scenario/usage-error.ts';
+import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../infra/environment.ts';
 
 export const TARGETS = ['local', 'aws', 'localstack'] as const;
 export type TargetName = (typeof TARGETS)[number];

@@ -21,7 +21,7 @@ import {
   type Route53Client,
   type VPCRegion,
 } from '@aws-sdk/client-route-53';
-import { labSoaRecord, NEGATIVE_TTL_SECONDS } from '../../lambdas/core/dns-tree.ts';
+import { labSoaRecord, NEGATIVE_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 
 export interface ConformanceZone {
   /** As Route 53 returns it: "/hostedzone/Z…". */

@@ -1,7 +1,7 @@
 // The errors a user meets when the CLI reaches a deployed target, each turned
 // into one sentence and the command that fixes it (never a stack trace).
 import type { RemoteTarget } from './target.ts';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 import { LOCALSTACK_DOCS, LOCALSTACK_START } from './localstack-caveat.ts';
 
 /**

@@ -4,10 +4,10 @@ import { DescribeStackEventsCommand, type CloudFormationClient } from '@aws-sdk/
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createRemoteClients, type RemoteClients } from './remote-clients.ts';
 import { describeStack, requireOutputs, type DeployedStack, type StackOutputs } from './deployed-stack.ts';
-import { ensureSandboxAccount, type AccountCheck } from './sandbox-guard.ts';
+import { ensureSandboxAccount, type AccountCheck } from './account-guard.ts';
 import { explainTargetError, localStackFix, TargetError } from './target-errors.ts';
 import { describeTarget, type RemoteTarget } from './target.ts';
-import { processEnvironment, type Environment } from '../../infra/environment.ts';
+import { processEnvironment, type Environment } from '../infra/environment.ts';
 
 export interface RemoteLab {
   target: RemoteTarget;

@@ -2,7 +2,7 @@
 // in `racelab scenarios | head -1`) ends the command quietly, as Unix tools
 // do; an output that cannot be written (a full disk, /dev/full) is one line on
 // stderr and exit 1, never a stack trace from an unhandled 'error' event.
-import { EXIT } from './usage-error.ts';
+import { EXIT } from '../scenario/usage-error.ts';
 
 export function guardStandardStreams(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

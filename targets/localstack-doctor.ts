@@ -9,8 +9,8 @@ import { ChangeResourceRecordSetsCommand, type Change, type Route53Client } from
 import { randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { DnsResolver } from '../../lambdas/adapters/dns-resolver.ts';
-import { plain } from '../style.ts';
+import { DnsResolver } from '../lambdas/adapters/dns-resolver.ts';
+import { plain } from '../report/style.ts';
 import type { StackOutputs } from './deployed-stack.ts';
 import { runningExecutions, type ReadyRemoteLab } from './remote-lab.ts';
 import { LOCALSTACK_IMAGES, LOCALSTACK_START } from './localstack-caveat.ts';

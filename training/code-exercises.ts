@@ -3,8 +3,9 @@
 // working tree: what changed since `exercise start` (git), then the explorer,
 // run on that code with no safeguard, over every interleaving at each bound set
 // `racelab check` proves a change at (explorer/config.ts, CHECK_BOUND_SETS).
-import type { InvariantName } from '../../explorer/invariant-names.ts';
+import type { InvariantName } from '../explorer/invariant-names.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { replayOutage } from './outage-replay.ts';
 
 /** The Enactor and its clean-up: what these exercises ask to change. New files beside them are allowed too. */
 const CHANGEABLE = ['enactor.ts', 'enactor-types.ts', 'endpoint-state.ts', 'staleness.ts', 'cleanup.ts', 'dns-tree.ts'].map((file) => `lambdas/core/${file}`);
@@ -65,8 +66,8 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
  * set's counterexample for each.
  */
 async function exploreWithoutSafeguards(stopOn: InvariantName[]) {
-  const { CHANGED_CODE_LIMITS, CHECK_BOUND_SETS, describeBounds } = await import('../../explorer/config.ts');
-  const { searchAll } = await import('../matrix-pool.ts');
+  const { CHANGED_CODE_LIMITS, CHECK_BOUND_SETS, describeBounds } = await import('../explorer/config.ts');
+  const { searchAll } = await import('../explorer/matrix-pool.ts');
   const found = await searchAll(
     CHECK_BOUND_SETS.map((bounds) => ({ ...bounds, safeguards: [] })),
     { plan: { seed: 1 }, limits: { stopOn, ...CHANGED_CODE_LIMITS } },
@@ -87,14 +88,8 @@ async function exploreWithoutSafeguards(stopOn: InvariantName[]) {
 }
 
 /** oct-2025 replayed on the trainee's code with no safeguard. */
-async function replayOutage() {
-  const { loadScenario } = await import('../../scenario/files.ts');
-  const { MemoryLab } = await import('../../local/memory-lab.ts');
-  const { runScenarioEmbedded } = await import('../../local/run-embedded.ts');
-  const { reportOf } = await import('../../scenario/run-report.ts');
-  const scenario = await loadScenario('oct-2025');
-  const run = await runScenarioEmbedded(new MemoryLab(), scenario, { runId: 'exercise-replay', safeguards: [] });
-  const report = reportOf({ scenario, safeguards: [], seed: scenario.seed, latency: {} }, { target: 'local', runId: 'exercise-replay' }, run.events);
+async function replayOnChangedCode() {
+  const { run, report } = await replayOutage('exercise-replay');
   const failed = run.failure ? ` (the run failed: ${run.failure.error})` : '';
   return { report, failed, wentEmpty: report.endpoints.some((endpoint) => endpoint.firstEmptyAtSeconds !== null) };
 }
@@ -127,7 +122,7 @@ const fix: Exercise = {
     verifyChange(input, async () => {
       const all: InvariantName[] = ['answers', 'never-older', 'active-kept', 'converges', 'no-crash'];
       const { holds, covered } = await exploreWithoutSafeguards(all);
-      const { report, failed } = await replayOutage();
+      const { report, failed } = await replayOnChangedCode();
       return [...all.map(holds), covered, check(report.outcome === 'healthy' && !failed, `oct-2025 with no safeguard ends ${report.outcome}${failed}`)];
     }),
 };
@@ -156,7 +151,7 @@ const recover: Exercise = {
   verify: (input) =>
     verifyChange(input, async () => {
       const { violations, holds, covered } = await exploreWithoutSafeguards(['converges', 'no-crash']);
-      const { report, failed, wentEmpty } = await replayOutage();
+      const { report, failed, wentEmpty } = await replayOnChangedCode();
       return [
         holds('converges'),
         holds('no-crash'),

@@ -4,8 +4,8 @@
 // instants (or for schedule keys that no longer exist), so the run would not
 // be the scenario the user asked for.
 import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { buildScenarioDefinition } from '../../infra/scenario-definition.ts';
-import type { Scenario } from '../../scenario/schema.ts';
+import { buildScenarioDefinition } from '../infra/scenario-definition.ts';
+import type { Scenario } from '../scenario/schema.ts';
 
 const PLACEHOLDER = /^\$\{[A-Za-z0-9]+\}$/;
 

@@ -1,10 +1,10 @@
 // `racelab doctor`: runs the Route 53 conformance cases (the very cases of the
-// conformance suite, local/route53/conformance-cases.ts) against a target's
+// conformance suite, targets/route53-conformance.ts) against a target's
 // Route 53 and says which rules it honours, and what in the lab relies on
 // each rule it does not.
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import { ROUTE53_CONFORMANCE_CASES, runConformanceCase, type ConformanceCase, type ConformanceOptions } from '../../local/route53/conformance-cases.ts';
-import { plain } from '../style.ts';
+import { ROUTE53_CONFORMANCE_CASES, runConformanceCase, type ConformanceCase, type ConformanceOptions } from './route53-conformance.ts';
+import { plain } from '../report/style.ts';
 import { isTargetUnusable } from './target-errors.ts';
 
 type Paint = typeof plain;

@@ -4,10 +4,10 @@
 // report from the run-events table, so every target is judged alike.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
-import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
-import { executionInput } from '../../scenario/schedule.ts';
-import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../../scenario/run-report.ts';
+import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
+import { DynamoDbEventLog } from '../lambdas/adapters/dynamodb-event-log.ts';
+import { executionInput } from '../scenario/schedule.ts';
+import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../scenario/run-report.ts';
 import { compareDeployedDefinition } from './deployed-definition.ts';
 import { stateMachineFor } from './deployed-stack.ts';
 import { followExecution, type ExecutionEnd } from './follow-execution.ts';

@@ -13,7 +13,7 @@ import type { RunReport } from '../scenario/run-report.ts';
 import { ENDPOINTS_MAX, issueLines, LIST_MAX } from '../scenario/schema.ts';
 import { terminalText } from '../scenario/terminal-text.ts';
 import { checkOutput, FILE_FORMATS, MARKERS, OutputError } from './output-file.ts';
-import { EXIT, UsageError } from './usage-error.ts';
+import { EXIT, UsageError } from '../scenario/usage-error.ts';
 
 /**
  * Bounds no real run comes near, so a hand-edited file cannot make `report`

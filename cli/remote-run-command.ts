@@ -1,17 +1,17 @@
 // `racelab run --target aws|localstack`: the terminal side of a deployed run
 // (warnings, progress, Ctrl-C, the timeline or JSON, the exit code).
-import type { RunReport, RunRequest } from '../../scenario/run-report.ts';
-import { onInterrupt } from '../interrupt.ts';
-import { renderTimeline } from '../render-timeline.ts';
-import { styler } from '../style.ts';
-import { EXIT } from '../usage-error.ts';
-import { LOCALSTACK_ROUTE53_CAVEAT } from './localstack-caveat.ts';
-import { resolveRemoteTarget } from './remote-clients.ts';
-import { describeRemoteLab, openReadyRemoteLab } from './remote-lab.ts';
-import { executionConsoleUrl, runOnRemoteLab, type ExecutionSummary } from './remote-run.ts';
-import { TerminalProgress } from './run-progress.ts';
-import { explainingErrors } from './target-errors.ts';
-import type { RemoteTargetName, TargetOptions } from './target.ts';
+import type { RunReport, RunRequest } from '../scenario/run-report.ts';
+import { onInterrupt } from './interrupt.ts';
+import { renderTimeline } from '../report/render-timeline.ts';
+import { styler } from '../report/style.ts';
+import { EXIT } from '../scenario/usage-error.ts';
+import { LOCALSTACK_ROUTE53_CAVEAT } from '../targets/localstack-caveat.ts';
+import { resolveRemoteTarget } from '../targets/remote-clients.ts';
+import { describeRemoteLab, openReadyRemoteLab } from '../targets/remote-lab.ts';
+import { executionConsoleUrl, runOnRemoteLab, type ExecutionSummary } from '../targets/remote-run.ts';
+import { TerminalProgress } from '../targets/run-progress.ts';
+import { explainingErrors } from '../targets/target-errors.ts';
+import type { RemoteTargetName, TargetOptions } from '../targets/target.ts';
 
 export interface RemoteRunCommandOptions extends TargetOptions {
   json?: boolean;

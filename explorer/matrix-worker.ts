@@ -1,10 +1,10 @@
-// A worker thread of the matrix (cli/matrix-pool.ts): it runs the searches it is
+// A worker thread of the matrix (explorer/matrix-pool.ts): it runs the searches it is
 // sent, one at a time, says how far each has got, and stops the one under way
 // when told (Ctrl-C).
 import { parentPort } from 'node:worker_threads';
-import type { ExplorerConfig } from '../explorer/config.ts';
-import type { SearchLimits, SearchStats } from '../explorer/search.ts';
-import { runSearch, type SearchPlan } from './explorer-search.ts';
+import type { ExplorerConfig } from './config.ts';
+import type { SearchLimits, SearchStats } from './search.ts';
+import { runSearch, type SearchPlan } from './search-plan.ts';
 
 /** The limits a search in a worker thread can be sent: plain data only. */
 export type CellLimits = Pick<SearchLimits, 'symmetry' | 'checkpoints' | 'literalTokens' | 'stopOn'>;

@@ -5,9 +5,9 @@
 // (blank, or only separators), it allows none: a guard is never switched off by
 // a variable that looks empty.
 import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { EXAMPLE_ACCOUNT, parseAllowlist, SANDBOX_ENV } from '../../infra/sandbox-guard.ts';
+import { EXAMPLE_ACCOUNT, parseAllowlist, SANDBOX_ENV } from '../infra/sandbox-guard.ts';
 import { errorName, isAccessDenied, isTargetUnusable, TargetError } from './target-errors.ts';
-import { processEnvironment, type Environment } from '../../infra/environment.ts';
+import { processEnvironment, type Environment } from '../infra/environment.ts';
 
 /** The same variable the CDK app's guard reads (infra/sandbox-guard.ts). */
 export const SANDBOX_ACCOUNTS_VARIABLE = SANDBOX_ENV.allowlist;

@@ -1,8 +1,8 @@
 // Progress of a run on a deployed target, for a person watching a terminal:
 // the run's events as they reach the run-events table, and a status line with
 // the elapsed seconds. Nothing is printed when stderr is not a terminal.
-import type { RunEvent } from '../../lambdas/core/events.ts';
-import { eventRow, probeChangeFilter } from '../render-timeline.ts';
+import type { RunEvent } from '../lambdas/core/events.ts';
+import { eventRow, probeChangeFilter } from '../report/render-timeline.ts';
 
 export interface RunProgress {
   /** All events read so far (the sink prints the new ones) and the time since the execution started. */

@@ -9,9 +9,9 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { DeleteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { canonicalName } from '../../lambdas/core/dns-records.ts';
-import { planTableItemKind, type PlanTableItemKind } from '../../lambdas/adapters/dynamodb-plan-store.ts';
-import { PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
+import { canonicalName } from '../lambdas/core/dns-records.ts';
+import { planTableItemKind, type PlanTableItemKind } from '../lambdas/adapters/dynamodb-plan-store.ts';
+import { PLANS_TABLE_KEYS } from '../lambdas/adapters/tables.ts';
 
 export type PlanTableCounts = Record<PlanTableItemKind, number>;
 

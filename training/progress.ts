@@ -14,8 +14,8 @@ import { lstat, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { z } from 'zod';
-import { keptOf, replaceAtomically } from '../output-file.ts';
-import { UsageError } from '../usage-error.ts';
+import { keptOf, replaceAtomically } from '../report/output-file.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 
 export const PROGRESS_FILE = '.racelab-training.json';
 

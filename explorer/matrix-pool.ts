@@ -2,14 +2,16 @@
 // per core, so the table takes the time of the cells divided by the cores. Each
 // cell's result is the same as in one thread (the searches count work, not time).
 import { availableParallelism } from 'node:os';
-import type { ExplorerConfig } from '../explorer/config.ts';
-import { workerThread } from '../explorer/worker-thread.ts';
-import type { SearchStats } from '../explorer/search.ts';
-import type { Found, SearchPlan } from './explorer-search.ts';
+import type { ExplorerConfig } from './config.ts';
+import { workerThread } from './worker-thread.ts';
+import type { SearchStats } from './search.ts';
+import type { Found, SearchPlan } from './search-plan.ts';
+import type { CellLimits, WorkerRequest } from './matrix-worker.ts';
+
+/** How often the matrix says how far the cells under way have got: a cell at 3 × 3 can search for minutes. */
+export const MATRIX_PROGRESS_EVERY_MS = 10_000;
 
 export type CellProgress = Pick<SearchStats, 'phase' | 'states'>;
-import type { CellLimits, WorkerRequest } from './matrix-worker.ts';
-import { MATRIX_PROGRESS_EVERY_MS } from './search-progress.ts';
 
 export interface PoolOptions {
   plan: SearchPlan;

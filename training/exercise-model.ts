@@ -1,5 +1,5 @@
 // What an exercise is, and how its verify reports: one line per check.
-import type { Environment } from '../../infra/environment.ts';
+import type { Environment } from '../infra/environment.ts';
 
 export interface VerifyInput {
   /** --answer key=value, as given. */

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readBoundedFrom } from '../scenario/read-bounded.ts';
 import { readerGone } from './standard-streams.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 
 /** The marker at the top of each format racelab writes, with the format's version. */
 export const MARKERS = {

@@ -2,7 +2,7 @@
 // self-contained HTML page (inline SVG and CSS, no script, no network), or the
 // same as Markdown or a Mermaid sequence diagram. It reads only the run report,
 // built from the run-events table, so runs from every target render alike.
-import type { RunEvent } from '../lambdas/core/events.ts';
+import { EVENT_ACTORS, RUNNER, type RunEvent } from '../lambdas/core/events.ts';
 import type { RunReport } from '../scenario/run-report.ts';
 import { MARKERS } from './output-file.ts';
 import { witnessLines } from './render-timeline.ts';
@@ -14,7 +14,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 type TimedEvent = RunEvent & { atSeconds: number };
 
 /** The actors in the order the diagrams lay them out. */
-const LANES = ['racelab', 'planner', 'az-a', 'az-b', 'az-c', 'probe'] as const;
+const LANES = [RUNNER, ...EVENT_ACTORS] as const;
 
 const isLane = (actor: string): actor is (typeof LANES)[number] => (LANES as readonly string[]).includes(actor);
 

@@ -3,9 +3,10 @@
 // mechanically: answers against the lab's own run, a live lab's zone and DNS;
 // a change to the Enactor (fix, recover) in code-exercises.ts.
 // The answer keys are in docs/training/facilitator.md, kept apart for the facilitator.
-import type { RunEvent } from '../../lambdas/core/events.ts';
+import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { replayOutage } from './outage-replay.ts';
 
 export { POINTS, type Exercise } from './exercise-model.ts';
 
@@ -13,14 +14,7 @@ const REGIONAL = 'dynamodb.us-east-1';
 
 /** The facts of the scripted outage, from the lab's own run of oct-2025 (virtual time: the same on every machine). */
 export async function outageFacts(): Promise<{ liveGeneration: number; emptiedBy: string; deletedAt: number; emptyAt: number; zone: string }> {
-  const { loadScenario } = await import('../../scenario/files.ts');
-  const { MemoryLab } = await import('../../local/memory-lab.ts');
-  const { runScenarioEmbedded } = await import('../../local/run-embedded.ts');
-  const { reportOf } = await import('../../scenario/run-report.ts');
-  const scenario = await loadScenario('oct-2025');
-  const lab = new MemoryLab();
-  const run = await runScenarioEmbedded(lab, scenario, { runId: 'exercise', safeguards: [] });
-  const report = reportOf({ scenario, safeguards: [], seed: scenario.seed, latency: {} }, { target: 'local', runId: 'exercise' }, run.events);
+  const { report, zone } = await replayOutage('exercise');
   const events = report.events;
   const emptyAt = report.endpoints.find((endpoint) => endpoint.endpoint === REGIONAL)?.firstEmptyAtSeconds;
   if (emptyAt === null || emptyAt === undefined)
@@ -28,7 +22,7 @@ export async function outageFacts(): Promise<{ liveGeneration: number; emptiedBy
   const before = (event: RunEvent & { atSeconds: number }) => event.atSeconds <= emptyAt;
   const live = events.filter((event) => before(event) && event.outcome === 'applied' && event.endpoint === REGIONAL).at(-1)!;
   const deletion = events.find((event) => before(event) && event.step === 'cleanup' && event.outcome === 'deleted' && event.generation === live.generation)!;
-  return { liveGeneration: live.generation!, emptiedBy: deletion.actor, deletedAt: deletion.atSeconds, emptyAt, zone: lab.zone.apex };
+  return { liveGeneration: live.generation!, emptiedBy: deletion.actor, deletedAt: deletion.atSeconds, emptyAt, zone };
 }
 
 const normalName = (name: string | undefined) => (name ?? '').trim().toLowerCase().replace(/\.$/, '');
@@ -85,7 +79,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
       const missing = missingAnswers(input, ['record', 'target']);
       if (missing) return missing;
       const facts = await outageFacts();
-      const { endpointName, planTreeName } = await import('../../lambdas/core/dns-tree.ts');
+      const { endpointName, planTreeName } = await import('../lambdas/core/dns-tree.ts');
       return result([
         check(
           normalName(input.answers.record) === endpointName(REGIONAL, facts.zone),
@@ -115,11 +109,11 @@ const ANSWERED_EXERCISES: Exercise[] = [
       'docs/embedded-target.md, "Repair it by hand", goes through it step by step.',
     ],
     async verify(input) {
-      const { attachToUpLab, explainUpLabError } = await import('../up-lab.ts');
+      const { attachToUpLab, explainUpLabError } = await import('../targets/up-lab.ts');
       const lab = await attachToUpLab('exercise verify mitigate', input.env);
       try {
-        const { endpointsInZone } = await import('../../lambdas/core/repair.ts');
-        const { activeTreeGone, snapshotOf } = await import('../../lambdas/core/endpoint-state.ts');
+        const { endpointsInZone } = await import('../lambdas/core/repair.ts');
+        const { activeTreeGone, snapshotOf } = await import('../lambdas/core/endpoint-state.ts');
         const records = await lab.dns.recordsUnder(lab.zone);
         const endpoints = endpointsInZone(records, lab.zone).sort();
         const checks = endpoints.map((endpoint) => {
@@ -128,8 +122,8 @@ const ANSWERED_EXERCISES: Exercise[] = [
           return check(!gone, `${endpoint}: its alias points at a tree that exists${gone ? ' (not yet)' : ` (g${snapshot.generation})`}`);
         });
         if (lab.dnsServer) {
-          const { DnsResolver } = await import('../../lambdas/adapters/dns-resolver.ts');
-          const { probeEndpoints } = await import('../../lambdas/core/probe.ts');
+          const { DnsResolver } = await import('../lambdas/adapters/dns-resolver.ts');
+          const { probeEndpoints } = await import('../lambdas/core/probe.ts');
           const answers = await probeEndpoints(new DnsResolver(lab.dnsServer), endpoints, lab.zone, 6);
           for (const endpoint of endpoints) {
             const count = answers[endpoint]?.length ?? 0;

@@ -1,9 +1,9 @@
 // One explorer search as explore, check and each cell of the matrix make it:
 // random walks when asked, else the pre-pass and the exhaustive search, and the
 // lines that say what each did. No terminal here: a matrix worker runs it too.
-import type { ExplorerConfig } from '../explorer/config.ts';
-import { INVARIANT_NAMES } from '../explorer/invariant-names.ts';
-import { explore, randomWalks, type SearchLimits, type SearchResult, type SearchStats } from '../explorer/search.ts';
+import type { ExplorerConfig } from './config.ts';
+import { INVARIANT_NAMES } from './invariant-names.ts';
+import { explore, randomWalks, type SearchLimits, type SearchResult, type SearchStats } from './search.ts';
 
 /** What one exploration found, whichever way it searched. */
 export interface Found {

@@ -1,6 +1,6 @@
 // Parsers for command-line values: each names the option and what is allowed.
 import { isSafeguard, SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 
 export function parseSafeguards(names: readonly string[]): Safeguard[] {
   const chosen = new Set<Safeguard>();

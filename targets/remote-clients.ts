@@ -6,9 +6,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
+import { documentClient } from '../lambdas/adapters/dynamodb-clients.ts';
 import { remoteTarget, type RemoteService, type RemoteTarget, type RemoteTargetName, type TargetOptions } from './target.ts';
-import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../../infra/environment.ts';
+import { ENVIRONMENT_VARIABLES, processEnvironment, type Environment } from '../infra/environment.ts';
 
 export interface RemoteClients {
   cloudFormation: CloudFormationClient;
