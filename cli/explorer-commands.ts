@@ -112,7 +112,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     if (safeguards.length || options.out) throw new UsageError('--matrix runs the baseline, each safeguard and each pair itself: drop --safeguard and --out');
     return matrixCommand(options);
   }
-  const config = parseExplorerConfig(options, safeguards);
+  const config = parseExplorerConfig(withProofBounds(options), safeguards);
   // Checked before the search, so a long search never ends in a file that cannot be written.
   const out = await checkOutput({
     option: '--out',
@@ -121,8 +121,10 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     force: options.force === true,
   });
   const paint = styler(process.stdout);
-  // explore alone searches on every core: check and the matrix's cells stay on one thread each.
-  const result = await searchInterruptibly(config, options, 'exploring', { prove: exhaustiveInParallel, threads: availableParallelism() });
+  // explore alone searches on every core (check and the matrix's cells stay on one thread each), once the bounds
+  // are past the proof bounds: below them the search takes about a second, less than starting the threads.
+  const parallel = config.enactors * config.endpoints > PROOF_BOUNDS.enactors * PROOF_BOUNDS.endpoints;
+  const result = await searchInterruptibly(config, options, 'exploring', parallel ? { prove: exhaustiveInParallel, threads: availableParallelism() } : {});
   const counterexample = await worstCounterexample(result);
   let replay: { outcome: string; expected: string } | undefined;
   if (counterexample) {
@@ -150,8 +152,22 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   } else {
     process.stdout.write(`${header(config, result)}\n`);
   }
+  if (!options.json && !options.quiet) process.stdout.write(goFurther(config));
   // Exit 0 only when every invariant was proved: scripts can use explore as a check.
   return counterexample || !result.complete ? EXIT.unexpected : EXIT.ok;
+}
+
+/** Where a newcomer goes after a first, quick explore: the incident's size, longer races, the whole matrix. */
+function goFurther(config: ExplorerConfig): string {
+  const steps = [
+    config.enactors < BOUND_LIMITS.enactors.max || config.endpoints < BOUND_LIMITS.endpoints.max
+      ? `--enactors ${BOUND_LIMITS.enactors.max} --endpoints ${BOUND_LIMITS.endpoints.max}: the incident's size, three AZs and three endpoints (minutes)`
+      : undefined,
+    `--generations ${config.generations + 1}: a longer race (more plans while the Enactors run)`,
+    '-s <safeguard>: the same search with a safeguard on (racelab explore --help lists them)',
+    '--matrix: every safeguard alone and each pair, side by side',
+  ].filter((step) => step !== undefined);
+  return `\ngo further:\n${steps.map((step) => `  racelab explore ${step}`).join('\n')}\n`;
 }
 
 /** Writes the counterexample's scenario file, marked as racelab's; returns why it could not, in one line. */

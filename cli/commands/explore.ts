@@ -11,6 +11,7 @@ export function command(): Command {
       new Command('explore').description(
         'explore interleavings of the real Planner and Enactor code; print which invariants hold and the shortest counterexample found',
       ),
+      PROOF_BOUNDS,
     )
       .option(
         '--matrix',
@@ -34,8 +35,9 @@ was found or nothing was proved (search stopped early, or --random), 2 bad input
 --matrix only reports: it exits 0 (uses bounds ${PROOF_BOUNDS.enactors} enactors × ${PROOF_BOUNDS.endpoints} endpoints unless given).
 
 Examples:
-  racelab explore                                   # the outage, found from scratch
-  racelab explore --safeguard write-time-check --enactors 2 --endpoints 2   # holds (about a second; 3×3 about a minute)
+  racelab explore                                   # the outage, found from scratch, in seconds
+  racelab explore --safeguard write-time-check      # holds (about a second)
+  racelab explore --safeguard write-time-check --enactors 3 --endpoints 3   # the incident's size (about half a minute)
   racelab explore --matrix
   racelab explore --seed 1234 --random 100000 --generations 6
   racelab run --from counterexample.json            # replay the counterexample on the embedded target`,
