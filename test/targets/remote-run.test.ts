@@ -137,11 +137,9 @@ describe('a run on a deployed target', () => {
   });
 
   it('refuses to start while another execution runs on the same lab, naming it and how to stop it', async () => {
-    fixture.stepFunctions
-      .on(ListExecutionsCommand)
-      .resolves({
-        executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
-      });
+    fixture.stepFunctions.on(ListExecutionsCommand).resolves({
+      executions: [{ executionArn: EXECUTION_ARN, name: 'r-other', stateMachineArn: stateMachineArn('oct-2025'), status: 'RUNNING', startDate: new Date() }],
+    });
     await expect(run('r-second')).rejects.toThrow(
       /execution r-other of scenario oct-2025 is still running .* stepfunctions stop-execution --execution-arn arn:aws:states/,
     );
@@ -163,13 +161,9 @@ describe('a run on a deployed target', () => {
       (typeof FUNCTION_KEYS)[number],
       string
     >;
-    fixture.stepFunctions
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        definition: JSON.stringify(
-          substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' }),
-        ),
-      });
+    fixture.stepFunctions.on(DescribeStateMachineCommand).resolves({
+      definition: JSON.stringify(substitutePlaceholders(buildScenarioDefinition(changed).definition, { functionArns: arns, eventsTable: 'DnsRaceLab-Events' })),
+    });
     fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
     const warnings: string[] = [];
