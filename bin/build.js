@@ -101,6 +101,9 @@ export async function build() {
       ...common,
       entryPoints: entries.cli,
       external: UNBUNDLED,
+      // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
+      // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
+      mainFields: ['module', 'main'],
       // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
       banner: { js: "import { createRequire as __racelabRequire } from 'node:module'; const require = __racelabRequire(import.meta.url);" },
     }),
