@@ -69,12 +69,7 @@ module.exports = {
       from: { path: '^cli/commands/([^/]+)\\.ts$' },
       to: { path: '^cli/commands/', pathNot: '^cli/commands/$1\\.ts$' },
     },
-    forbid(
-      'only-tests-import-tests',
-      'Production code never imports test support or the bench.',
-      `^(${SOURCE.join('|')})/`,
-      '^(test|bench)/',
-    ),
+    forbid('only-tests-import-tests', 'Production code never imports test support or the bench.', `^(${SOURCE.join('|')})/`, '^(test|bench)/'),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

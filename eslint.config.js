@@ -12,7 +12,18 @@ export default tseslint.config(
   },
   {
     // Source lines stay readable; prettier (npm run format) wraps code, and long messages are split by hand.
-    files: ['bin/**/*.ts', 'cli/**/*.ts', 'training/**/*.ts', 'explorer/**/*.ts', 'targets/**/*.ts', 'report/**/*.ts', 'local/**/*.ts', 'infra/**/*.ts', 'scenario/**/*.ts', 'lambdas/**/*.ts'],
+    files: [
+      'bin/**/*.ts',
+      'cli/**/*.ts',
+      'training/**/*.ts',
+      'explorer/**/*.ts',
+      'targets/**/*.ts',
+      'report/**/*.ts',
+      'local/**/*.ts',
+      'infra/**/*.ts',
+      'scenario/**/*.ts',
+      'lambdas/**/*.ts',
+    ],
     rules: { 'max-len': ['error', { code: 160, tabWidth: 2 }] },
   },
   {

@@ -4,3 +4,4 @@ export declare function currentBuild(): string | undefined;
 export declare function buildIsStale(): boolean;
 export declare function build(): Promise<string>;
 export declare function runEntry(name: 'racelab' | 'app'): Promise<void>;
+export declare function buildInputs(dir: string): string[];

@@ -1,36 +1,51 @@
-// Compiles the CLI's TypeScript to JavaScript under dist/ (one .js per .ts, the
-// same tree, relative imports pointing at .js), so `racelab` starts without
-// compiling anything. `npm ci` runs it (the prepare script), and bin/racelab.js
-// runs it again whenever a source file is newer than the build in use, so a
-// change to lambdas/core is in the very next `racelab run` or `racelab check`.
+// Compiles the CLI into a bundle under dist/, so `racelab` starts without
+// compiling anything and without resolving and reading a thousand files: the
+// project's modules and the pure-JavaScript packages they use (the AWS SDK,
+// aws-local-stepfunctions, commander, zod …) become a few chunks, split where a
+// command loads its heavy modules lazily, so `racelab --help` still loads none of
+// them. Every output sits in one folder: an entry point (racelab.js, app.js, each
+// *-worker.js a worker thread starts) is beside every chunk, as
+// explorer/worker-thread.ts expects. `npm ci` runs it (the prepare script), and
+// bin/racelab.js runs it again whenever a file the build read is newer than the
+// build in use, so a change to lambdas/core is in the very next `racelab run` or
+// `racelab check`.
 //
 // Each build goes to its own folder and dist/current names the one to use,
 // switched by an atomic rename: racelab processes started side by side, or one
-// still loading modules lazily, never see a half-written build.
+// still loading chunks lazily, never see a half-written build.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const CURRENT = join(DIST, 'current');
-/** The layers the CLI loads at run time (docs/architecture.md). */
+/** The layers the CLI loads at run time (docs/architecture.md); worker threads' entries (*-worker.ts) are found in them. */
 const SOURCE_DIRS = ['bin', 'cli', 'training', 'explorer', 'targets', 'report', 'local', 'infra', 'scenario', 'lambdas'];
+/**
+ * Packages the CLI bundle leaves in node_modules: a native addon (classic-level), packages that
+ * read their own files or require modules by computed names at run time (dynalite), the build and
+ * the TypeScript loader themselves, and the CDK, which only the app loads.
+ */
+const UNBUNDLED = ['classic-level', 'dynalite', 'esbuild', 'tsx', 'aws-cdk-lib', 'constructs'];
+/** Files besides the bundle's inputs that make a build stale. */
+const BUILD_FILES = ['bin/build.js', 'package-lock.json'];
 /** Builds no process started from can still be loading: older than this, and not current. */
 const STALE_BUILD_MS = 60 * 60 * 1000;
 
-/** Every TypeScript source file the CLI may load, relative to the root. */
-function sourceFiles() {
-  const files = [];
+/** The entry points: the CLI, the CDK app, and each worker thread's module (name → source). */
+function entryPoints() {
+  const workers = {};
   const walk = (dir) => {
     for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(path);
+      else if (entry.name.endsWith('-worker.ts')) workers[entry.name.replace(/\.ts$/, '')] = path;
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
-  return files;
+  return { cli: { racelab: 'bin/racelab.ts', ...workers }, app: { app: 'bin/app.ts' } };
 }
 
 /** The folder of the build in use, if there is one. */
@@ -43,42 +58,62 @@ export function currentBuild() {
   }
 }
 
-/** The build in use is missing, or some source file (or this script, or the lockfile) changed after it. */
+/** The project files (not packages) a build was made from, relative to the root. */
+export function buildInputs(dir) {
+  return JSON.parse(readFileSync(join(dir, '.inputs.json'), 'utf8'));
+}
+
+/** The build in use is missing, or a file it was built from (or this script, or the lockfile) changed or went since. */
 export function buildIsStale() {
   const dir = currentBuild();
   if (!dir) return true;
-  const built = statSync(join(dir, '.built')).mtimeMs;
-  return [...sourceFiles(), 'bin/build.js', 'package-lock.json'].some((file) => statSync(join(ROOT, file)).mtimeMs > built);
+  try {
+    const built = statSync(join(dir, '.built')).mtimeMs;
+    return [...buildInputs(dir), ...BUILD_FILES].some((file) => statSync(join(ROOT, file)).mtimeMs > built);
+  } catch {
+    return true; // an input moved or was deleted, or the build is from before .inputs.json
+  }
 }
 
-/** Compiles every source file into a new build folder, makes it current, and returns it. */
+/** Compiles the CLI and the CDK app into a new build folder, makes it current, and returns it. */
 export async function build() {
   const { build: esbuild } = await import('esbuild');
   const name = `build-${Date.now()}-${process.pid}`;
   const out = join(DIST, name);
-  const relativeToJs = {
-    name: 'relative-imports-to-js',
-    setup(builder) {
-      // Each module stays on its own (nothing is bundled); relative imports point at the compiled file.
-      builder.onResolve({ filter: /^\.\.?\// }, (args) =>
-        args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.ts$/, '.js'), external: true },
-      );
-    },
-  };
-  await esbuild({
-    entryPoints: sourceFiles().map((file) => join(ROOT, file)),
+  const entries = entryPoints();
+  const common = {
+    absWorkingDir: ROOT,
     outdir: out,
-    outbase: ROOT,
     bundle: true,
-    packages: 'external',
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     format: 'esm',
+    // The machines this runs on include Node 20.20 (below the floor package.json states, see the README).
     target: 'node20',
-    sourcemap: 'inline',
-    // A failed build falls back to tsx (runEntry); its errors, one per module when dist/ cannot be written, are told under RACELAB_DEBUG only.
+    sourcemap: 'linked',
+    metafile: true,
+    // A failed build falls back to tsx (runEntry); its errors are told under RACELAB_DEBUG only.
     logLevel: 'silent',
-    plugins: [relativeToJs],
-  });
+  };
+  const [cli, app] = await Promise.all([
+    esbuild({
+      ...common,
+      entryPoints: entries.cli,
+      external: UNBUNDLED,
+      // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
+      // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
+      mainFields: ['module', 'main'],
+      // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
+      banner: { js: "import { createRequire as __racelabRequire } from 'node:module'; const require = __racelabRequire(import.meta.url);" },
+    }),
+    // The CDK app runs once per synth and loads aws-cdk-lib, which stays a package: no bundling of packages.
+    esbuild({ ...common, entryPoints: entries.app, packages: 'external' }),
+  ]);
+  const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(app.metafile.inputs)])].filter(
+    (file) => !file.startsWith('node_modules/') && !file.includes(':'),
+  );
+  writeFileSync(join(out, '.inputs.json'), `${JSON.stringify(inputs.sort(), null, 1)}\n`);
   writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);
   mkdirSync(DIST, { recursive: true });
   const pointer = `${CURRENT}.${process.pid}`;
@@ -95,6 +130,9 @@ export async function build() {
  * dependencies) it loads the TypeScript through tsx.
  */
 export async function runEntry(name) {
+  // V8's code cache on disk (Node 22.1 and later; NODE_COMPILE_CACHE names its folder): the
+  // next process skips compiling the bundle. On older Node the call is simply not there.
+  module.enableCompileCache?.();
   let dir = currentBuild();
   if (buildIsStale()) {
     try {
@@ -105,7 +143,7 @@ export async function runEntry(name) {
     }
   }
   if (dir) {
-    await import(pathToFileURL(join(dir, 'bin', `${name}.js`)).href);
+    await import(pathToFileURL(join(dir, `${name}.js`)).href);
   } else {
     const { register } = await import('tsx/esm/api');
     register();
@@ -125,5 +163,5 @@ function prune(keep) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const out = await build();
-  console.log(`racelab: compiled ${sourceFiles().length} modules into ${relative(ROOT, out)}/ in ${Math.round(performance.now() - started)} ms`);
+  console.log(`racelab: compiled ${buildInputs(out).length} modules into ${relative(ROOT, out)}/ in ${Math.round(performance.now() - started)} ms`);
 }

@@ -146,8 +146,8 @@ export class LabFunction extends Construct {
     Validations.of(this.function.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        "nodejs22.x is the lab's pinned runtime (cdk-nag wants the newest the CDK knows, nodejs24.x): the handlers and the embedded target " +
-        'are tested on Node 20 and 22 (package.json engines); moving runtimes is a deliberate upgrade with its own test run.',
+        "nodejs22.x is the lab's pinned runtime (cdk-nag wants the newest the CDK knows, nodejs24.x): it meets package.json's engines (>= 22.13), " +
+        'and the handlers and the embedded target are tested on Node 20.20 and 24 (.ci/run); moving runtimes is a deliberate upgrade with its own test run.',
     });
     if (props.vpc) this.allowVpcNetworkInterfaces();
   }

@@ -18,14 +18,32 @@ export interface ProbeReading {
 
 /**
  * Weighted record sets answer one load balancer per query, so the Probe asks
- * `samples` times and reports every address it saw.
+ * up to `samples` times and reports every address it saw. Given what the zone
+ * holds (`expected`), it stops asking once every one of those addresses has
+ * answered: the later samples could only repeat them, unless a stale answer
+ * (cached, or not yet propagated) turns up among fresh ones, which a probe that
+ * asked all its samples could still catch. Without `expected`, it asks all.
  */
-export async function probeEndpoints(resolver: Resolver, endpoints: string[], zone: string, samples: number): Promise<EndpointAddresses> {
+export async function probeEndpoints(
+  resolver: Resolver,
+  endpoints: string[],
+  zone: string,
+  samples: number,
+  expected?: EndpointAddresses,
+): Promise<EndpointAddresses> {
   const result: EndpointAddresses = {};
   for (const endpoint of endpoints) {
-    // Samples go out together: a probe is one instant, not a sweep across time.
-    const answers = await Promise.all(Array.from({ length: samples }, () => resolver.resolve4(endpointName(endpoint, zone))));
-    result[endpoint] = [...new Set(answers.flat())].sort();
+    const seen = new Set<string>();
+    const wanted = expected?.[endpoint];
+    const unseen = () => (wanted ? wanted.filter((address) => !seen.has(address)).length : samples);
+    for (let asked = 0; asked < samples && (asked === 0 || unseen() > 0);) {
+      // Samples go out together: a probe is one instant, not a sweep across time; as many as addresses are still unseen.
+      const batch = Math.min(samples - asked, Math.max(1, unseen()));
+      const answers = await Promise.all(Array.from({ length: batch }, () => resolver.resolve4(endpointName(endpoint, zone))));
+      for (const address of answers.flat()) seen.add(address);
+      asked += batch;
+    }
+    result[endpoint] = [...seen].sort();
   }
   return result;
 }
@@ -33,13 +51,14 @@ export async function probeEndpoints(resolver: Resolver, endpoints: string[], zo
 /**
  * Reads the zone first (one read of every record set), then asks the resolver
  * only for the endpoints whose alias the zone holds: a name that does not
- * exist yet is never asked, so no resolver holds an NXDOMAIN for it.
+ * exist yet is never asked, so no resolver holds an NXDOMAIN for it. It asks
+ * until the resolver has answered every address the zone holds, `samples` at most.
  */
 export async function probeWithZone(resolver: Resolver, dns: DnsZone, endpoints: string[], zone: string, samples: number): Promise<ProbeReading> {
   const records = await dns.recordsUnder(zone);
   const zoneAddresses = Object.fromEntries(endpoints.map((endpoint) => [endpoint, zoneAddressesOf(records, endpointName(endpoint, zone)) ?? []]));
   const asked = endpoints.filter((endpoint) => records.some((record) => record.name === endpointName(endpoint, zone) && record.type === 'A'));
-  const answered = await probeEndpoints(resolver, asked, zone, samples);
+  const answered = await probeEndpoints(resolver, asked, zone, samples, zoneAddresses);
   return { addresses: Object.fromEntries(endpoints.map((endpoint) => [endpoint, answered[endpoint] ?? []])), zoneAddresses };
 }
 

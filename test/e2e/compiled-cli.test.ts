@@ -1,12 +1,12 @@
-// The CLI as npm's bin runs it: compiled JavaScript from dist/ (bin/build.js),
-// rebuilt when a source changed. It must say the same as the TypeScript it
+// The CLI as npm's bin runs it: a bundle in dist/ (bin/build.js), rebuilt when
+// a file it was built from changed. It must say the same as the TypeScript it
 // comes from.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { currentBuild } from '../../bin/build.js';
+import { buildInputs, currentBuild } from '../../bin/build.js';
 import { racelab } from '../support/racelab-cli.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
@@ -23,8 +23,10 @@ describe('the compiled CLI (bin/racelab.js)', () => {
     const compiled = await bin('scenarios', '--json');
     const dir = currentBuild();
     expect(dir).toBeDefined();
-    expect(existsSync(join(dir!, 'bin', 'racelab.js'))).toBe(true);
-    expect(existsSync(join(dir!, 'lambdas', 'core', 'enactor.js'))).toBe(true);
+    // The entry points sit beside the chunks, so a worker thread's module is beside its caller.
+    for (const entry of ['racelab.js', 'app.js', 'matrix-worker.js', 'proof-worker.js']) expect(existsSync(join(dir!, entry))).toBe(true);
+    // The Enactor in the working tree is in the bundle: a change to it makes the build stale.
+    expect(buildInputs(dir!)).toEqual(expect.arrayContaining(['bin/racelab.ts', 'lambdas/core/enactor.ts']));
     const fromSource = await racelab(['scenarios', '--json']);
     expect(JSON.parse(compiled.stdout)).toEqual(JSON.parse(fromSource.stdout));
   });
