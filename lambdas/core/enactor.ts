@@ -11,7 +11,7 @@ import { CLEANUP_MOVES } from './cleanup.ts';
 import type { RecordChange } from './dns-records.ts';
 import { endpointRecord, extraTreeRecords, leaseFrom, leaseLive, lockName, lockRecord, planTreeRecords, rollbackRecord } from './dns-tree.ts';
 import { drive, type Moves } from './enactor-driver.ts';
-import { applyState, beginState, cycleState, endStep, type EnactorState, type Next, type StateAt } from './enactor-state.ts';
+import { applyState, beginState, cycleState, endStep, type Next, type StateAt } from './enactor-state.ts';
 import type { EnactorContext, EnactorPolicy, EnactorWork, SafeguardHooks, StepResult } from './enactor-types.ts';
 import { activeTreeGone, endpointRecords, oldestAppliedGeneration, snapshotOf, type EndpointSnapshot } from './endpoint-state.ts';
 import { ChangeRejected, Throttled } from './errors.ts';
@@ -290,5 +290,3 @@ export const MOVES: Moves = {
   send,
   ...CLEANUP_MOVES,
 };
-
-export type { EnactorState };
