@@ -37,6 +37,21 @@ export default tseslint.config(
     files: ['lambdas/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],
+      // What the Enactor keeps between calls on the world is its state value (lambdas/core/enactor-state.ts),
+      // and the explorer keys it by that value alone: no state may hide in a module-level variable, nor in a
+      // module-level collection (docs/explorer.md, "What the explorer assumes").
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration[kind=/^(let|var)$/]',
+          message: 'No module-level let or var in lambdas/core: what the Enactor keeps goes in its state value (enactor-state.ts).',
+        },
+        {
+          selector:
+            ':matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/]',
+          message: 'No module-level collection in lambdas/core: what the Enactor keeps goes in its state value (enactor-state.ts).',
+        },
+      ],
     },
   },
 );

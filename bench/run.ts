@@ -191,8 +191,7 @@ async function explorerSection(): Promise<void> {
     ['all reductions on', {}],
     ['without symmetry over the Enactors', { symmetry: false }],
     ['without keying ended actors by how they ended', { keepEnded: true }],
-    ["without the Enactor's checkpoints (keyed by all it read)", { checkpoints: 'none' }],
-    ["with the checkpoints between steps only (as check's)", { checkpoints: 'run' }],
+    ['without keying an Enactor by its state value (keyed by all it read)', { byHistory: true }],
     ['without sleep sets', { partialOrderReduction: false }],
   ];
   await exhaustive(small); // warm: the first search in a process also pays for compiling the code

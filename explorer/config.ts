@@ -92,9 +92,10 @@ export const CHECK_BOUND_SETS: readonly Bounds[] = [
 
 /**
  * The reductions `check` and `exercise verify` leave out, since they judge Enactor code a trainee changed.
- * Symmetry assumes Enactors that use their ids as names only; a 'step' checkpoint assumes the step keeps
- * nothing past it but what it tells; relative lock tokens assume every lock write deletes the exact value it
- * read (explorer/lock-tokens.ts). A change may break any of them. Between steps the Enactor holds only the last
- * step's result (runEnactor), so 'run' checkpoints stay.
+ * Symmetry assumes Enactors that use their ids as names only; relative lock tokens assume every lock write
+ * deletes the exact value it read (explorer/lock-tokens.ts). A change may break either. Keying an Enactor by its
+ * state value stays: it holds for any code that keeps its state in the value, which the driver's one-call rule,
+ * the frozen context and the lint rule against module-level variables in lambdas/core see to
+ * (explorer/execution.ts).
  */
-export const CHANGED_CODE_LIMITS = { symmetry: false, checkpoints: 'run', literalTokens: true } as const;
+export const CHANGED_CODE_LIMITS = { symmetry: false, literalTokens: true } as const;

@@ -4,10 +4,18 @@
 // is a scheduling point, and a schedule (which actor goes next, step by step)
 // fixes the whole run. Sleeps and event records are not gates: any other actor
 // may already run before the next store or zone call, which covers every delay.
+//
+// The Enactor is driven here move by move (lambdas/core/enactor-driver.ts): at
+// each call it holds only the state value its move started from, so that value
+// is its key, and a fork starts the move again from a copy of it. The Planner is
+// no trainee's to change: it is keyed by every result it received, and a fork
+// re-runs it from its start, fed those results.
 import { createHash } from 'node:crypto';
 import { canonicalName, type RecordChange, type RecordSet } from '../lambdas/core/dns-records.ts';
-import { runEnactor } from '../lambdas/core/enactor.ts';
-import type { Checkpoint, EnactorContext } from '../lambdas/core/enactor-types.ts';
+import { MOVES, runEnactor } from '../lambdas/core/enactor.ts';
+import { takeMove } from '../lambdas/core/enactor-driver.ts';
+import { cycleState, isEnd, type EnactorState } from '../lambdas/core/enactor-state.ts';
+import type { EnactorContext } from '../lambdas/core/enactor-types.ts';
 import type { EventFields, RunEvent } from '../lambdas/core/events.ts';
 import { writePlans } from '../lambdas/core/planner.ts';
 import type { Plan } from '../lambdas/core/plan.ts';
@@ -21,7 +29,7 @@ import { World } from './world.ts';
 
 type ActorStatus = 'waiting' | 'running' | 'done' | 'failed';
 
-/** What a port call returned (or threw), kept so a fork can fast-forward the actor. */
+/** What a port call returned (or threw), kept so a fork can fast-forward the Planner. */
 type Outcome = ({ value: unknown } | { error: unknown }) & { text: string };
 
 interface Actor {
@@ -30,20 +38,19 @@ interface Actor {
   /** The port call it waits to make, what that call touches, and the gate to open for it. */
   pending?: { op: string; footprint: Footprint; open: () => void };
   /**
-   * What fixes the actor's local state (its code is deterministic): the summary it settled at its last checkpoint
-   * (EnactorContext.checkpoint), then each result it received since, as text. Text, not a digest, so that
-   * symmetry can rename the Enactor ids in it (explorer/symmetry.ts).
+   * An Enactor: its state value (JSON) as the move it is in started from it. At a gate that is all it holds
+   * (the move makes one call, the one it waits to make), so it keys the actor, and a fork starts from it.
    */
-  settled: string;
-  since: string[];
-  /** What its last 'run' checkpoint told, and how many results it had then (to key by 'run' checkpoints only). */
-  run: { text: string; at: number };
-  /** The text of each summary settled, in order (a fork's fast-forward settles the same ones, and reuses them). */
-  settles: string[];
-  /** The history's text (and its symmetry signature), kept while the actor has not moved: most actors do not, step to step. */
-  keyed?: { status: ActorStatus; settled: string; length: number; text: string; signed?: { text: string; signature: string } };
-  /** Every result it received, in order, with its text for the history (shared, append-only, between an execution and its forks). */
+  state?: string;
+  /**
+   * Every result it received since its start, as text: the Planner's key, and an Enactor's in the unreduced
+   * keying. Text, not a digest, so that symmetry can rename the Enactor ids in it (explorer/symmetry.ts).
+   */
+  results: string[];
+  /** The Planner: each result with its value, in order, so a fork can fast-forward it (shared, append-only, between an execution and its forks). */
   outcomes: Outcome[];
+  /** The text as the reduced key holds it (and its symmetry signature), kept while the actor has not moved: most do not, step to step. */
+  keyed?: { status: ActorStatus; state: string | undefined; length: number; text: string; signed?: { text: string; signature: string } };
   error?: string;
 }
 
@@ -72,17 +79,6 @@ export function independent(a: Footprint, b: Footprint): boolean {
     writes.some((key) => [...other.reads, ...other.writes].some((otherKey) => overlap(key, otherKey)));
   return !clash(a.writes, b) && !clash(b.writes, a);
 }
-
-interface ActorPorts {
-  store: PlanStore;
-  dns: DnsZone;
-  clock: Clock;
-  record: (fields: EventFields) => Promise<void>;
-  /** Replaces the actor's history with what its checkpoint told (EnactorContext.checkpoint). */
-  settle: Checkpoint;
-}
-
-type Program = (ports: ActorPorts) => Promise<unknown>;
 
 export interface TraceStep {
   actor: string;
@@ -120,35 +116,35 @@ export class Execution {
   /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
   static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
     const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
-    for (const [id, program] of programs(config)) execution.spawn(id, program, { status: 'running', settled: '', since: [], outcomes: [], settles: [] });
+    execution.spawnPlanner([]);
+    for (const id of enactorIds(config)) execution.spawnEnactor(id, JSON.stringify(cycleState()), [], false);
     // Let each actor run to its first gate: nothing touches the world before one.
     await execution.actorsAtRest();
     return execution;
   }
 
   /**
-   * An independent copy of this execution at this point: the world is cloned
-   * and each actor is re-run from its start, fed the results it already got
-   * (no gates, no world access) until it reaches the gate it waits at now.
+   * An independent copy of this execution at this point: the world is cloned; each Enactor starts the move it
+   * is in again from a copy of its state value, silently (what it recorded before its gate is in the copy's
+   * events already), up to the gate it waits at now; the Planner is re-run from its start, fed the results it
+   * already got (no gates, no world access), up to its gate.
    */
   async fork(): Promise<Execution> {
     const copy = new Execution(this.config, this.world.clone());
     copy.trace.push(...this.trace);
     copy.events.push(...this.events);
-    const programsById = new Map(programs(this.config));
     for (const actor of this.actors) {
-      if (actor.status === 'done' || actor.status === 'failed') {
-        copy.actors.push({ ...actor, pending: undefined });
-        continue;
-      }
-      const state = { status: 'running' as const, settled: '', since: [], outcomes: actor.outcomes, settles: actor.settles };
-      copy.spawn(actor.id, programsById.get(actor.id)!, state, actor.outcomes.length);
+      if (actor.status === 'done' || actor.status === 'failed') copy.actors.push({ ...actor, pending: undefined });
+      else if (actor.id === PLANNER) copy.spawnPlanner(actor.outcomes);
+      else copy.spawnEnactor(actor.id, actor.state!, actor.results, true);
     }
     await copy.actorsAtRest();
     copy.actors.forEach((actor, i) => {
-      if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate while fast-forwarding`);
-      if (historyOf(actor, { keepEnded: true }) !== historyOf(this.actors[i]!, { keepEnded: true }))
-        throw new Error(`fork: ${actor.id} fast-forwarded to a different state`);
+      const original = this.actors[i]!;
+      if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate again`);
+      // The same call, after the same number of results: an Enactor's state text is the original's by construction.
+      if (actor.status !== original.status || actor.pending?.op !== original.pending?.op || actor.results.length !== original.results.length)
+        throw new Error(`fork: ${actor.id} started again from its state and reached another call (is its code deterministic?)`);
     });
     return copy;
   }
@@ -213,9 +209,10 @@ export class Execution {
   }
 
   /**
-   * The state: the world plus each actor's status and history (sound for deterministic actors), hashed to 20 bytes.
-   * An actor's history starts at its last checkpoint, and an actor that has ended counts only by how it ended,
-   * unless `keying` says otherwise (to check those reductions).
+   * The state: the world plus each actor's status and what fixes its future (sound for deterministic actors),
+   * hashed to 20 bytes. An Enactor waiting at a gate counts by the state value its move started from, the Planner
+   * by every result it received, and an actor that has ended only by how it ended, unless `keying` says
+   * otherwise (to check those reductions).
    */
   stateKey(keying: Keying = {}): string {
     const tokens = lockTokens(this.world, keying);
@@ -248,26 +245,99 @@ export class Execution {
   }
 
   /**
-   * Starts an actor's program. With `replayed` > 0 its first port calls are
-   * answered from `state.outcomes` (a fork fast-forwarding), the rest gate live.
+   * Starts the Planner. With `replayed` outcomes, its first port calls are answered from them (a fork
+   * fast-forwarding), the rest gate live.
    */
-  private spawn(id: string, program: Program, state: Pick<Actor, 'status' | 'settled' | 'since' | 'outcomes' | 'settles'>, replayed = 0): void {
-    const actor: Actor = { id, ...state, since: [...state.since], outcomes: [...state.outcomes], settles: [...state.settles], run: { text: '', at: 0 } };
+  private spawnPlanner(outcomes: readonly Outcome[]): void {
+    // A copy: the original goes on receiving results after the fork.
+    const replayed = [...outcomes];
+    const actor: Actor = { id: PLANNER, status: 'running', results: [], outcomes: [...replayed] };
     this.actors.push(actor);
     let calls = 0;
-    let settled = 0;
-    let silent = replayed > 0;
-    /** A port call: answered from the record while fast-forwarding, else (if `footprint`) gated, then run and recorded. */
-    const gate = <T>(describe: Call | (() => Call), run: () => Promise<T>): Promise<T> => {
+    let silent = replayed.length > 0;
+    const live = this.liveGate(actor);
+    const gate: Gate = (describe, run) => {
       const index = calls++;
-      // The first live call: every event recorded before it was copied from the original already.
-      if (index >= replayed) silent = false;
-      if (index < replayed) {
-        // Fast-forward: the same history as the live path, so the fork's state key is the original's.
-        const outcome = actor.outcomes[index]!;
-        actor.since.push(outcome.text);
-        return 'error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value as T);
+      if (index >= replayed.length) {
+        // The first live call: every event recorded before it was copied from the original already.
+        silent = false;
+        const text = () => actor.results.at(-1)!;
+        return live(describe, run).then(
+          (value) => {
+            actor.outcomes.push({ value, text: text() });
+            return value;
+          },
+          (error: unknown) => {
+            actor.outcomes.push({ error, text: text() });
+            throw error;
+          },
+        );
       }
+      // Fast-forward: the same results as the live path, so the fork's state key is the original's.
+      const outcome = replayed[index]!;
+      actor.results.push(outcome.text);
+      return 'error' in outcome ? Promise.reject(outcome.error) : Promise.resolve(outcome.value as never);
+    };
+    const { config } = this;
+    const record = this.recorder(PLANNER, () => silent);
+    this.run(actor, () => writePlans({ store: gatedStore(this.world, gate), clock: stillClock, record }, plannerSettings(config), config.generations - 1));
+  }
+
+  /**
+   * Starts an Enactor from a state value (JSON), driving its moves one by one. `resumed`: a fork starting the
+   * move again, silent until its first call. Enforces the one-call rule: a move that makes a second call on the
+   * world fails the Enactor, naming the move, since what it holds at the second call is not its state value.
+   */
+  private spawnEnactor(id: string, state: string, results: readonly string[], resumed: boolean): void {
+    const actor: Actor = { id, status: 'running', state, results: [...results], outcomes: [] };
+    this.actors.push(actor);
+    let silent = resumed;
+    let calls: string[] = [];
+    let overrun: string | undefined;
+    const live = this.liveGate(actor);
+    const gate: Gate = (describe, run) => {
+      const call = typeof describe === 'function' ? describe() : describe;
+      const { op } = call;
+      calls.push(op);
+      if (calls.length > 1) {
+        const move = (JSON.parse(actor.state!) as EnactorState).at;
+        overrun ??=
+          `the move "${move}" made a second call on the world (${calls[0]}, then ${op}): a move makes at most one; ` +
+          `split it in two, the second taking the state the first returns`;
+        return Promise.reject(new Error(overrun));
+      }
+      silent = false;
+      return live(call, run);
+    };
+    const ctx = frozen(
+      this.config,
+      enactorContext(
+        this.config,
+        id,
+        gatedStore(this.world, gate),
+        gatedZone(this.world, gate),
+        stillClock,
+        this.recorder(id, () => silent),
+      ),
+    );
+    this.run(actor, async () => {
+      for (;;) {
+        calls = [];
+        // The move gets a copy made through JSON of the very text that keys it: what it starts from is its key.
+        const next = await takeMove(ctx, JSON.parse(actor.state!) as EnactorState, MOVES).catch((error: unknown) => {
+          throw overrun ? new Error(overrun) : error;
+        });
+        // A move that caught the refusal of its second call fails all the same.
+        if (overrun) throw new Error(overrun);
+        if (isEnd(next)) return;
+        actor.state = JSON.stringify(next);
+      }
+    });
+  }
+
+  /** A gate that waits until the scheduler grants the actor, then runs the call and keeps its result's text. */
+  private liveGate(actor: Actor): Gate {
+    return (describe, run) => {
       const { op, footprint } = typeof describe === 'function' ? describe() : describe;
       const opened = footprint
         ? new Promise<void>((open) => {
@@ -279,43 +349,54 @@ export class Execution {
       return opened.then(async () => {
         try {
           const result = await run();
-          const text = resultText(op, result);
-          actor.since.push(text);
-          actor.outcomes.push({ value: result, text });
+          actor.results.push(resultText(op, result));
           return result;
         } catch (error) {
-          const text = resultText(op, `!${(error as Error).name}`);
-          actor.since.push(text);
-          actor.outcomes.push({ error, text });
+          actor.results.push(resultText(op, `!${(error as Error).name}`));
           throw error;
         }
       });
     };
-    const clock = stillClock;
-    const record = async (fields: EventFields) => {
-      // A fork's copied events already hold what the fast-forward would record again.
-      if (!silent) this.events.push({ runId: 'explore', at: this.steps * 1000, actor: id, ...fields });
+  }
+
+  /** Records an actor's events in the execution's, unless it is re-running what the copied events already hold. */
+  private recorder(id: string, silent: () => boolean): (fields: EventFields) => Promise<void> {
+    return async (fields) => {
+      if (!silent()) this.events.push({ runId: 'explore', at: this.steps * 1000, actor: id, ...fields });
     };
+  }
+
+  /** Runs an actor's program to its end, which the execution learns as it comes. */
+  private run(actor: Actor, program: () => Promise<unknown>): void {
     const finish = (status: ActorStatus, error?: string) => {
       actor.status = status;
       actor.error = error;
       this.blocked?.();
     };
-    const settle: Checkpoint = (scope, summary) => {
-      // While fast-forwarding, the original settled the same summaries in the same order: reuse their text.
-      const index = settled++;
-      const known = calls <= replayed ? actor.settles[index] : undefined;
-      // A 'step' checkpoint's text goes beside what the last 'run' checkpoint told.
-      actor.settled = known ?? (scope === 'run' ? resultText('run', summary) : `${actor.run.text}\u0003${resultText('step', summary)}`);
-      if (scope === 'run') actor.run = { text: actor.settled, at: calls };
-      actor.settles[index] = actor.settled;
-      actor.since = [];
-    };
-    void program({ store: gatedStore(this.world, gate), dns: gatedZone(this.world, gate), clock, record, settle }).then(
+    void program().then(
       () => finish('done'),
       (error: Error) => finish('failed', error.message),
     );
   }
+}
+
+/** Each search's safeguards and policy, frozen once and shared by its Enactors (they only read them). */
+const sharedParts = new WeakMap<ExplorerConfig, Pick<EnactorContext, 'safeguards' | 'policy'>>();
+
+/**
+ * The context frozen, so a move cannot keep anything on it from one call to the next: its state value is all it
+ * keeps. What every Enactor of the search shares is frozen once.
+ */
+function frozen(config: ExplorerConfig, ctx: EnactorContext): EnactorContext {
+  let shared = sharedParts.get(config);
+  if (!shared) {
+    const { safeguards, policy } = ctx;
+    for (const part of [policy, safeguards, safeguards.hooks, ...safeguards.hooks]) Object.freeze(part);
+    shared = { safeguards, policy };
+    sharedParts.set(config, shared);
+  }
+  for (const part of [ctx.store, ctx.dns, ctx.faults]) Object.freeze(part);
+  return Object.freeze({ ...ctx, ...shared });
 }
 
 /**
@@ -330,17 +411,6 @@ const PLAN_LIST = 'plans';
 const COUNTER = 'counter';
 const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
 const writes = (...keys: string[]): Footprint => ({ reads: keys, writes: keys });
-
-/** The racing actors: the Planner writing the remaining generations, and each Enactor running one full cycle. */
-function programs(config: ExplorerConfig): [string, Program][] {
-  return [
-    [PLANNER, ({ store, clock, record }) => writePlans({ store, clock, record }, plannerSettings(config), config.generations - 1)],
-    ...enactorIds(config).map((id): [string, Program] => [
-      id,
-      ({ store, dns, clock, record, settle }) => runEnactor(enactorContext(config, id, store, dns, clock, record, settle)),
-    ]),
-  ];
-}
 
 function gatedStore(world: World, gate: Gate): PlanStore {
   const store = world.store;
@@ -393,10 +463,8 @@ export function enactorContext(
   dns: DnsZone,
   clock: Clock,
   record: (fields: EventFields) => Promise<void>,
-  checkpoint?: Checkpoint,
 ): EnactorContext {
   return {
-    checkpoint,
     enactor,
     zone: EXPLORER_ZONE,
     store,
@@ -445,16 +513,15 @@ function resultText(op: string, result: unknown): string {
   return `${op}\u0000${result === undefined ? '' : JSON.stringify(result)}`;
 }
 
-/** How a state key holds the actors: both reductions on unless turned off (to check them). */
+/** How a state key holds the actors: every reduction on unless turned off (to check it). */
 export interface Keying {
-  /** Key an ended actor by everything it held, not only by how it ended. */
+  /** Key an ended actor by everything it received, not only by how it ended. */
   keepEnded?: boolean;
   /**
-   * Key an actor by what it told at its last checkpoint and the results since ('all', the default), at its last
-   * 'run' checkpoint and the results since ('run': for code that may keep more past a 'step' checkpoint than it
-   * tells, as a trainee's change may), or by every result it received ('none').
+   * Key an Enactor by every result it received since its start, not by its state value (the unreduced keying:
+   * the soundness tests compare the two).
    */
-  checkpoints?: 'all' | 'run' | 'none';
+  byHistory?: boolean;
   /** Key each lock token as the number it is, not relative to its lock's current one (explorer/lock-tokens.ts). */
   literalTokens?: boolean;
 }
@@ -464,32 +531,32 @@ function lockTokens(world: World, keying: Keying): Pick<RelativeTokens, 'world' 
   return keying.literalTokens ? { world: world.fingerprint(), of: (text) => text } : new RelativeTokens(world.fingerprint());
 }
 
-const reduced = (keying: Keying) => !keying.keepEnded && (keying.checkpoints ?? 'all') === 'all';
+const reduced = (keying: Keying) => !keying.keepEnded && !keying.byHistory;
 
-/** The actor's history text as the key holds it: reduced (from the cache while the actor has not moved), or as told. */
+/** The actor's text as the key holds it: reduced (from the cache while the actor has not moved), or as `keying` says. */
 function historyText(actor: Actor, keying: Keying): string {
   return reduced(keying) ? keyed(actor).text : historyOf(actor, keying);
 }
 
-/** The actor's history text as the reduced key holds it, from the cache while the actor has not moved. */
+/** The actor's text as the reduced key holds it, from the cache while the actor has not moved. */
 function keyed(actor: Actor): NonNullable<Actor['keyed']> {
-  const { status, settled, since } = actor;
+  const { status, state, results } = actor;
   const cached = actor.keyed;
-  if (cached && cached.status === status && cached.settled === settled && cached.length === since.length) return cached;
-  actor.keyed = { status, settled, length: since.length, text: historyOf(actor, {}) };
+  if (cached && cached.status === status && cached.state === state && cached.length === results.length) return cached;
+  actor.keyed = { status, state, length: results.length, text: historyOf(actor, {}) };
   return actor.keyed;
 }
 
 /**
- * Everything that fixes an actor's local state, as one text: what it settled at its last checkpoint and every
- * result since (or, without checkpoints, every result). An actor that has ended has no future, and no invariant
- * reads what it held: only how it ended counts, so states that differ only there are one.
+ * What fixes an actor's future, as one text. An Enactor waiting at a gate: the state value its move started
+ * from (with `byHistory`, every result it received instead). The Planner: every result it received. An actor
+ * that has ended has no future, and no invariant reads what it held: only how it ended counts, so states that
+ * differ only there are one (with `keepEnded`, every result it received).
  */
 function historyOf(actor: Actor, keying: Keying): string {
   if (!keying.keepEnded && actor.status === 'done') return 'done';
   if (!keying.keepEnded && actor.status === 'failed') return `failed:${actor.error}`;
-  const since = (from: number) => actor.outcomes.slice(from).map((outcome) => outcome.text);
-  if (keying.checkpoints === 'none') return `${actor.status}:\u0001${since(0).join('\u0001')}`;
-  if (keying.checkpoints === 'run') return `${actor.status}:${actor.run.text}\u0001${since(actor.run.at).join('\u0001')}`;
-  return `${actor.status}:${actor.settled}\u0001${actor.since.join('\u0001')}`;
+  const ended = actor.status === 'done' || actor.status === 'failed';
+  if (actor.state === undefined || keying.byHistory || ended) return `${actor.status}:\u0001${actor.results.join('\u0001')}`;
+  return `${actor.status}:${actor.state}`;
 }

@@ -7,7 +7,7 @@ import type { SearchLimits, SearchStats } from './search.ts';
 import { runSearch, type SearchPlan } from './search-plan.ts';
 
 /** The limits a search in a worker thread can be sent: plain data only. */
-export type CellLimits = Pick<SearchLimits, 'symmetry' | 'checkpoints' | 'literalTokens' | 'stopOn'>;
+export type CellLimits = Pick<SearchLimits, 'symmetry' | 'literalTokens' | 'stopOn'>;
 
 export type WorkerRequest =
   { search: { index: number; config: ExplorerConfig; plan: SearchPlan; limits: CellLimits; progressEveryMs: number } } | { stop: true };

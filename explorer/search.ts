@@ -66,8 +66,8 @@ export interface SearchLimits {
   symmetry?: boolean;
   /** Exhaustive only: key an actor that has ended by how it ended, not by what it held (default). Off only to check it. */
   keepEnded?: boolean;
-  /** Exhaustive only: how far to trust the actors' checkpoints (explorer/execution.ts Keying; default 'all'). */
-  checkpoints?: Keying['checkpoints'];
+  /** Exhaustive only: key an Enactor by every result it received since its start, not by its state value (the default). Only to check it. */
+  byHistory?: boolean;
   /** Exhaustive only: key lock tokens as they are, not relative to each lock's current one (the default): for code a trainee changed, and to check it. */
   literalTokens?: boolean;
   /** Exhaustive only: where seen states are kept (default: a Map of this search's own); a parallel search shares one. */
@@ -164,7 +164,7 @@ export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = 
   const pending: Pending[] = work ? [...work.start] : [{ execution: await Execution.start(config), path: [], sleep: 0 }];
   const tick = progressTicker(started, stats, limits);
   const symmetry = limits.symmetry === false ? undefined : new EnactorSymmetry(enactorIds(config));
-  const keying: Keying = { keepEnded: limits.keepEnded === true, checkpoints: limits.checkpoints, literalTokens: limits.literalTokens === true };
+  const keying: Keying = { keepEnded: limits.keepEnded === true, byHistory: limits.byHistory === true, literalTokens: limits.literalTokens === true };
   const turn = eventLoopTurns();
 
   search: for (;;) {

@@ -7,8 +7,18 @@ import type { InvariantName } from '../explorer/invariant-names.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 import { replayOutage } from './outage-replay.ts';
 
-/** The Enactor and its clean-up: what these exercises ask to change. New files beside them are allowed too. */
-const CHANGEABLE = ['enactor.ts', 'enactor-types.ts', 'endpoint-state.ts', 'staleness.ts', 'cleanup.ts', 'dns-tree.ts'].map((file) => `lambdas/core/${file}`);
+/**
+ * The Enactor and its clean-up: what these exercises ask to change (its moves, its clean-up's, its state value's
+ * type). New files beside them are allowed too. Not the driver: the explorer drives the moves with its own.
+ */
+const CHANGEABLE = ['enactor.ts', 'enactor-state.ts', 'enactor-types.ts', 'endpoint-state.ts', 'staleness.ts', 'cleanup.ts', 'dns-tree.ts'].map(
+  (file) => `lambdas/core/${file}`,
+);
+/**
+ * A module-level let or var added (a top-level line, as prettier writes it; "+" in a diff, bare in a new file): state
+ * kept outside the Enactor's state value, where the explorer, which keys an Enactor by that value, cannot see it.
+ */
+const MODULE_STATE = /^\+?(export )?(let|var) /m;
 // Switching one on from the domain means importing it; its name quoted is the other way (self-heal is also an event outcome).
 const SHIPPED_SAFEGUARD = /safeguards\/|['"`](write-time-check|protect-active|never-empty|recheck-each-endpoint)['"`]/;
 
@@ -43,6 +53,7 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
   // Notes in Markdown are the trainee's own business; any code, test or configuration outside the Enactor is not.
   const outside = files.filter((file) => !allowed(file) && !file.endsWith('.md'));
   const usesShipped = SHIPPED_SAFEGUARD.test(added);
+  const keepsModuleState = MODULE_STATE.test(added);
   return [
     check(
       outside.length === 0,
@@ -51,6 +62,12 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
         : 'your change stays in the Enactor and its clean-up',
     ),
     check(!usesShipped, usesShipped ? 'your change uses a shipped safeguard: write it yourself' : 'no shipped safeguard switched on'),
+    check(
+      !keepsModuleState,
+      keepsModuleState
+        ? 'your change keeps state in a module-level variable: keep what the Enactor carries in its state value (lambdas/core/enactor-state.ts)'
+        : "your change keeps no state outside the Enactor's state value",
+    ),
     check(
       files.some(allowed),
       input.base

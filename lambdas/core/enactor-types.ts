@@ -1,7 +1,6 @@
 // What the Enactor's steps, its clean-up and the safeguards share: the context
 // an Enactor runs in, the work it carries between steps, and a step's result.
 // Kept apart from enactor.ts so clean-up and safeguards need not import it.
-import type { EventPattern } from './event-pattern.ts';
 import type { RunEvent } from './events.ts';
 import type { Fault } from './faults.ts';
 import type { Plan } from './plan.ts';
@@ -36,16 +35,7 @@ export interface EnactorContext {
   history?: () => Promise<readonly RunEvent[]>;
   /** How long a fault may hold one apply step open while it waits for its event; past it the step fails. */
   faultHoldMaxMs?: number;
-  /**
-   * For the explorer: told what the Enactor holds, where that is small. 'run': between steps, all of it.
-   * 'step': within a step, the step's own state, beside what the last 'run' checkpoint told. Two runs told the
-   * same, with the same calls to come, behave the same whatever they read before; so whatever the code keeps
-   * past a checkpoint must be in what it tells.
-   */
-  checkpoint?: Checkpoint;
 }
-
-export type Checkpoint = (scope: 'run' | 'step', state: unknown) => void;
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */
 export interface EnactorWork {
@@ -65,9 +55,6 @@ export interface StepResult {
   work?: EnactorWork;
   detail?: string;
 }
-
-/** An attempt either ends the step (`done`) or asks for a retry, held open by a fault (`heldFor`) or not. */
-export type AttemptResult = { done: StepResult; heldFor?: undefined } | { done?: undefined; heldFor?: EventPattern };
 
 /**
  * The points where a safeguard changes what the Enactor or its clean-up does.

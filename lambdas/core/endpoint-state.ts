@@ -21,7 +21,12 @@ export interface EndpointSnapshot {
 }
 
 export async function readEndpoint(dns: DnsZone, endpoint: string, zone: string): Promise<EndpointSnapshot> {
-  return snapshotOf(endpoint, zone, await dns.recordsUnder(endpointName(endpoint, zone)));
+  return snapshotOf(endpoint, zone, await endpointRecords(dns, endpoint, zone));
+}
+
+/** The one read behind an endpoint's snapshot, as records: what an Enactor keeps in its state (snapshotOf sorts them). */
+export function endpointRecords(dns: DnsZone, endpoint: string, zone: string): Promise<RecordSet[]> {
+  return dns.recordsUnder(endpointName(endpoint, zone));
 }
 
 /**

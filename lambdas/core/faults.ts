@@ -2,9 +2,9 @@
 // retry" its updates; DAT453 says it kept losing the lock. A scenario switches
 // these on per Enactor and endpoint. Both act just before the Enactor's change
 // batch, after its read and checks, which is where either would hold it.
-import type { RecordChange } from './dns-records.ts';
+import type { RecordChange, RecordSet } from './dns-records.ts';
 import { leaseFrom, leaseOf, lockName, lockRecord } from './dns-tree.ts';
-import { ChangeRejected, Throttled } from './errors.ts';
+import { ChangeRejected } from './errors.ts';
 import { hasHappened, type EventPattern } from './event-pattern.ts';
 import type { RunEvent } from './events.ts';
 import type { DnsZone } from './ports.ts';
@@ -41,12 +41,6 @@ export interface FaultAttempt {
   history?: () => Promise<readonly RunEvent[]>;
 }
 
-/** What the faults did to this attempt. */
-export interface FaultHit {
-  /** The event a fault that spoiled this attempt is waiting for, if any. */
-  waitingFor?: EventPattern;
-}
-
 async function spoils(fault: Fault, at: FaultAttempt): Promise<boolean> {
   if (fault.until !== undefined) {
     if (!at.history) throw new Error(`a fault on ${fault.enactor} waits for an event, but this Enactor cannot read the run's events`);
@@ -60,28 +54,29 @@ async function spoils(fault: Fault, at: FaultAttempt): Promise<boolean> {
 export const CONTENDER = 'contender';
 
 /**
- * Acts out the faults that hit this attempt. Throttling cannot be provoked on
- * a real Route 53 on demand, so it is simulated by throwing what the adapter
- * would throw. Losing the lock is real: a competing holder takes the lock
- * through the same API between the Enactor's read and its batch, so the
- * batch's exact DELETE of the lock it read fails. The contender's lease ends
- * the moment it is taken, so it holds back only this Enactor, never the others.
+ * The next fault, from index `from` on, that spoils this attempt (undefined: none). Acting one out is the
+ * Enactor's to do, one call at a time: throttling cannot be provoked on a real Route 53 on demand, so it is
+ * simulated as the failure the adapter would report; losing the lock is real, a competing holder taking the
+ * lock through the same API between the Enactor's read and its batch (contenderRead, then contenderTakes), so
+ * the batch's exact DELETE of the lock it read fails. The contender's lease ends the moment it is taken, so it
+ * holds back only this Enactor, never the others.
  */
-export async function injectFaults(faults: readonly Fault[], at: FaultAttempt, dns: DnsZone): Promise<FaultHit> {
-  const hit: FaultHit = {};
-  for (const fault of faults) {
-    if (fault.enactor !== at.enactor || fault.endpoint !== at.endpoint || !(await spoils(fault, at))) continue;
-    if (fault.until !== undefined) hit.waitingFor = fault.until;
-    if (fault.kind === 'throttle') throw new Throttled(`injected throttling (attempt ${at.attempt})`, hit.waitingFor);
-    await contend(at, dns);
+export async function nextSpoilingFault(faults: readonly Fault[], at: FaultAttempt, from: number): Promise<number | undefined> {
+  for (let index = from; index < faults.length; index++) {
+    const fault = faults[index]!;
+    if (fault.enactor === at.enactor && fault.endpoint === at.endpoint && (await spoils(fault, at))) return index;
   }
-  return hit;
+  return undefined;
 }
 
-/** The contender takes the lock as every writer does: it deletes the exact value it reads, and its token is one more. */
-async function contend(at: FaultAttempt, dns: DnsZone): Promise<void> {
+/** The contender's read: the lock as it is now. */
+export async function contenderRead(at: FaultAttempt, dns: DnsZone): Promise<RecordSet | undefined> {
   const name = lockName(at.endpoint, at.zone);
-  const held = (await dns.recordsUnder(name)).find((record) => record.name === name && record.type === 'TXT');
+  return (await dns.recordsUnder(name)).find((record) => record.name === name && record.type === 'TXT');
+}
+
+/** The contender takes the lock as every writer does: it deletes the exact value it read, and its token is one more. */
+export async function contenderTakes(at: FaultAttempt, dns: DnsZone, held: RecordSet | undefined): Promise<void> {
   const taken = lockRecord(at.endpoint, leaseFrom(CONTENDER, at.now, 0, leaseOf(held)), at.zone);
   const changes: RecordChange[] = [...(held ? [{ action: 'DELETE' as const, record: held }] : []), { action: 'CREATE', record: taken }];
   try {

@@ -79,19 +79,23 @@ describe('the code exercises, as a trainee runs them', () => {
   it('fix: no change, a narrowed window, and a change outside the Enactor each fail, saying why', async () => {
     const dir = await traineeCopy('fix');
     expect((await verify(dir, 'fix')).failing).toEqual(['the Enactor or its clean-up has a change of yours']);
-    // recheck-each-endpoint written by hand: a second look before each endpoint, outside the batch.
+    // recheck-each-endpoint written by hand: a second look before each endpoint, outside the batch (the one call of
+    // the move that starts the endpoint's attempts).
     edit(
       dir,
       'lambdas/core/enactor.ts',
-      '  const tries: Tries = { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() };',
-      "  const again = await checkNotStale(ctx, work, await readEndpoint(ctx.dns, endpoint, ctx.zone), 'recheck');\n" +
-        '  if (again) return again;\n  const tries: Tries = { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() };',
+      "  if (hook === undefined) return { at: 'read', work, tries: { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() }, cycle };",
+      '  if (hook === undefined) {\n' +
+        "    const again = await checkNotStale(ctx, work, snapshotOf(endpoint, ctx.zone, await endpointRecords(ctx.dns, endpoint, ctx.zone)), 'recheck');\n" +
+        '    if (again) return endStep(again, cycle);\n' +
+        "    return { at: 'read', work, tries: { endpoint, attempt: 1, counted: 0, holdStartedAt: ctx.clock.now() }, cycle };\n" +
+        '  }',
     );
     edit(
       dir,
       'lambdas/core/enactor.ts',
-      "import { injectFaults } from './faults.ts';",
-      "import { injectFaults } from './faults.ts';\nimport { checkNotStale } from './staleness.ts';",
+      "import type { Plan } from './plan.ts';",
+      "import type { Plan } from './plan.ts';\nimport { checkNotStale } from './staleness.ts';",
     );
     const narrowed = await verify(dir, 'fix');
     expect(narrowed.passed).toBe(false);
@@ -108,10 +112,27 @@ describe('the code exercises, as a trainee runs them', () => {
     edit(
       dir,
       'lambdas/core/enactor.ts',
-      "import { injectFaults } from './faults.ts';",
-      "import { injectFaults } from './faults.ts';\nimport * as wtc from './safeguards/write-time-check.ts';\nvoid wtc;",
+      "import type { Plan } from './plan.ts';",
+      "import type { Plan } from './plan.ts';\nimport * as wtc from './safeguards/write-time-check.ts';\nvoid wtc;",
     );
     expect((await verify(dir, 'fix')).failing).toEqual(['your change uses a shipped safeguard: write it yourself']);
+  });
+
+  it('fix: state kept outside the state value is refused; a move that makes two calls fails, saying to split it', async () => {
+    const dir = await traineeCopy('fix');
+    // A module-level variable: the explorer keys an Enactor by its state value, and would not see it.
+    edit(dir, 'lambdas/core/enactor.ts', '/** When the settings name no limit', 'export let seenStale = 0;\n\n/** When the settings name no limit');
+    expect((await verify(dir, 'fix')).failing).toEqual([
+      'your change keeps state in a module-level variable: keep what the Enactor carries in its state value (lambdas/core/enactor-state.ts)',
+    ]);
+    await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
+    // A fence read inside the move that sends the batch: two calls in one move.
+    edit(dir, 'lambdas/core/enactor.ts', '    await ctx.dns.change(batch);', '    await ctx.store.newestPlan();\n    await ctx.dns.change(batch);');
+    const { code, stdout } = await racelab(dir, 'check', '--json', '--quiet');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /the move \\"send\\" made a second call on the world \(store\.newestPlan, then zone\.change [^)]*\): a move makes at most one; split it in two/,
+    );
   });
 
   it('recover: unmodified, or with a change that does not recover, it fails; the answer key passes, though the race still empties an endpoint', async () => {

@@ -6,9 +6,10 @@
 // A mutant is the shipped code with one edit, in a copy of the domain, the
 // explorer and its world made for the test; each is searched as check searches
 // a trainee's change (CHANGED_CODE_LIMITS). A search that must pass is proved
-// with every sound reduction (symmetry over the Enactors, every checkpoint):
-// these mutants, like the shipped code, use Enactor ids as names only and tell
-// what they keep, and the reductions change the work, never the verdict
+// with every sound reduction (symmetry over the Enactors, relative lock tokens):
+// these mutants, like the shipped code, use Enactor ids as names only and write
+// every lock by deleting the exact value read, and the reductions change the
+// work, never the verdict
 // (test/explorer/explorer.test.ts).
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,6 +12,7 @@ const DEFINITIONS = [writeTimeCheck, protectActive, neverEmpty, selfHeal, rechec
 export const SAFEGUARDS = ['write-time-check', 'protect-active', 'never-empty', 'self-heal', 'recheck-each-endpoint'] as const;
 export type Safeguard = (typeof SAFEGUARDS)[number];
 
+// eslint-disable-next-line no-restricted-syntax -- built once from the definitions and only read: no state.
 const BY_NAME = new Map<string, { summary: string; hooks: SafeguardHooks }>(DEFINITIONS.map((definition) => [definition.name, definition]));
 if (SAFEGUARDS.some((name) => !BY_NAME.has(name)) || BY_NAME.size !== SAFEGUARDS.length) throw new Error('SAFEGUARDS and the safeguard files disagree');
 
