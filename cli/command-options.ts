@@ -61,13 +61,13 @@ needs, and the same scenario, seed, safeguards and latency give the same events
 (and the same eventsDigest in --json) on any machine, under any load.`;
 
 /** The explorer's bounds and search options, on `explore` and `check`. */
-export const boundOptions = (command: Command, defaults: { enactors: number; endpoints: number } = DEFAULT_BOUNDS): Command =>
+export const boundOptions = (command: Command): Command =>
   command
     .option(
       '--enactors <n>',
-      `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${defaults.enactors})`,
+      `Enactors racing, each running one full cycle (${BOUND_LIMITS.enactors.min}-${BOUND_LIMITS.enactors.max}, default ${DEFAULT_BOUNDS.enactors})`,
     )
-    .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${defaults.endpoints})`)
+    .option('--endpoints <n>', `endpoints sharing the plan (${BOUND_LIMITS.endpoints.min}-${BOUND_LIMITS.endpoints.max}, default ${DEFAULT_BOUNDS.endpoints})`)
     .option('--generations <n>', `plans in all; g1 is applied before the race, the Planner writes the rest during it (default ${DEFAULT_BOUNDS.generations})`)
     .option('--retries <n>', `attempts per endpoint, and per old plan in clean-up (default ${DEFAULT_BOUNDS.retries})`)
     .option('--keep <n>', `clean-up keeps plans up to this many generations older than the one applied (default ${DEFAULT_BOUNDS.keepGenerations})`)

@@ -8,15 +8,15 @@ import {
   CHANGED_CODE_LIMITS,
   CHECK_BOUND_SETS,
   DEFAULT_BOUNDS,
+  INCIDENT_BOUNDS,
   describeBounds,
   describeConfig,
-  PROOF_BOUNDS,
   type ExplorerConfig,
 } from '../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, readableCounterexample, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
 import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
-import type { Counterexample, SearchLimits } from '../explorer/search.ts';
+import type { Counterexample, SearchOptions } from '../explorer/search.ts';
 import { startEmbeddedLab } from '../local/embedded-lab.ts';
 import { runScenarioEmbedded } from '../local/run-embedded.ts';
 import { runSearch, type Found, type SearchPlan } from '../explorer/search-plan.ts';
@@ -65,7 +65,7 @@ export function parseExplorerConfig(options: ExploreOptions, safeguards: Safegua
   };
 }
 
-function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: () => void } {
+function interruptible(): { limits: Pick<SearchOptions, 'shouldStop'>; dispose: () => void } {
   let stop = false;
   const dispose = onInterrupt(() => {
     stop = true;
@@ -75,7 +75,7 @@ function interruptible(): { limits: Pick<SearchLimits, 'shouldStop'>; dispose: (
 }
 
 /** The search on the terminal: its progress on stderr around the search itself. */
-async function search(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchLimits): Promise<Found> {
+async function search(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchOptions): Promise<Found> {
   const plan = searchPlan(options);
   const progress = searchProgress(label, { quiet: options.quiet });
   try {
@@ -112,7 +112,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     if (safeguards.length || options.out) throw new UsageError('--matrix runs the baseline, each safeguard and each pair itself: drop --safeguard and --out');
     return matrixCommand(options);
   }
-  const config = parseExplorerConfig(withProofBounds(options), safeguards);
+  const config = parseExplorerConfig(options, safeguards);
   // Checked before the search, so a long search never ends in a file that cannot be written.
   const out = await checkOutput({
     option: '--out',
@@ -122,8 +122,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   });
   const paint = styler(process.stdout);
   // explore alone searches on every core (check and the matrix's cells stay on one thread each), once the bounds
-  // are past the proof bounds: below them the search takes about a second, less than starting the threads.
-  const parallel = config.enactors * config.endpoints > PROOF_BOUNDS.enactors * PROOF_BOUNDS.endpoints;
+  // are past the default ones: below them the search takes about a second, less than starting the threads.
+  const parallel = config.enactors * config.endpoints > DEFAULT_BOUNDS.enactors * DEFAULT_BOUNDS.endpoints;
   const result = await searchInterruptibly(config, options, 'exploring', parallel ? { prove: exhaustiveInParallel, threads: availableParallelism() } : {});
   const counterexample = await worstCounterexample(result);
   let replay: { outcome: string; expected: string } | undefined;
@@ -160,8 +160,8 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
 /** Where a newcomer goes after a first, quick explore: the incident's size, longer races, the whole matrix. */
 function goFurther(config: ExplorerConfig): string {
   const steps = [
-    config.enactors < BOUND_LIMITS.enactors.max || config.endpoints < BOUND_LIMITS.endpoints.max
-      ? `--enactors ${BOUND_LIMITS.enactors.max} --endpoints ${BOUND_LIMITS.endpoints.max}: the incident's size, three AZs and three endpoints (minutes)`
+    config.enactors < INCIDENT_BOUNDS.enactors || config.endpoints < INCIDENT_BOUNDS.endpoints
+      ? `--enactors ${INCIDENT_BOUNDS.enactors} --endpoints ${INCIDENT_BOUNDS.endpoints}: the incident's size, three AZs and three endpoints (minutes)`
       : undefined,
     `--generations ${config.generations + 1}: a longer race (more plans while the Enactors run)`,
     '-s <safeguard>: the same search with a safeguard on (racelab explore --help lists them)',
@@ -213,10 +213,6 @@ async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenar
   }
 }
 
-function withProofBounds(options: ExploreOptions): ExploreOptions {
-  return { ...options, enactors: options.enactors ?? String(PROOF_BOUNDS.enactors), endpoints: options.endpoints ?? String(PROOF_BOUNDS.endpoints) };
-}
-
 /** Baseline, each safeguard alone, and each pair. */
 export function matrixRows(): Safeguard[][] {
   const rows: Safeguard[][] = [[], ...SAFEGUARDS.map((name) => [name])];
@@ -256,7 +252,7 @@ async function searchInPool(configs: ExplorerConfig[], name: (index: number) => 
 
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);
-  const base = parseExplorerConfig(withProofBounds(options), []);
+  const base = parseExplorerConfig(options, []);
   const matrix = matrixRows();
   const found = await searchInPool(
     matrix.map((safeguards) => ({ ...base, safeguards })),
@@ -374,12 +370,12 @@ export async function checkCommand(options: ExploreOptions & { invariant: string
 /** The bounds given, or, when no bound option is, every set check proves at by default. */
 function checkConfigs(options: ExploreOptions, safeguards: Safeguard[]): ExplorerConfig[] {
   const given = [options.enactors, options.endpoints, options.generations, options.retries, options.keep].some((value) => value !== undefined);
-  if (given) return [parseExplorerConfig(withProofBounds(options), safeguards)];
+  if (given) return [parseExplorerConfig(options, safeguards)];
   return CHECK_BOUND_SETS.map((bounds) => ({ ...bounds, safeguards }));
 }
 
 /** One search on this thread, with its live progress, stopped by Ctrl-C. */
-async function searchInterruptibly(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchLimits): Promise<Found> {
+async function searchInterruptibly(config: ExplorerConfig, options: ExploreOptions, label: string, limits: SearchOptions): Promise<Found> {
   const interrupt = interruptible();
   try {
     return await search(config, options, label, { ...interrupt.limits, ...limits });

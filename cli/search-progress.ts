@@ -2,7 +2,7 @@
 // (redrawn each second), a plain line every few seconds otherwise (a pipe, a
 // CI log), nothing with --quiet. Each line names the phase, since the random
 // pre-pass and the exhaustive search count their states from zero each.
-import type { SearchLimits, SearchStats } from '../explorer/search.ts';
+import type { SearchOptions, SearchStats } from '../explorer/search.ts';
 
 export const PLAIN_PROGRESS_EVERY_MS = 5_000;
 
@@ -12,7 +12,7 @@ export interface ProgressSink {
 }
 
 export interface SearchProgress {
-  onProgress: SearchLimits['onProgress'];
+  onProgress: SearchOptions['onProgress'];
   /** Clears the live line, so what follows starts on a clean one. */
   finish(): void;
 }

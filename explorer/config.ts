@@ -23,7 +23,11 @@ export interface ExplorerConfig {
   safeguards: Safeguard[];
 }
 
-export const DEFAULT_BOUNDS = { enactors: 3, endpoints: 3, generations: 4, retries: 2, keepGenerations: 1 } as const;
+/** What explore, check and the matrix search when told no bound: proofs in about a second on 2 cores. */
+export const DEFAULT_BOUNDS = { enactors: 2, endpoints: 2, generations: 4, retries: 2, keepGenerations: 1 } as const;
+
+/** The incident's size: three AZs' Enactors and three endpoints (a proof takes tens of seconds to minutes). */
+export const INCIDENT_BOUNDS = { ...DEFAULT_BOUNDS, enactors: 3, endpoints: 3 } as const;
 
 export const BOUND_LIMITS = {
   enactors: { min: 1, max: ENACTOR_IDS.length },
@@ -69,9 +73,6 @@ export function describeBounds(bounds: Bounds): string {
     `endpoint, keep ${bounds.keepGenerations}`
   );
 }
-
-/** Bounds whose proofs finish in seconds on 2 cores: the default of --matrix. */
-export const PROOF_BOUNDS = { enactors: 2, endpoints: 2 } as const;
 
 /** A set of bounds without the safeguards: what a search covers. */
 export type Bounds = Omit<ExplorerConfig, 'safeguards'>;

@@ -3,11 +3,11 @@
 // when told (Ctrl-C).
 import { parentPort } from 'node:worker_threads';
 import type { ExplorerConfig } from './config.ts';
-import type { SearchLimits, SearchStats } from './search.ts';
+import type { SearchOptions, SearchStats } from './search.ts';
 import { runSearch, type SearchPlan } from './search-plan.ts';
 
 /** The limits a search in a worker thread can be sent: plain data only. */
-export type CellLimits = Pick<SearchLimits, 'symmetry' | 'literalTokens' | 'stopOn'>;
+export type CellLimits = Pick<SearchOptions, 'symmetry' | 'literalTokens' | 'stopOn'>;
 
 export type WorkerRequest =
   { search: { index: number; config: ExplorerConfig; plan: SearchPlan; limits: CellLimits; progressEveryMs: number } } | { stop: true };

@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ExplorerConfig } from './config.ts';
 import type { InvariantName } from './invariant-names.ts';
 import type { ProofMessage, ProofRequest, WorkMessage } from './proof-worker.ts';
-import { exhaustive, mergeViolations, type PendingWork, type SearchLimits, type SearchResult, type SearchStats } from './search.ts';
+import { exhaustive, mergeViolations, type PendingWork, type SearchOptions, type SearchResult, type SearchStats } from './search.ts';
 import { COUNTER, SharedTable, sharedTableMemory } from './visited-table.ts';
 import { workerThread } from './worker-thread.ts';
 
@@ -22,11 +22,11 @@ import { workerThread } from './worker-thread.ts';
 const CAPACITY_LOG2 = 23;
 
 /** Limits a parallel search cannot honour: hooks that run in this thread, and a state budget per search. */
-export function parallelizable(limits: SearchLimits): boolean {
+export function parallelizable(limits: SearchOptions): boolean {
   return (limits.threads ?? 1) > 1 && !limits.visitedStates && !limits.onNewState && limits.statesMax === undefined && limits.partialOrderReduction !== false;
 }
 
-export async function exhaustiveInParallel(config: ExplorerConfig, limits: SearchLimits): Promise<SearchResult> {
+export async function exhaustiveInParallel(config: ExplorerConfig, limits: SearchOptions): Promise<SearchResult> {
   if (!parallelizable(limits)) return exhaustive(config, limits);
   const started = performance.now();
   const memory = sharedTableMemory(CAPACITY_LOG2);

@@ -3,7 +3,7 @@
 // lines that say what each did. No terminal here: a matrix worker runs it too.
 import type { ExplorerConfig } from './config.ts';
 import { INVARIANT_NAMES } from './invariant-names.ts';
-import { explore, randomWalks, type SearchLimits, type SearchResult, type SearchStats } from './search.ts';
+import { explore, randomWalks, type SearchOptions, type SearchResult, type SearchStats } from './search.ts';
 
 /** What one exploration found, whichever way it searched. */
 export interface Found {
@@ -33,7 +33,7 @@ function statsLine(label: string, stats: SearchStats): string {
   );
 }
 
-export async function runSearch(config: ExplorerConfig, plan: SearchPlan, limits: SearchLimits): Promise<Found> {
+export async function runSearch(config: ExplorerConfig, plan: SearchPlan, limits: SearchOptions): Promise<Found> {
   const { walks, seed, statesMax } = plan;
   if (walks !== undefined) {
     const result = await randomWalks(config, walks, seed, limits);

@@ -44,7 +44,7 @@ export interface SearchResult {
   violations: Partial<Record<InvariantName, Counterexample>>;
 }
 
-export interface SearchLimits {
+export interface SearchOptions {
   /** Stop after this many distinct states (the result says it is incomplete). */
   statesMax?: number;
   /** Stop at the first violation of any of these invariants. */
@@ -79,13 +79,13 @@ export interface SearchLimits {
   /** The invariants whose counterexamples the caller keeps (default: all): the others a parallel search may drop. */
   kept?: readonly InvariantName[];
   /** Explore only: the exhaustive search to make (default: `exhaustive`, one thread; explorer/parallel-proof.ts uses more). */
-  prove?: (config: ExplorerConfig, limits: SearchLimits) => Promise<SearchResult>;
+  prove?: (config: ExplorerConfig, limits: SearchOptions) => Promise<SearchResult>;
   /** Random walks only: what progress calls them (explore's pre-pass). */
   phase?: SearchPhase;
 }
 
 /** Calls onProgress at most once a second (or as told), with what `extra` adds then (work done only when it reports). */
-function progressTicker(started: number, stats: SearchStats, limits: SearchLimits): (extra?: () => Partial<SearchStats>) => void {
+function progressTicker(started: number, stats: SearchStats, limits: SearchOptions): (extra?: () => Partial<SearchStats>) => void {
   const { onProgress, progressEveryMs = 1000 } = limits;
   let last = started;
   return (extra) => {
@@ -154,7 +154,7 @@ class Collector {
  * revisited with a smaller sleep set explores what it skipped before. The
  * branch being followed runs in place; siblings get a fork taken there.
  */
-export async function exhaustive(config: ExplorerConfig, limits: SearchLimits = {}): Promise<SearchResult> {
+export async function exhaustive(config: ExplorerConfig, limits: SearchOptions = {}): Promise<SearchResult> {
   const started = performance.now();
   const visited = limits.table ?? new MapTable();
   const seen = limits.visitedStates;
@@ -297,7 +297,7 @@ export function mergeViolations(found: readonly SearchResult['violations'][]): S
 }
 
 /** Random walks: each picks uniformly among the actors able to go, from a seed. */
-export async function randomWalks(config: ExplorerConfig, walks: number, seed: number, limits: SearchLimits = {}): Promise<SearchResult> {
+export async function randomWalks(config: ExplorerConfig, walks: number, seed: number, limits: SearchOptions = {}): Promise<SearchResult> {
   const started = performance.now();
   const random = seededRandom(seed);
   const initial = await Execution.steadyState(config);
@@ -363,7 +363,7 @@ export const PREPASS = { walks: 5000, stepsMax: 5_000 } as const;
  * to prove whatever they did not break. An invariant reported as holding is
  * always backed by the exhaustive search.
  */
-export async function explore(config: ExplorerConfig, seed: number, limits: SearchLimits = {}): Promise<ExplorationResult> {
+export async function explore(config: ExplorerConfig, seed: number, limits: SearchOptions = {}): Promise<ExplorationResult> {
   const quick = await randomWalks(config, PREPASS.walks, seed, { ...limits, stepsMax: PREPASS.stepsMax, stopOn: undefined, phase: 'random pre-pass' });
   const violations = { ...quick.violations };
   const open = INVARIANT_NAMES.filter((name) => !violations[name]);

@@ -63,7 +63,7 @@ export const labSettingsSchema = z.object({
   emptyPlans: z.array(z.number().int().min(1)).default([]),
   probeSamples: z.number().int().min(1),
   /** How long a fault may hold an apply step while it waits for its event (the scenario's gates.timeoutSeconds). */
-  faultHoldMaxMs: z.number().int().min(0).optional(),
+  faultHoldMsMax: z.number().int().min(0).optional(),
 });
 export type LabSettings = z.infer<typeof labSettingsSchema>;
 

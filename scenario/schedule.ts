@@ -20,7 +20,7 @@ export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettin
     faults: scenario.faults,
     emptyPlans: scenario.emptyPlans,
     probeSamples: scenario.probe.samples,
-    faultHoldMaxMs: scenario.gates.timeoutSeconds * 1000,
+    faultHoldMsMax: scenario.gates.timeoutSeconds * 1000,
   };
 }
 

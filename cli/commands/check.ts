@@ -1,16 +1,13 @@
 // racelab check, for training: does the Enactor in this working tree hold
 // every invariant in every interleaving? PASS, FAIL with a counterexample, or INCOMPLETE.
 import { Command, Option } from 'commander';
-import { CHECK_BOUND_SETS, describeBounds, PROOF_BOUNDS } from '../../explorer/config.ts';
+import { CHECK_BOUND_SETS, DEFAULT_BOUNDS, describeBounds } from '../../explorer/config.ts';
 import { boundOptions, collect, exitWith, invariantHelp } from '../command-options.ts';
 import type { ExploreOptions } from '../explorer-commands.ts';
 
 export function command(): Command {
   return (
-    boundOptions(
-      new Command('check').description('training: does the Enactor in this working tree (your patch) hold every invariant in every interleaving?'),
-      PROOF_BOUNDS,
-    )
+    boundOptions(new Command('check').description('training: does the Enactor in this working tree (your patch) hold every invariant in every interleaving?'))
       .addOption(
         new Option('--invariant <name>', 'require only these invariants (repeatable, or comma-separated); default: all of them').default([]).argParser(collect),
       )
@@ -22,7 +19,7 @@ PASS or FAIL, with the counterexample on FAIL. Given no bound option, it searche
 each of these sets, side by side on the cores, and PASS needs every one:
 ${CHECK_BOUND_SETS.map((bounds) => `  ${describeBounds(bounds)}`).join('\n')}
 Each catches a broken safeguard mechanism the other lets through (docs/explorer.md).
-Any bound option searches that one set instead (the others from ${PROOF_BOUNDS.enactors} × ${PROOF_BOUNDS.endpoints} × 4, 2 attempts, keep 1).
+Any bound option searches that one set instead (the others from ${describeBounds(DEFAULT_BOUNDS)}).
 
 Invariants:
 ${invariantHelp}

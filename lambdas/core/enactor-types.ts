@@ -34,7 +34,7 @@ export interface EnactorContext {
   /** This run's events so far: faults that wait for an event read them. */
   history?: () => Promise<readonly RunEvent[]>;
   /** How long a fault may hold one apply step open while it waits for its event; past it the step fails. */
-  faultHoldMaxMs?: number;
+  faultHoldMsMax?: number;
 }
 
 /** What an Enactor carries from its begin step to its apply and clean-up steps. */

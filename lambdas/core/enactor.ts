@@ -20,7 +20,7 @@ import { contenderRead, contenderTakes, nextSpoilingFault, type FaultAttempt } f
 import type { Plan } from './plan.ts';
 
 /** When the settings name no limit (the explorer, unit tests); a scenario always passes its gates.timeoutSeconds. */
-export const DEFAULT_FAULT_HOLD_MAX_MS = 240_000;
+export const DEFAULT_FAULT_HOLD_MS_MAX = 240_000;
 
 /** The begin step: the newest plan, and the one-time staleness check. */
 export function begin(ctx: EnactorContext): Promise<StepResult> {
@@ -224,7 +224,7 @@ async function retry(ctx: EnactorContext, { work, tries, cycle }: Trying, detail
   let { counted } = tries;
   if (heldFor) {
     const heldMs = ctx.clock.now() - tries.holdStartedAt;
-    const holdMaxMs = ctx.faultHoldMaxMs ?? DEFAULT_FAULT_HOLD_MAX_MS;
+    const holdMaxMs = ctx.faultHoldMsMax ?? DEFAULT_FAULT_HOLD_MS_MAX;
     if (heldMs > holdMaxMs) {
       throw new Error(
         `${endpoint}: an injected fault waited ${Math.round(heldMs / 1000)} s for "${describePattern(heldFor)}", which never ` +

@@ -25,7 +25,7 @@ export function enactorHandler(deps: LabDeps) {
         faults: input.settings.faults,
         runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
         history: () => deps.events.list(input.runId),
-        faultHoldMaxMs: input.settings.faultHoldMaxMs,
+        faultHoldMsMax: input.settings.faultHoldMsMax,
       };
       return runStep(ctx, input);
     }),

@@ -2,7 +2,7 @@
 // thread gives (the searches count work, not time), in the cells' order; Ctrl-C
 // stops the cells under way, which report what they covered.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
+import { DEFAULT_BOUNDS, INCIDENT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
 import { runSearch, type Found } from '../../explorer/search-plan.ts';
 import { searchAll, type CellProgress } from '../../explorer/matrix-pool.ts';
 
@@ -41,7 +41,7 @@ describe('the matrix pool', () => {
   });
 
   it('stops the cells under way when told, and they say they are incomplete', async () => {
-    const big = { ...DEFAULT_BOUNDS, safeguards: ['write-time-check'] } as ExplorerConfig;
+    const big = { ...INCIDENT_BOUNDS, safeguards: ['write-time-check'] } as ExplorerConfig;
     const started = performance.now();
     const found = await searchAll([big, big, big], {
       plan: { seed: 1 },

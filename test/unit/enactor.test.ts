@@ -224,7 +224,7 @@ describe('applying a plan to an endpoint', () => {
     const ctx = {
       ...lab.enactor('az-a', { faults: [{ kind: 'throttle', enactor: 'az-a', endpoint: REGIONAL, until }] }),
       history: () => lab.events.list(lab.runId),
-      faultHoldMaxMs: 1000,
+      faultHoldMsMax: 1000,
     };
     await expect(applyEndpoint(ctx, await workFor(lab, 'az-a'), REGIONAL)).rejects.toThrow(
       `${REGIONAL}: an injected fault waited 1 s for "az-b apply applied", which never happened (raise gates.timeoutSeconds, or fix the fault's "until")`,

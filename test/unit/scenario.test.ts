@@ -78,7 +78,7 @@ describe('scenario files', () => {
     expect(scheduleSeconds(scenario)).toContain(15);
     expect(input.schedule?.t15).toBe('2026-01-01T00:00:15.000Z');
     expect(input.settings.policy.backoffMs).toBe(scenario.policy.backoffSeconds * 1000);
-    expect(input.settings.faultHoldMaxMs).toBe(scenario.gates.timeoutSeconds * 1000);
+    expect(input.settings.faultHoldMsMax).toBe(scenario.gates.timeoutSeconds * 1000);
   });
 
   it('checks gates, fault events and stories: known actors, outcomes and endpoints', () => {
