@@ -20,7 +20,6 @@ import { guardStandardStreams } from '../report/standard-streams.ts';
 import { EXIT, UsageError } from '../scenario/usage-error.ts';
 import { debugging } from '../infra/environment.ts';
 import { projectVersion } from '../scenario/project-root.ts';
-import { ScenarioError } from '../scenario/scenario-error.ts';
 import { terminalText } from '../scenario/terminal-text.ts';
 
 guardStandardStreams();
@@ -63,7 +62,7 @@ try {
   if (error instanceof CommanderError) {
     // Commander has printed its message already; help and version are not errors.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else if (error instanceof UsageError || error instanceof ScenarioError) {
+  } else if (error instanceof UsageError) {
     // A message may quote a file or a value given: shown, never interpreted by the terminal, and one line
     // for the message and one for each problem it lists, whatever the quoted text holds.
     process.stderr.write(`racelab: ${[error.headline, ...error.details].map(terminalText).join('\n')}\n`);

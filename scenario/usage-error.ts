@@ -1,6 +1,6 @@
 /** Bad input from the user: printed as one message, exit code 2, never a stack trace. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
 
   /** One line, then `details` (a list of problems, one line each) below it. */
   constructor(
