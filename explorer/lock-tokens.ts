@@ -12,7 +12,7 @@
 /** A lock record in the world's fingerprint (explorer/world.ts): its name, its fields, its value up to the token, the token. */
 // eslint-disable-next-line no-control-regex -- \u0002 separates the fingerprint's fields.
 const IN_ZONE = /(_lock\.[^\u0002\n]*)(\u0002TXT\u0002[^\n]*?"(holder=[^"]*?) token=)(\d+)/g;
-/** A lock record in an actor's results and checkpoints (JSON of a RecordSet, as the zone model and lockRecord order its fields). */
+/** A lock record in an actor's results and state values (JSON of a RecordSet, as the zone model and lockRecord order its fields). */
 const HELD = /("name":"(_lock\.[^"]*)","type":"TXT",[^}]*?(holder=[^"\\]*?) token=)(\d+)/g;
 const LEFT = / token=\d/;
 
