@@ -16,6 +16,19 @@ export const STACK_ID = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/DnsRa
 export const VPC_ID = 'vpc-0fixture000000001';
 export const stateMachineArn = (scenario: string) => `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:DnsRaceLab-${scenario}`;
 
+/** What ListExecutions answers while one run of oct-2025 is under way. */
+export const runningExecution = () => ({
+  executions: [
+    {
+      executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:x:r-live`,
+      name: 'r-live',
+      stateMachineArn: stateMachineArn('oct-2025'),
+      status: 'RUNNING' as const,
+      startDate: new Date(),
+    },
+  ],
+});
+
 /** Mocks every instance of the three clients the CLI creates. */
 function mockServices() {
   return { cloudFormation: mockClient(CloudFormationClient), stepFunctions: mockClient(SFNClient), iam: mockClient(IAMClient) };

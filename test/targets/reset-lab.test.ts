@@ -12,7 +12,7 @@ import { loadScenario } from '../../scenario/files.ts';
 import { ensureNoRunningExecution, openReadyRemoteLab, type ReadyRemoteLab } from '../../targets/remote-lab.ts';
 import { describeReset, resetLab } from '../../targets/reset-lab.ts';
 import { runScenarioEmbedded } from '../../local/run-embedded.ts';
-import { deployedLab, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
+import { deployedLab, runningExecution, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
 let fixture: DeployedLabFixture;
 let remote: ReadyRemoteLab;
@@ -77,17 +77,7 @@ describe('reset on a deployed lab', () => {
   });
 
   it('refuses while an execution runs, since the run would lose its zone mid-way', async () => {
-    fixture.stepFunctions.on(ListExecutionsCommand).resolves({
-      executions: [
-        {
-          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live',
-          name: 'r-live',
-          stateMachineArn: stateMachineArn('oct-2025'),
-          status: 'RUNNING',
-          startDate: new Date(),
-        },
-      ],
-    });
+    fixture.stepFunctions.on(ListExecutionsCommand).resolves(runningExecution());
     await expect(ensureNoRunningExecution(remote, 'reset the lab')).rejects.toThrow(
       /^cannot reset the lab: execution r-live of scenario oct-2025 is still running/,
     );

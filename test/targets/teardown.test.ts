@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRemoteLab, type RemoteLab } from '../../targets/remote-lab.ts';
 import { teardownStack } from '../../targets/teardown-stack.ts';
 import type { Pacing } from '../../targets/pacing.ts';
-import { awsError, deployedLab, STACK_ID, stateMachineArn, type DeployedLabFixture } from './deployed-lab-fixture.ts';
+import { awsError, deployedLab, runningExecution, STACK_ID, type DeployedLabFixture } from './deployed-lab-fixture.ts';
 
 /**
  * Answers in order, then repeats the last (sinon's resolvesOnce counts calls
@@ -52,17 +52,7 @@ afterEach(async () => {
 describe('teardown', () => {
   it('stops running executions, empties the zone, deletes the stack by id and waits until it is gone, with progress', async () => {
     await fixture.lab.deps().dns.change([{ action: 'CREATE', record: { name: `left.${fixture.lab.zone}`, type: 'A', ttl: 60, values: ['10.0.0.1'] } }]);
-    fixture.stepFunctions.on(ListExecutionsCommand).resolves({
-      executions: [
-        {
-          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:r-live',
-          name: 'r-live',
-          stateMachineArn: stateMachineArn('oct-2025'),
-          status: 'RUNNING',
-          startDate: new Date(),
-        },
-      ],
-    });
+    fixture.stepFunctions.on(ListExecutionsCommand).resolves(runningExecution());
     fixture.stepFunctions.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     fixture.cloudFormation.on(DeleteStackCommand).resolves({});
     fixture.cloudFormation
