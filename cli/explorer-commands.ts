@@ -121,9 +121,9 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     force: options.force === true,
   });
   const paint = styler(process.stdout);
-  // explore alone searches on every core (check and the matrix's cells stay on one thread each), once the bounds
-  // are past the default ones: below them the search takes about a second, less than starting the threads.
-  const parallel = config.enactors * config.endpoints > DEFAULT_BOUNDS.enactors * DEFAULT_BOUNDS.endpoints;
+  // explore alone searches on every core (check and the matrix's cells stay on one thread each), once any bound
+  // is past its default: within them the search takes about a second, less than starting the threads.
+  const parallel = (Object.keys(DEFAULT_BOUNDS) as (keyof typeof DEFAULT_BOUNDS)[]).some((bound) => config[bound] > DEFAULT_BOUNDS[bound]);
   const result = await searchInterruptibly(config, options, 'exploring', parallel ? { prove: exhaustiveInParallel, threads: availableParallelism() } : {});
   const counterexample = await worstCounterexample(result);
   let replay: { outcome: string; expected: string } | undefined;
