@@ -2,12 +2,13 @@
 // endpoint and a DNS server, all on loopback in this process. The handlers
 // reach them through the same AWS SDK calls they make in Lambda.
 import './node-compat.ts';
-import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import dynalite from 'dynalite';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
+import { createActiveTable } from './create-table.ts';
 import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
@@ -135,7 +136,7 @@ async function createTables(client: DynamoDBClient, tables: TableNames): Promise
     [tables.plans, PLANS_TABLE_KEYS],
     [tables.events, EVENTS_TABLE_KEYS],
   ] as const) {
-    await client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) }));
+    await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) });
   }
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tables.events, TimeToLiveSpecification: { Enabled: true, AttributeName: EVENTS_TTL_ATTRIBUTE } }))

@@ -7,6 +7,8 @@ import type { PlanStore } from '../../lambdas/core/ports.ts';
 import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
+import { createActiveTable } from '../../local/create-table.ts';
+import { keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 
 let lab: EmbeddedLab;
 beforeAll(async () => {
@@ -28,23 +30,10 @@ const stores: [string, () => Promise<PlanStore>][] = [
     'DynamoDB (dynalite)',
     async () => {
       // A fresh table per test: the embedded lab's own table is shared with its warm-up.
-      const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
       const client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
       const name = `contract-${++tableCount}`;
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'N' },
-          ],
-        }),
-      );
+      await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(PLANS_TABLE_KEYS) });
       const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
       return new DynamoDbPlanStore(name, DynamoDBDocumentClient.from(client));
     },

@@ -12,7 +12,7 @@
 // recorded as lambda:InvokeFunction by the state machine's role).
 import * as route53Commands from '@aws-sdk/client-route-53';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { scheduleStart } from '../../targets/remote-run.ts';
 import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
@@ -21,6 +21,7 @@ import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
 import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
 import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
 import { EMBEDDED_CREDENTIALS, startEmbeddedLab } from '../../local/embedded-lab.ts';
+import { createActiveTable } from '../../local/create-table.ts';
 import { loadScenario } from '../../scenario/files.ts';
 import { reportOf, type RunReport } from '../../scenario/run-report.ts';
 import { executionInput } from '../../scenario/schedule.ts';
@@ -193,7 +194,7 @@ export async function rehearse(stack: SynthesizedStack, scenarioName: string, sa
     for (const [id] of resourcesOf(stack, 'AWS::EC2::VPC')) given[id] = { ref: `vpc-0${id.length.toString(16).padStart(16, '0')}`, attributes: {} };
     for (const [id, table] of resourcesOf(stack, 'AWS::DynamoDB::Table')) {
       const name = `${stack.stackName}-${id}`;
-      await dynamodb.send(new CreateTableCommand(tableInput(name, table.Properties)));
+      await createActiveTable(dynamodb, tableInput(name, table.Properties));
       const ttl = table.Properties.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
       // dynalite does not implement TTL; expiry after a week does not matter to a run.
       if (ttl) await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl })).catch(() => undefined);
