@@ -5,16 +5,23 @@ import { PlanExists } from '../../lambdas/core/errors.ts';
 import type { Plan } from '../../lambdas/core/plan.ts';
 import type { PlanStore } from '../../lambdas/core/ports.ts';
 import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
-import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
 import { createActiveTable } from '../../local/create-table.ts';
 import { keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 
 let lab: EmbeddedLab;
+let client: DynamoDBClient;
 beforeAll(async () => {
   lab = await startEmbeddedLab();
+  client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
 });
-afterAll(() => lab.close());
+afterAll(async () => {
+  client.destroy();
+  await lab.close();
+});
 
 const plan = (generation: number): Plan => ({
   generation,
@@ -30,12 +37,10 @@ const stores: [string, () => Promise<PlanStore>][] = [
     'DynamoDB (dynalite)',
     async () => {
       // A fresh table per test: the embedded lab's own table is shared with its warm-up.
-      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-      const client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
       const name = `contract-${++tableCount}`;
       await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(PLANS_TABLE_KEYS) });
-      const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-      return new DynamoDbPlanStore(name, DynamoDBDocumentClient.from(client));
+      // The document client as the Lambdas build it (lambdas/adapters/dynamodb-clients.ts), so the adapter is tested as it runs.
+      return new DynamoDbPlanStore(name, documentClient(client));
     },
   ],
 ];
