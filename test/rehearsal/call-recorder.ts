@@ -25,7 +25,11 @@ const ROUTE53_PATHS: [RegExp, string, string][] = [
   [/^\/2013-04-01\/hostedzone\/([^/]+)$/, 'GET', 'route53:GetHostedZone'],
 ];
 
-/** The IAM action and resource of one request, from its wire form. */
+/**
+ * The IAM action and resources of one request, from its wire form: one
+ * resource, or for DynamoDB's batch operations each table the request names
+ * (IAM authorizes a batch per table).
+ */
 export function describeRequest(
   service: 'dynamodb' | 'route53',
   method: string,
@@ -33,19 +37,22 @@ export function describeRequest(
   headers: IncomingMessage['headers'],
   body: string,
   arn: ArnContext,
-): { action: string; resource: string } {
+): { action: string; resource: string }[] {
   if (service === 'dynamodb') {
     const operation = String(headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
-    const input = JSON.parse(body || '{}') as { TableName?: string; IndexName?: string };
-    const table = `arn:${arn.partition}:dynamodb:${arn.region}:${arn.account}:table/${input.TableName ?? '*'}`;
-    return { action: `dynamodb:${operation}`, resource: input.IndexName ? `${table}/index/${input.IndexName}` : table };
+    const input = JSON.parse(body || '{}') as { TableName?: string; IndexName?: string; RequestItems?: Record<string, unknown> };
+    const table = (name: string) => `arn:${arn.partition}:dynamodb:${arn.region}:${arn.account}:table/${name}`;
+    const action = `dynamodb:${operation}`;
+    if (input.RequestItems) return Object.keys(input.RequestItems).map((name) => ({ action, resource: table(name) }));
+    const named = table(input.TableName ?? '*');
+    return [{ action, resource: input.IndexName ? `${named}/index/${input.IndexName}` : named }];
   }
   const bare = path.split('?')[0]!;
   for (const [pattern, verb, action] of ROUTE53_PATHS) {
     const match = pattern.exec(bare);
-    if (match && verb === method) return { action, resource: `arn:${arn.partition}:route53:::hostedzone/${match[1]}` };
+    if (match && verb === method) return [{ action, resource: `arn:${arn.partition}:route53:::hostedzone/${match[1]}` }];
   }
-  return { action: `route53:<${method} ${bare}>`, resource: '*' };
+  return [{ action: `route53:<${method} ${bare}>`, resource: '*' }];
 }
 
 export interface RecordingProxy {
@@ -65,7 +72,7 @@ export async function startRecordingProxy(service: 'dynamodb' | 'route53', targe
       const forwarded = request(
         { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } },
         (response) => {
-          calls.push({ principal, ...described, status: response.statusCode ?? 0 });
+          for (const call of described) calls.push({ principal, ...call, status: response.statusCode ?? 0 });
           outgoing.writeHead(response.statusCode ?? 502, response.headers);
           response.pipe(outgoing);
         },
