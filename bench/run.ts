@@ -99,27 +99,36 @@ async function benchCold(label: string, args: string[], loaded: boolean): Promis
   return results;
 }
 
-function printCold(label: string, results: ColdRun[]): void {
+function printCold(label: string, results: ColdRun[], targetMs: number): void {
   const wall = results.map((r) => r.wallMs);
   const digests = new Set(results.map((r) => r.digest));
   const played = results.filter((r) => r.played).length;
   console.log(`  ${label}`);
-  console.log(`    median wall time     ${fmt(median(wall))}   (min ${fmt(Math.min(...wall))}, max ${fmt(Math.max(...wall))}; target <= 1500 ms on 2 cores)`);
+  console.log(
+    `    median wall time     ${fmt(median(wall))}   (min ${fmt(Math.min(...wall))}, max ${fmt(Math.max(...wall))}; target <= ${targetMs} ms on 2 cores)`,
+  );
   console.log(
     `    distinct digests     ${digests.size}   (target: 1)${digests.size > 1 ? `  ${[...digests].map((d) => d.slice(0, 12)).join(', ')}` : `  ${[...digests][0]!.slice(0, 16)}…`}`,
   );
   console.log(`    played the story     ${played}/${results.length}   (target: ${results.length}/${results.length})`);
 }
 
+/** The runs the cold section times, each with its target (the cascade's: issue 21, at least 1,000 droplets and the whole day). */
+const COLD_CASES = [
+  { scenario: 'oct-2025', safeguard: undefined, targetMs: 1500 },
+  { scenario: 'oct-2025', safeguard: 'write-time-check', targetMs: 1500 },
+  { scenario: 'oct-2025-cascade', safeguard: undefined, targetMs: 5000 },
+] as const;
+
 async function coldSection(): Promise<void> {
-  for (const safeguard of [undefined, 'write-time-check'] as const) {
-    const args = safeguard ? ['--safeguard', safeguard] : [];
-    const name = safeguard ?? 'baseline';
-    console.log(`cold \`${['npx racelab run', ...args].join(' ')}\` processes, oct-2025 ${name} (${runs} quiet, then ${runs} beside two CPU hogs)`);
+  for (const { scenario, safeguard, targetMs } of COLD_CASES) {
+    const args = [scenario, ...(safeguard ? ['--safeguard', safeguard] : [])];
+    const name = `${scenario} ${safeguard ?? 'baseline'}`;
+    console.log(`cold \`${['npx racelab run', ...args].join(' ')}\` processes, ${name} (${runs} quiet, then ${runs} beside two CPU hogs)`);
     const quiet = await benchCold(`${name}, quiet`, args, false);
     const loaded = await benchCold(`${name}, two CPU hogs`, args, true);
-    printCold('quiet machine', quiet);
-    printCold('beside two CPU-bound processes', loaded);
+    printCold('quiet machine', quiet, targetMs);
+    printCold('beside two CPU-bound processes', loaded, targetMs);
     const all = new Set([...quiet, ...loaded].map((r) => r.digest));
     console.log(`  all ${quiet.length + loaded.length} runs: ${all.size} distinct digest${all.size === 1 ? '' : 's'}   (target: 1)`);
   }
@@ -273,6 +282,7 @@ async function startupSection(): Promise<void> {
     ['npx racelab --help', 'npx', ['racelab', '--help'], '(extra figure: npx adds its own start)'],
     ['racelab run oct-2025', process.execPath, ['bin/racelab.js', 'run', 'oct-2025'], '(target <= 1500 ms; goal 1000 ms)'],
     ['npx racelab run oct-2025', 'npx', ['racelab', 'run', 'oct-2025'], '(target <= 1500 ms; goal 1000 ms)'],
+    ['racelab run oct-2025-cascade', process.execPath, ['bin/racelab.js', 'run', 'oct-2025-cascade'], '(target <= 5000 ms)'],
   ];
   for (const [label, command, args, target] of cases) await coldFigure(label, command, args, runs, target);
   // The explorer's first figures as a user meets them: a few cold processes each (each takes seconds). Exit 1 is a violation found.

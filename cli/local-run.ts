@@ -13,7 +13,7 @@ import { reportOf, type RunReport, type RunRequest } from '../scenario/run-repor
 import { terminalText } from '../scenario/terminal-text.ts';
 import { onInterrupt } from './interrupt.ts';
 import { renderTimeline, timelineParts } from '../report/render-timeline.ts';
-import { parseInteger, parseSafeguards, parseSeconds, parseSecondsRange } from './option-values.ts';
+import { parseInteger, parseSafeguardsAndLevers, parseSeconds, parseSecondsRange } from './option-values.ts';
 import { styler } from '../report/style.ts';
 import { EXIT, UsageError } from '../scenario/usage-error.ts';
 
@@ -47,7 +47,8 @@ export async function parseRunRequest(
   }
   const scenario = await loadScenario(options.from ?? scenarioName ?? DEFAULT_SCENARIO);
   // A counterexample replays with the safeguards it was found with, unless told otherwise.
-  const safeguards = options.safeguard.length ? parseSafeguards(options.safeguard) : (scenario.counterexample?.safeguards ?? []);
+  const chosen = parseSafeguardsAndLevers(options.safeguard, scenario.cascade !== undefined);
+  const safeguards = options.safeguard.length ? chosen.safeguards : (scenario.counterexample?.safeguards ?? []);
   const seed = parseInteger('--seed', options.seed, SEED_RANGE) ?? scenario.seed;
   const latency: Partial<LatencySettings> = {};
   const callSeconds = parseSecondsRange('--latency', options.latency, LATENCY_RANGE);
@@ -56,7 +57,7 @@ export async function parseRunRequest(
   if (callSeconds) latency.callSeconds = callSeconds;
   if (coldStartSeconds !== undefined) latency.coldStartSeconds = coldStartSeconds;
   if (latencySeed !== undefined) latency.seed = latencySeed;
-  return { scenario, safeguards, seed, latency };
+  return { scenario, safeguards, levers: chosen.levers, seed, latency };
 }
 
 /** The local target's extras in `run --json`: how the run was simulated, and why it failed if it did. */
@@ -82,7 +83,13 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
   try {
     // Loaded once the inputs are known good: a bad option answers at once.
     const { runScenarioEmbedded } = await import('../local/run-embedded.ts');
-    const run = await runScenarioEmbedded(lab, request.scenario, { runId, safeguards: request.safeguards, seed: request.seed, latency: request.latency });
+    const run = await runScenarioEmbedded(lab, request.scenario, {
+      runId,
+      safeguards: request.safeguards,
+      levers: request.levers,
+      seed: request.seed,
+      latency: request.latency,
+    });
     if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${terminalText(`${run.failure.error}: ${run.failure.cause}`)}\n`);
     return { ...report(run.events), simulation: run.simulation, ...(run.failure ? { failure: run.failure, asExpected: false } : {}) };
   } finally {
@@ -132,5 +139,6 @@ export function parsePace(options: { pace?: string; json?: boolean }): number | 
 export function whyUnexpected(report: RunReport & { failure?: EmbeddedRun['failure'] }): string {
   if (report.failure) return 'the run failed before it ended (see above), so it is not the run the scenario describes';
   if (report.outcome !== report.expected) return `the outcome was ${report.outcome}, but the scenario expects ${report.expected} with these safeguards`;
+  if (report.story?.played ?? true) return 'the cascade did not do what the scenario expects (the cascade line above)';
   return 'the outcome matched, but the story did not play out as the scenario tells it (the ✗ lines above)';
 }

@@ -1,6 +1,26 @@
 // Parsers for command-line values: each names the option and what is allowed.
 import { isSafeguard, SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { UsageError } from '../scenario/usage-error.ts';
+import { CASCADE_LEVERS, type CascadeLever } from '../lambdas/core/cascade/settings.ts';
+
+/**
+ * `-s` on a run: the race's safeguards and the cascade's levers, told apart
+ * by name; a lever needs a scenario with a cascade.
+ */
+export function parseSafeguardsAndLevers(names: readonly string[], cascade: boolean): { safeguards: Safeguard[]; levers: CascadeLever[] } {
+  const all = names.flatMap((value) => value.split(',')).map((value) => value.trim());
+  const isLever = (name: string): name is CascadeLever => (CASCADE_LEVERS as readonly string[]).includes(name);
+  const levers = CASCADE_LEVERS.filter((lever) => all.includes(lever));
+  if (levers.length && !cascade)
+    throw new UsageError(`--safeguard "${levers[0]}" is a lever of the cascade, and this scenario has none; try: racelab run oct-2025-cascade -s ${levers[0]}`);
+  const rest = all.filter((name) => !isLever(name));
+  try {
+    return { safeguards: parseSafeguards(rest), levers };
+  } catch (error) {
+    if (!cascade) throw error;
+    throw new UsageError(`${(error as Error).message}; or a lever of the cascade: ${CASCADE_LEVERS.join(', ')}`);
+  }
+}
 
 export function parseSafeguards(names: readonly string[]): Safeguard[] {
   const chosen = new Set<Safeguard>();

@@ -150,7 +150,7 @@ export function counterexampleScenario(
   expectOutcome: 'outage' | 'healthy',
 ): Scenario {
   const enactors = Object.fromEntries(ENACTOR_IDS.map((id) => [id, []])) as unknown as Pick<Scenario['timeline'], EnactorId>;
-  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], ...enactors, probe: [] };
+  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], ...enactors, probe: [], operator: [] };
   // The last Enactor applies g1 before the race, as the explorer's steady state has it.
   timeline[ENACTOR_IDS.at(-1)!].push({ at: 1, do: 'run' });
   let at = RACE_STARTS_AT;
@@ -183,7 +183,7 @@ export function counterexampleScenario(
     probe: { everySeconds: 1, untilSeconds: at + 2, samples: 6 },
     timeline,
     gates: { pollSeconds: 1, pollSecondsMax: 4, timeoutSeconds: 240 },
-    expect: { outcome: expectOutcome, story: [], safeguards: {} },
+    expect: { outcome: expectOutcome, story: [], safeguards: {}, levers: {} },
     // Calls take no virtual time: each step happens at its second, in the interleaving's order.
     latency: { callSeconds: { min: 0, max: 0 }, coldStartSeconds: 0 },
     counterexample: {

@@ -36,6 +36,23 @@ export const ZONE_SOA_READ_ACTIONS = ['route53:ListResourceRecordSets'] as const
 /** ...its second UPSERTs the lab's SOA (Change). */
 export const ZONE_SOA_WRITE_ACTIONS = ['route53:ChangeResourceRecordSets'] as const;
 
+/** DWFM → cascade table: DynamoDbCascadeStore.read (BatchGetItem) and writeLeases (BatchWriteItem, puts only). */
+export const DWFM_CASCADE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] as const;
+
+/** Operator → cascade table: DynamoDbCascadeStore.changeControls (UpdateItem on the switches). */
+export const OPERATOR_CASCADE_ACTIONS = ['dynamodb:UpdateItem'] as const;
+
+/**
+ * Operator → plans table, for its `repair` step (lambdas/core/repair.ts): listGenerations (Query), getPlan and
+ * generationCounter (GetItem). A scenario never loses the plans table, so the operator never restores a row (PutItem)
+ * or raises the counter (UpdateItem): that repair is `racelab repair`'s, with the user's credentials. If it were
+ * needed, the step fails with AccessDenied and records a `failed` event.
+ */
+export const OPERATOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem'] as const;
+
+/** Operator → the lab's hosted zone, for `repair`: the whole zone (List) and one change batch per endpoint (Change). */
+export const OPERATOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;
+
 /** readConfig needs every name even where the code never touches the resource: name it, grant nothing. */
 export const NO_ACCESS = [] as const;
 

@@ -25,7 +25,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from './scenario-definition.ts';
 export { PROJECT_ROOT };
 
 /** The handler modules under lambdas/; each exports `handler`. */
-export type LabHandler = 'planner' | 'enactor' | 'probe';
+export type LabHandler = 'planner' | 'enactor' | 'probe' | 'dwfm' | 'launcher' | 'network' | 'nlb' | 'operator';
 
 export interface LabFunctionProps {
   handler: LabHandler;
@@ -157,7 +157,7 @@ export class LabFunction extends Construct {
   }
 
   /** Sets the table's configuration variable and grants exactly `actions` on it (none: name only). */
-  bindTable(key: 'plansTable' | 'eventsTable', table: dynamodb.ITable, actions: readonly DynamoDbAction[]): this {
+  bindTable(key: 'plansTable' | 'eventsTable' | 'cascadeTable', table: dynamodb.ITable, actions: readonly DynamoDbAction[]): this {
     this.function.addEnvironment(CONFIG_VARIABLES[key], table.tableName);
     if (actions.length) table.grant(this.function, ...actions);
     return this;

@@ -11,12 +11,12 @@
 // has a gate: a bounded poll of the run-events table (a direct DynamoDB Query
 // integration, no Lambda), so the order holds by cause on every target.
 import { describePattern, EXACT_PATTERN_FIELDS, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
-import type { EnactorId } from '../lambdas/core/events.ts';
+import { CASCADE_ACTORS, type CascadeActor, type EnactorId } from '../lambdas/core/events.ts';
 import { WARM_UP_INPUT } from '../lambdas/task-input.ts';
-import { lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
+import { cascadeTicks, lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
 import { ACTORS, type Actor, type EnactorStepSpec, type PlannerStep, type ProbeStep, type Scenario, type Step } from '../scenario/schema.ts';
 
-export const FUNCTION_KEYS = ['planner', 'enactor-az-a', 'enactor-az-b', 'enactor-az-c', 'probe'] as const;
+export const FUNCTION_KEYS = ['planner', 'enactor-az-a', 'enactor-az-b', 'enactor-az-c', 'probe', 'dwfm', 'launcher', 'network', 'nlb', 'operator'] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 
 /** The DefinitionSubstitutions placeholder of each function's ARN. */
@@ -26,6 +26,11 @@ export const FUNCTION_PLACEHOLDERS: Record<FunctionKey, string> = {
   'enactor-az-b': 'EnactorAzBFunctionArn',
   'enactor-az-c': 'EnactorAzCFunctionArn',
   probe: 'ProbeFunctionArn',
+  dwfm: 'DwfmFunctionArn',
+  launcher: 'LauncherFunctionArn',
+  network: 'NetworkFunctionArn',
+  nlb: 'NlbFunctionArn',
+  operator: 'OperatorFunctionArn',
 };
 /** The DefinitionSubstitutions placeholder of the run-events table's name, which gates query. */
 export const EVENTS_TABLE_PLACEHOLDER = 'EventsTableName';
@@ -67,6 +72,7 @@ export type TaskEntry =
   | { kind: 'warm-up'; function: FunctionKey }
   | { kind: 'step'; function: FunctionKey; actor: Actor; at: number }
   | { kind: 'probe'; function: 'probe'; at?: number }
+  | { kind: 'tick'; function: CascadeActor; actor: CascadeActor; at: number }
   | { kind: 'gate'; actor: Actor; pattern: EventPattern };
 
 export interface ScenarioDefinition {
@@ -125,6 +131,7 @@ export function buildScenarioDefinition(scenario: Scenario): ScenarioDefinition 
   const branches = [
     ...ACTORS.filter((actor) => scenario.timeline[actor].length).map((actor) => actorBranch(scenario, actor, scenario.timeline[actor], tasks)),
     periodicProbeBranch(scenario.probe, tasks),
+    ...(scenario.cascade ? [cascadeBranch(scenario, tasks)] : []),
   ];
   const warmUp = warmUpBranches(tasks);
   const gates = ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).filter((step) => step.after)).length;
@@ -148,7 +155,7 @@ export function buildScenarioDefinition(scenario: Scenario): ScenarioDefinition 
 }
 
 function functionOf(actor: Actor): FunctionKey {
-  return actor === 'planner' || actor === 'probe' ? actor : enactorFunction(actor);
+  return actor === 'planner' || actor === 'probe' || actor === 'operator' ? actor : enactorFunction(actor);
 }
 
 function resource(key: FunctionKey): string {
@@ -216,6 +223,7 @@ function waitUntil(at: number, next: string): State {
 function stepParameters(actor: Actor, step: Step): Record<string, unknown> {
   if (step.do === 'plan') return { count: (step as PlannerStep).count };
   if (step.do === 'probe') return { label: (step as ProbeStep).label };
+  if (actor === 'operator') return { action: step.do };
   const base = { enactor: actor, step: step.do };
   if (step.do === 'apply') return { ...base, endpoint: (step as EnactorStepSpec & { do: 'apply' }).endpoint, 'work.$': '$.last.work' };
   if (step.do === 'cleanup') return { ...base, 'work.$': '$.last.work' };
@@ -369,6 +377,55 @@ function periodicProbeBranch(probe: Scenario['probe'], tasks: Record<string, Tas
   });
   states['probe every done'] = { Type: 'Succeed' };
   return { StartAt: 'probe wait to t+0s', States: states };
+}
+
+/**
+ * The cascade: every tick, DWFM, the launcher, Network Manager and NLB in
+ * turn, each invoked with its state value and what the one before it handed
+ * on; the states ride in $.cascade from tick to tick. A tick whose Task fails
+ * is skipped (the handler recorded a `failed` event): the next tick goes on
+ * from the last state that came back.
+ */
+function cascadeBranch(scenario: Scenario, tasks: Record<string, TaskEntry>): Branch {
+  const states: Record<string, State> = {};
+  const ticks = cascadeTicks(scenario.cascade);
+  const start = 'cascade start';
+  const done = 'cascade done';
+  const waitName = (from: number) => `cascade wait to t+${from}s`;
+  const taskName = (actor: CascadeActor, from: number) => `${actor} tick t+${from}s`;
+  states[start] = {
+    Type: 'Pass',
+    Result: Object.fromEntries(CASCADE_ACTORS.map((actor) => [actor, { state: null, handoff: null }])),
+    ResultPath: '$.cascade',
+    Next: ticks.length ? waitName(ticks[0]!.fromSecond) : done,
+  };
+  ticks.forEach((tick, i) => {
+    const after = ticks[i + 1] ? waitName(ticks[i + 1]!.fromSecond) : done;
+    states[waitName(tick.fromSecond)] = waitUntil(tick.fromSecond, taskName(CASCADE_ACTORS[0], tick.fromSecond));
+    CASCADE_ACTORS.forEach((actor, j) => {
+      const next = CASCADE_ACTORS[j + 1] ? taskName(CASCADE_ACTORS[j + 1]!, tick.fromSecond) : after;
+      const before = CASCADE_ACTORS[j - 1];
+      const parameters = {
+        ...FROM_EXECUTION,
+        'levers.$': '$$.Execution.Input.levers',
+        'state.$': `$.cascade.${actor}.state`,
+        ...(before ? { 'handoff.$': `$.cascade.${before}.handoff` } : { tick }),
+      };
+      states[taskName(actor, tick.fromSecond)] = {
+        Type: 'Task',
+        Resource: resource(actor),
+        Parameters: parameters,
+        ResultPath: `$.cascade.${actor}`,
+        TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+        Retry: LAMBDA_RETRY,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cascade.failed', Next: next }],
+        Next: next,
+      };
+      tasks[taskName(actor, tick.fromSecond)] = { kind: 'tick', function: actor, actor, at: tick.fromSecond };
+    });
+  });
+  states[done] = { Type: 'Succeed' };
+  return { StartAt: start, States: states };
 }
 
 /** Replaces the ${Placeholder}s given values for, as CloudFormation's DefinitionSubstitutions does. */

@@ -3,6 +3,8 @@
 export interface LambdaConfig {
   plansTable: string;
   eventsTable: string;
+  /** The cascade's table: DWFM's leases and the operator's switches. */
+  cascadeTable: string;
   hostedZoneId: string;
   zoneName: string;
   /** "host:port" of a DNS server for the Probe; unset in AWS (the VPC resolver answers). */
@@ -21,6 +23,7 @@ export const DEFAULT_ZONE_NAME = 'lab.internal';
 export const CONFIG_VARIABLES = {
   plansTable: 'PLANS_TABLE',
   eventsTable: 'EVENTS_TABLE',
+  cascadeTable: 'CASCADE_TABLE',
   hostedZoneId: 'HOSTED_ZONE_ID',
   zoneName: 'ZONE_NAME',
   dnsServer: 'DNS_SERVER',
@@ -37,6 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   return {
     plansTable: required('plansTable'),
     eventsTable: required('eventsTable'),
+    cascadeTable: required('cascadeTable'),
     hostedZoneId: required('hostedZoneId'),
     zoneName: required('zoneName'),
     dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
@@ -50,6 +54,7 @@ export function configEnvironment(config: LambdaConfig): Record<string, string> 
   const environment: Record<string, string> = {
     [CONFIG_VARIABLES.plansTable]: config.plansTable,
     [CONFIG_VARIABLES.eventsTable]: config.eventsTable,
+    [CONFIG_VARIABLES.cascadeTable]: config.cascadeTable,
     [CONFIG_VARIABLES.hostedZoneId]: config.hostedZoneId,
     [CONFIG_VARIABLES.zoneName]: config.zoneName,
   };

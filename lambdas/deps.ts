@@ -9,12 +9,15 @@ import { systemClock } from './adapters/clocks.ts';
 import { DnsResolver } from './adapters/dns-resolver.ts';
 import { DynamoDbEventLog } from './adapters/dynamodb-event-log.ts';
 import { DynamoDbPlanStore } from './adapters/dynamodb-plan-store.ts';
+import { DynamoDbCascadeStore } from './adapters/dynamodb-cascade-store.ts';
+import type { CascadeStore } from './core/cascade/ports.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
 import { readConfig, type LambdaConfig } from './config.ts';
 import { isWarmUp } from './task-input.ts';
 
 export interface LabDeps {
   store: PlanStore;
+  cascade: CascadeStore;
   dns: DnsZone;
   events: EventLog;
   clock: Clock;
@@ -32,6 +35,7 @@ export interface SdkClients {
 export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, clock: Clock = systemClock): LabDeps {
   return {
     store: new DynamoDbPlanStore(config.plansTable, clients.dynamodb),
+    cascade: new DynamoDbCascadeStore(config.cascadeTable, clients.dynamodb),
     dns: new Route53DnsZone(config.hostedZoneId, clients.route53),
     events: new DynamoDbEventLog(config.eventsTable, clients.dynamodb),
     clock,

@@ -9,6 +9,12 @@ import type { EnactorWork } from './core/enactor-types.ts';
 import { FAULT_KINDS, type Fault } from './core/faults.ts';
 import type { Plan } from './core/plan.ts';
 import { SAFEGUARDS } from './core/safeguards/index.ts';
+import { CASCADE_LEVERS, OPERATOR_ACTIONS, type CascadeSettings } from './core/cascade/settings.ts';
+import type { DwfmState } from './core/cascade/dwfm.ts';
+import type { LauncherState } from './core/cascade/launcher.ts';
+import type { NetworkState } from './core/cascade/network-manager.ts';
+import type { NlbState } from './core/cascade/nlb.ts';
+import type { TickHandoff } from './core/cascade/chain.ts';
 
 const outcome = z.enum(EVENT_OUTCOMES);
 
@@ -47,6 +53,35 @@ export const faultSchema: z.ZodType<Fault> = z
       'give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
   });
 
+const positive = z.number().positive();
+const count = z.number().int().min(1);
+
+/** The one schema of the cascade's settings (lambdas/core/cascade/settings.ts); a scenario's `cascade` section. */
+export const cascadeSettingsSchema = z
+  .strictObject({
+    endpoint: z.string().min(1).describe("The endpoint DWFM reaches DynamoDB by; one of the scenario's endpoints."),
+    droplets: count.max(49_500).describe('Physical hosts, each with a lease.'),
+    leaseSeconds: count.max(3600).describe('How long a lease lasts; DWFM renews it in its second half.'),
+    tickSeconds: count.max(300).describe('How often each subsystem runs (one Lambda invocation each per tick).'),
+    startSeconds: z.number().int().min(0).max(3600).describe("The first tick's start: once the race's steady state is up."),
+    untilSeconds: count.max(3600).describe("The cascade's last second."),
+    dwfm: z.strictObject({
+      leasesPerSecond: positive.describe('Leases DWFM establishes per second; the attempts in flight share it.'),
+      attemptTimeoutSeconds: count.describe('An attempt not finished by then is abandoned and tried again.'),
+      queueMax: count.describe('With admission control: at most this many attempts in flight.'),
+      backoffSeconds: positive.describe("backoff-jitter: the first retry's cap, doubling per timeout."),
+      backoffSecondsMax: positive,
+    }),
+    launches: z.strictObject({ perSecond: z.number().min(0), throttledPerSecond: z.number().min(0) }),
+    network: z.strictObject({ unitsPerSecond: positive, unitsPerLease: z.number().min(0), normalDelaySeconds: z.number().min(0) }),
+    nlb: z.strictObject({ nodes: count.max(1000), graceSeconds: z.number().int().min(0), removableFraction: z.number().min(0).max(1) }),
+    metastable: z.strictObject({ windowSeconds: count, goodputFraction: z.number().min(0).max(1) }),
+  })
+  .meta({
+    id: 'CascadeSettings',
+    description: "After the race: DWFM's leases, EC2 launches, Network Manager and NLB (docs/cascade.md).",
+  }) satisfies z.ZodType<CascadeSettings>;
+
 export const labSettingsSchema = z.object({
   endpoints: z.array(z.string().min(1)).min(1),
   pool: z.array(z.object({ id: z.string().min(1), address: z.string().min(1) })).min(1),
@@ -64,6 +99,7 @@ export const labSettingsSchema = z.object({
   probeSamples: z.number().int().min(1),
   /** How long a fault may hold an apply step while it waits for its event (the scenario's gates.timeoutSeconds). */
   faultHoldMsMax: z.number().int().min(0).optional(),
+  cascade: cascadeSettingsSchema.optional(),
 });
 export type LabSettings = z.infer<typeof labSettingsSchema>;
 
@@ -71,6 +107,8 @@ export type LabSettings = z.infer<typeof labSettingsSchema>;
 export const executionInputSchema = z.object({
   runId: z.string().min(1),
   safeguards: z.array(z.enum(SAFEGUARDS)),
+  /** The cascade's levers switched on for this run. */
+  levers: z.array(z.enum(CASCADE_LEVERS)).default([]),
   settings: labSettingsSchema,
   /** When scenario second 0 is (the schedule's t0), for faults pinned to the schedule. */
   startedAt: z.string().optional(),
@@ -112,6 +150,21 @@ export const enactorInputSchema = executionInputSchema.extend({
 export type EnactorInput = z.infer<typeof enactorInputSchema>;
 
 export const probeInputSchema = executionInputSchema.extend({ label: z.string() });
+
+/**
+ * A cascade tick's input: the seconds it covers, the subsystem's state value
+ * (its memory, carried by the state machine; null on the first tick) and what
+ * the subsystem before it in the tick handed on. The states are the lab's own
+ * output, passed back as they came: checked for shape, not field by field.
+ */
+const stateValue = <T>() => z.custom<T>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be a state value (an object)');
+const tick = z.strictObject({ fromSecond: z.number().int().min(0), toSecond: z.number().int().min(1) });
+export const dwfmInputSchema = executionInputSchema.extend({ tick, state: stateValue<DwfmState>().nullable() });
+const handedOn = executionInputSchema.extend({ handoff: stateValue<TickHandoff>() });
+export const launcherInputSchema = handedOn.extend({ state: stateValue<LauncherState>().nullable() });
+export const networkInputSchema = handedOn.extend({ state: stateValue<NetworkState>().nullable() });
+export const nlbInputSchema = handedOn.extend({ state: stateValue<NlbState>().nullable() });
+export const operatorInputSchema = executionInputSchema.extend({ action: z.enum(OPERATOR_ACTIONS) });
 
 /** Parses a Task's input, or throws one readable sentence naming the fields. */
 export function parseTaskInput<T>(schema: z.ZodType<T>, event: unknown, task: string): T {

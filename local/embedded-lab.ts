@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { createActiveTable } from './create-table.ts';
-import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
+import { CASCADE_TABLE_KEYS, EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS, type TableNames } from '../lambdas/adapters/tables.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { depsFromConfig, type LabDeps } from '../lambdas/deps.ts';
 import { configEnvironment, DEFAULT_ZONE_NAME, type LambdaConfig } from '../lambdas/config.ts';
@@ -78,7 +78,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
       dynamodb.destroy();
       route53.destroy();
     });
-    const tables: TableNames = { plans: 'racelab-plans', events: 'racelab-events' };
+    const tables: TableNames = { plans: 'racelab-plans', events: 'racelab-events', cascade: 'racelab-cascade' };
     await createTables(dynamodb, tables);
     const hostedZoneId = await createPrivateZone(route53, zone);
     await setLabSoa(new Route53DnsZone(hostedZoneId, route53), zone);
@@ -86,6 +86,7 @@ export async function startEmbeddedLab(options: EmbeddedLabOptions = {}): Promis
     const config: LambdaConfig = {
       plansTable: tables.plans,
       eventsTable: tables.events,
+      cascadeTable: tables.cascade,
       hostedZoneId,
       zoneName: zone,
       dnsServer: `${dnsServer.host}:${dnsServer.port}`,
@@ -135,6 +136,7 @@ async function createTables(client: DynamoDBClient, tables: TableNames): Promise
   for (const [name, keys] of [
     [tables.plans, PLANS_TABLE_KEYS],
     [tables.events, EVENTS_TABLE_KEYS],
+    [tables.cascade, CASCADE_TABLE_KEYS],
   ] as const) {
     await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(keys) });
   }

@@ -10,10 +10,16 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
+import type { CascadeLever } from '../lambdas/core/cascade/settings.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
 import { enactorHandler } from '../lambdas/enactor/handler.ts';
 import { plannerHandler } from '../lambdas/planner/handler.ts';
 import { probeHandler } from '../lambdas/probe/handler.ts';
+import { dwfmHandler } from '../lambdas/dwfm/handler.ts';
+import { launcherHandler } from '../lambdas/launcher/handler.ts';
+import { networkHandler } from '../lambdas/network/handler.ts';
+import { nlbHandler } from '../lambdas/nlb/handler.ts';
+import { operatorHandler } from '../lambdas/operator/handler.ts';
 import {
   buildScenarioDefinition,
   FUNCTION_KEYS,
@@ -30,6 +36,7 @@ import { simulatedDeps, Simulation } from './simulation/simulation.ts';
 export interface EmbeddedRunOptions {
   runId: string;
   safeguards: Safeguard[];
+  levers?: CascadeLever[];
   seed?: number;
   /** Overrides of the scenario's latency; the seed defaults to the run's seed. */
   latency?: Partial<LatencySettings>;
@@ -81,11 +88,18 @@ function stateMachine(definition: AslDefinition): StateMachine {
   return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
 }
 
-function handlerOf(key: FunctionKey, deps: LabDeps): Handler {
-  if (key === 'planner') return plannerHandler(deps);
-  if (key === 'probe') return probeHandler(deps);
-  return enactorHandler(deps);
-}
+const HANDLERS: Record<FunctionKey, (deps: LabDeps) => Handler> = {
+  planner: plannerHandler,
+  'enactor-az-a': enactorHandler,
+  'enactor-az-b': enactorHandler,
+  'enactor-az-c': enactorHandler,
+  probe: probeHandler,
+  dwfm: dwfmHandler,
+  launcher: launcherHandler,
+  network: networkHandler,
+  nlb: nlbHandler,
+  operator: operatorHandler,
+};
 
 /** The actor whose calls a function's handler makes. */
 function actorOf(key: FunctionKey): string {
@@ -97,7 +111,7 @@ function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<strin
   const handler = (key: FunctionKey): Handler => {
     let bound = handlers.get(key);
     if (!bound) {
-      const run = handlerOf(key, simulatedDeps(lab.deps(systemClock), simulation, actorOf(key)));
+      const run = HANDLERS[key](simulatedDeps(lab.deps(systemClock), simulation, actorOf(key)));
       // The first invocation of a function pays its cold start, whichever Task it is.
       bound = async (input) => {
         await simulation.coldStart(key);
@@ -142,7 +156,7 @@ export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, 
       outcome: 'scheduled',
       detail: `${scenario.name}, virtual time, latency seed ${latency.seed}`,
     });
-    const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, seed: options.seed, startAt });
+    const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, levers: options.levers, seed: options.seed, startAt });
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
     try {
       await simulation.time.drive(execution.result);

@@ -2,7 +2,7 @@
 // self-contained HTML page (inline SVG and CSS, no script, no network), or the
 // same as Markdown or a Mermaid sequence diagram. It reads only the run report,
 // built from the run-events table, so runs from every target render alike.
-import { EVENT_ACTORS, RUNNER, type RunEvent } from '../lambdas/core/events.ts';
+import { CASCADE_ACTORS, EVENT_ACTORS, RUNNER, type RunEvent } from '../lambdas/core/events.ts';
 import type { RunReport } from '../scenario/run-report.ts';
 import { MARKERS } from './output-file.ts';
 import { witnessLines } from './render-timeline.ts';
@@ -18,15 +18,17 @@ const LANES = [RUNNER, ...EVENT_ACTORS] as const;
 
 const isLane = (actor: string): actor is (typeof LANES)[number] => (LANES as readonly string[]).includes(actor);
 
-/** Events worth a line in a diagram: each actor's steps, not every retry or periodic probe. */
+/** Actors that record the same reading again and again (the periodic probe, the cascade's ticks): a line only when it changes. */
+const PERIODIC: readonly string[] = ['probe', ...CASCADE_ACTORS];
+
+/** Events worth a line in a diagram: each actor's steps, not every retry, periodic probe or cascade tick. */
 function keyEvents(report: RunReport): TimedEvent[] {
-  let lastProbe = '';
+  const last = new Map<string, string>();
   return report.events.filter((event) => {
     if (event.outcome === 'retry' || !isLane(event.actor)) return false;
-    if (event.actor !== 'probe') return true;
-    const seen = event.outcome; // a probe matters when what DNS answers changes
-    const changed = seen !== lastProbe;
-    lastProbe = seen;
+    if (!PERIODIC.includes(event.actor)) return true;
+    const changed = event.outcome !== last.get(event.actor); // it matters when what it reads changes
+    last.set(event.actor, event.outcome);
     return changed;
   });
 }

@@ -52,16 +52,18 @@ export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plai
 }
 
 /**
- * Probes run every second; a probe row is worth showing only when what DNS
- * answers changes (or it is the last row). Returns a filter with that memory.
+ * Probes run every second and the cascade's subsystems every tick: such a row
+ * is worth showing only when what it reads changes (what DNS answers, the
+ * subsystem's phase), or it is the last row. Returns a filter with that memory.
  */
-export function probeChangeFilter(): (event: RunEvent, isLast?: boolean) => boolean {
-  let lastProbe = '';
+export function changeFilter(): (event: RunEvent, isLast?: boolean) => boolean {
+  const last = new Map<string, string>();
   return (event, isLast = false) => {
-    if (!event.addresses) return true;
-    const summary = probeSummary(event);
-    if (summary === lastProbe && !isLast) return false;
-    lastProbe = summary;
+    const reading = event.addresses ? probeSummary(event) : event.step === 'tick' ? event.outcome : undefined;
+    if (reading === undefined) return true;
+    const key = event.addresses ? 'probe' : event.actor;
+    if (reading === last.get(key) && !isLast) return false;
+    last.set(key, reading);
     return true;
   };
 }
@@ -80,7 +82,7 @@ export function timelineParts(report: RunReport, paint: Paint = plain): Timeline
     '',
     paint('dim', `${'time'.padStart(7)}  ${'actor'.padEnd(8)} ${'step'.padEnd(8)} ${'gen'.padEnd(4)} ${'endpoint'.padEnd(24)} ${'outcome'.padEnd(10)} detail`),
   ];
-  const changed = probeChangeFilter();
+  const changed = changeFilter();
   const rows = report.events
     .filter((event, i) => changed(event, i === report.events.length - 1))
     .map((event) => ({ atSeconds: event.atSeconds, text: eventRow(event, event.atSeconds, paint) }));
@@ -110,6 +112,8 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
       );
     }
   }
+  // The scenario's operator repairs the DNS as a step; otherwise only the automation can.
+  const repairer = report.events.some((event) => event.actor === 'operator' && event.outcome === 'repaired') ? 'the operator' : 'the automation';
   for (const endpoint of report.endpoints) {
     const state = endpoint.addresses.length
       ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}`
@@ -118,15 +122,37 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
       endpoint.firstEmptyAtSeconds === null
         ? 'never went empty'
         : `went empty at +${endpoint.firstEmptyAtSeconds.toFixed(1)}s, ` +
-          `${endpoint.repaired ? paint('green', 'repaired by the automation') : paint('red', 'not repaired')}`;
+          `${endpoint.repaired ? paint('green', `repaired by ${repairer}`) : paint('red', 'not repaired')}`;
     lines.push(`  ${shown(endpoint.endpoint).padEnd(26)} ${state}; ${history}`);
   }
   lines.push(...witnessLines(report, paint));
+  lines.push(...cascadeLines(report, paint));
   if (report.automation.stuck) {
     const last = report.automation.stuckSteps.at(-1);
     lines.push(`  ${paint('red', 'automation stuck')}: ${last ? shown(`${last.actor} at +${last.atSeconds.toFixed(1)}s: ${last.detail ?? ''}`) : ''}`);
   } else if (report.automation.stuckSteps.length) {
     lines.push(`  automation was stuck ${report.automation.stuckSteps.length} time(s) but a later apply succeeded`);
+  }
+  return lines;
+}
+
+/** The cascade's verdict: when DNS came back, whether DWFM's collapse outlasted it, when every subsystem was healthy again. */
+export function cascadeLines(report: RunReport, paint: Paint = plain): string[] {
+  const { cascade } = report;
+  if (!cascade) return [];
+  const levers = report.levers.length ? ` (levers: ${report.levers.join(', ')})` : '';
+  const back = cascade.dnsBackAtSeconds === null ? 'DNS never came back for DWFM' : `DNS back for DWFM at +${cascade.dnsBackAtSeconds}s`;
+  const goodput = cascade.goodputAfterDns === null ? '' : ` (goodput ${Math.round(cascade.goodputAfterDns * 100)} % of capacity after it)`;
+  const metastable = cascade.metastable ? paint('red', `METASTABLE${goodput}`) : paint('green', `not metastable${goodput}`);
+  const recovered =
+    cascade.recoveredAtSeconds === null
+      ? paint('red', 'not recovered by the end')
+      : paint('green', `every subsystem healthy from +${cascade.recoveredAtSeconds}s`);
+  const lines = [`  cascade${levers}: ${back}; ${metastable}; ${recovered}`];
+  const expected = cascade.expected;
+  if (expected && (expected.metastable !== cascade.metastable || expected.recovered !== (cascade.recoveredAtSeconds !== null))) {
+    const said = `${expected.metastable ? 'metastable' : 'not metastable'}, ${expected.recovered ? 'recovered' : 'not recovered'}`;
+    lines.push(paint('red', `  the scenario expects the cascade ${said}`));
   }
   return lines;
 }

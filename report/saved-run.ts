@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EVENT_ACTORS, EVENT_OUTCOMES, RUNNER } from '../lambdas/core/events.ts';
+import { CASCADE_LEVERS } from '../lambdas/core/cascade/settings.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { readBounded, type BoundedText } from '../scenario/read-bounded.ts';
@@ -53,7 +54,27 @@ const eventSchema = z.object({
   detail: z.string().max(SAVED_RUN_LIMITS.detail).optional(),
   addresses: addressMap.optional(),
   zoneAddresses: addressMap.optional(),
+  metrics: z.record(z.string().max(64), z.number()).optional(),
   atSeconds,
+});
+
+const series = z.array(z.number()).max(SAVED_RUN_LIMITS.events);
+const cascadeSchema = z.object({
+  dnsBackAtSeconds: z.number().nullable(),
+  metastable: z.boolean(),
+  goodputAfterDns: z.number().nullable(),
+  recoveredAtSeconds: z.number().nullable(),
+  series: z.object({
+    atSeconds: series,
+    validLeases: series,
+    goodput: series,
+    backlog: series,
+    launchSuccess: series,
+    propagationDelaySeconds: series,
+    nlbCapacity: series,
+  }),
+  phases: z.array(z.object({ atSeconds, subsystem: name, phase: name })).max(SAVED_RUN_LIMITS.events),
+  expected: z.object({ metastable: z.boolean(), recovered: z.boolean() }).nullable(),
 });
 
 /** The run report as `run --save` writes it (scenario/run-report.ts); fields added since version 1 default when absent. */
@@ -98,6 +119,8 @@ const runReportSchema = z.object({
       .array(z.object({ actor: name, atSeconds, endpoint: name.optional(), detail: z.string().max(SAVED_RUN_LIMITS.detail).optional() }))
       .max(SAVED_RUN_LIMITS.events),
   }),
+  levers: z.array(z.enum(CASCADE_LEVERS)).max(CASCADE_LEVERS.length).default([]),
+  cascade: cascadeSchema.nullable().default(null),
   startedAt: z.string().max(64),
   events: z.array(eventSchema).max(SAVED_RUN_LIMITS.events, `a run has at most ${SAVED_RUN_LIMITS.events} events (an hour-long run has a few thousand)`),
 }) satisfies z.ZodType<RunReport>;

@@ -2,6 +2,7 @@
 // reads, and the schedule of absolute instants its Wait states wait for.
 import { loadBalancerPool } from '../lambdas/core/planner.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
+import type { CascadeLever } from '../lambdas/core/cascade/settings.ts';
 import type { ExecutionInput, LabSettings } from '../lambdas/task-input.ts';
 import { ACTORS, type Scenario, type Step } from './schema.ts';
 
@@ -21,6 +22,7 @@ export function labSettings(scenario: Scenario, seed = scenario.seed): LabSettin
     emptyPlans: scenario.emptyPlans,
     probeSamples: scenario.probe.samples,
     faultHoldMsMax: scenario.gates.timeoutSeconds * 1000,
+    ...(scenario.cascade ? { cascade: scenario.cascade } : {}),
   };
 }
 
@@ -31,10 +33,20 @@ export function probeSeconds(probe: Scenario['probe']): number[] {
   return times;
 }
 
-/** Every instant the state machine waits for: each step's `at` and each periodic probe. */
+/** The cascade's ticks: each tick's first second, every tickSeconds from startSeconds until untilSeconds. */
+export function cascadeTicks(cascade: Scenario['cascade']): { fromSecond: number; toSecond: number }[] {
+  if (!cascade) return [];
+  const ticks = [];
+  for (let from = cascade.startSeconds; from < cascade.untilSeconds; from += cascade.tickSeconds)
+    ticks.push({ fromSecond: from, toSecond: Math.min(from + cascade.tickSeconds, cascade.untilSeconds) });
+  return ticks;
+}
+
+/** Every instant the state machine waits for: each step's `at`, each periodic probe and each cascade tick. */
 export function scheduleSeconds(scenario: Scenario): number[] {
   const times = new Set<number>(ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).map((step) => step.at)));
   for (const t of probeSeconds(scenario.probe)) times.add(t);
+  for (const tick of cascadeTicks(scenario.cascade)) times.add(tick.fromSecond);
   return [...times].sort((a, b) => a - b);
 }
 
@@ -52,7 +64,10 @@ export function scheduleKey(seconds: number): string {
  * at `startAt` + t seconds. Seconds are real on AWS and LocalStack, virtual
  * on the embedded target.
  */
-export function executionInput(scenario: Scenario, options: { runId: string; safeguards: Safeguard[]; seed?: number; startAt: Date }): ExecutionInput {
+export function executionInput(
+  scenario: Scenario,
+  options: { runId: string; safeguards: Safeguard[]; levers?: CascadeLever[]; seed?: number; startAt: Date },
+): ExecutionInput {
   const schedule = Object.fromEntries(scheduleSeconds(scenario).map((t) => [scheduleKey(t), new Date(options.startAt.getTime() + t * 1000).toISOString()]));
-  return { runId: options.runId, safeguards: options.safeguards, settings: labSettings(scenario, options.seed), schedule };
+  return { runId: options.runId, safeguards: options.safeguards, levers: options.levers ?? [], settings: labSettings(scenario, options.seed), schedule };
 }

@@ -11,10 +11,11 @@ import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
 import { LOCK_LEASE_SECONDS_MAX, NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from '../lambdas/core/dns-tree.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { terminalText } from './terminal-text.ts';
-import { eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
+import { cascadeSettingsSchema, eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
+import { CASCADE_LEVERS, OPERATOR_ACTIONS } from '../lambdas/core/cascade/settings.ts';
 
 /** The actors with a timeline of steps. */
-export const ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
+export const ACTORS = ['planner', ...ENACTOR_IDS, 'probe', 'operator'] as const;
 export type Actor = (typeof ACTORS)[number];
 
 /**
@@ -51,10 +52,13 @@ const probeStep = z.strictObject({
   do: z.literal('probe'),
   label: z.string().min(1).max(60).describe("The probe event's detail: gates and stories find the probe by it."),
 });
+/** An operator's step: the DNS repair, or a switch of the cascade (docs/cascade.md). */
+const operatorStep = z.strictObject({ at, after, do: z.enum(OPERATOR_ACTIONS).describe('What the operator does.') });
 export type PlannerStep = z.infer<typeof plannerStep>;
+export type OperatorStep = z.infer<typeof operatorStep>;
 export type EnactorStepSpec = z.infer<typeof enactorStep>;
 export type ProbeStep = z.infer<typeof probeStep>;
-export type Step = PlannerStep | EnactorStepSpec | ProbeStep;
+export type Step = PlannerStep | EnactorStepSpec | ProbeStep | OperatorStep;
 
 const endpointName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be DNS labels: a-z, 0-9, "-" and "."');
 
@@ -71,6 +75,12 @@ export const LIST_MAX = { steps: 200, faults: 20, story: 50, emptyPlans: 50, sch
 export const ENDPOINTS_MAX = 10;
 const story = z.array(storyLine).max(LIST_MAX.story).default([]);
 const expectation = z.strictObject({ outcome, story });
+/** What a scenario with a cascade expects of it: a metastable failure or not, and a recovery by the run's end or not. */
+const cascadeExpectation = z.strictObject({
+  metastable: z.boolean().describe("DWFM's goodput stays under its share of capacity after DNS is back (docs/cascade.md)."),
+  recovered: z.boolean().describe('Every subsystem is healthy again by the end of the run.'),
+});
+const leverExpectation = cascadeExpectation.extend({ story });
 
 const seconds = (max: number) => z.number().min(0).max(max);
 
@@ -141,6 +151,7 @@ export const scenarioSchema = z
         planner: z.array(plannerStep).max(LIST_MAX.steps).default([]),
         ...enactorTimelines(),
         probe: z.array(probeStep).max(LIST_MAX.steps).default([]),
+        operator: z.array(operatorStep).max(LIST_MAX.steps).default([]),
       })
       .describe("Each actor's steps, in time order."),
     expect: z
@@ -151,8 +162,13 @@ export const scenarioSchema = z
         story,
         /** Per safeguard switched on alone: its outcome and story. Any safeguard here whose outcome is healthy makes a combination healthy. */
         safeguards: z.partialRecord(z.enum(SAFEGUARDS), expectation).default({}),
+        /** With a cascade: what it does with no lever on. */
+        cascade: cascadeExpectation.optional(),
+        /** Per cascade lever switched on alone (no safeguard): what the cascade does, and its story. */
+        levers: z.partialRecord(z.enum(CASCADE_LEVERS), leverExpectation).default({}),
       })
       .describe('The outcome and story with no safeguard on, and with each safeguard alone.'),
+    cascade: cascadeSettingsSchema.optional().describe("After the race: DWFM's leases, EC2 launches, Network Manager and NLB (docs/cascade.md)."),
     /** Embedded target only: the virtual time each call and each function's cold start take (seeded per run). */
     latency: z
       .strictObject({
@@ -230,8 +246,25 @@ export const scenarioSchema = z
         });
       labels.add(step.label);
     });
+    if (scenario.cascade) {
+      checkEndpoint(scenario.cascade.endpoint, ['cascade', 'endpoint']);
+      if (scenario.cascade.dwfm.backoffSecondsMax < scenario.cascade.dwfm.backoffSeconds)
+        ctx.addIssue({ code: 'custom', path: ['cascade', 'dwfm', 'backoffSecondsMax'], message: 'must be at least cascade.dwfm.backoffSeconds' });
+    } else {
+      scenario.timeline.operator.forEach((step, i) => {
+        if (step.do !== 'repair')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeline', 'operator', i, 'do'],
+            message: `"${step.do}" works a switch of the cascade: add a "cascade" section`,
+          });
+      });
+      if (scenario.expect.cascade || Object.keys(scenario.expect.levers).length)
+        ctx.addIssue({ code: 'custom', path: ['expect'], message: 'expects a cascade: add a "cascade" section, or remove expect.cascade and expect.levers' });
+    }
     const stories: [StoryLine[], (string | number)[]][] = [
       [scenario.expect.story, ['expect', 'story']],
+      ...Object.entries(scenario.expect.levers).map(([name, entry]) => [entry!.story, ['expect', 'levers', name, 'story']] as [StoryLine[], string[]]),
       ...Object.entries(scenario.expect.safeguards).map(([name, entry]) => [entry!.story, ['expect', 'safeguards', name, 'story']] as [StoryLine[], string[]]),
     ];
     for (const [lines, path] of stories) lines.forEach((line, i) => checkPattern(line.event, [...path, i, 'event']));

@@ -2,7 +2,7 @@
 // the run's events as they reach the run-events table, and a status line with
 // the elapsed seconds. Nothing is printed when stderr is not a terminal.
 import type { RunEvent } from '../lambdas/core/events.ts';
-import { eventRow, probeChangeFilter } from '../report/render-timeline.ts';
+import { eventRow, changeFilter } from '../report/render-timeline.ts';
 
 export interface RunProgress {
   /** All events read so far (the sink prints the new ones) and the time since the execution started. */
@@ -21,7 +21,7 @@ const eventKey = (event: RunEvent) => `${event.at}|${event.actor}|${event.step}|
 
 export class TerminalProgress implements RunProgress {
   private readonly printed = new Set<string>();
-  private readonly shown = probeChangeFilter();
+  private readonly shown = changeFilter();
   private statusShown = false;
 
   /** @param originMs scenario second 0 (the run's start event) */

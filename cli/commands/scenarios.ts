@@ -34,6 +34,18 @@ export async function scenariosCommand(options: { json?: boolean }): Promise<num
     healthyWith: healthyWith(s),
     endpoints: s.endpoints,
     stories: stories(s),
+    // A scenario with a cascade: what it does with no lever, and with each lever alone.
+    ...(s.cascade
+      ? {
+          cascade: s.expect.cascade ?? null,
+          levers: Object.entries(s.expect.levers).map(([lever, entry]) => ({
+            lever,
+            metastable: entry!.metastable,
+            recovered: entry!.recovered,
+            story: entry!.story,
+          })),
+        }
+      : {}),
   }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -45,6 +57,13 @@ export async function scenariosCommand(options: { json?: boolean }): Promise<num
       if (!story.length) continue;
       process.stdout.write(`  story ${safeguards.length ? `with ${safeguards.join(', ')}` : 'with no safeguard'} (${outcome}):\n`);
       story.forEach((line, i) => process.stdout.write(`    ${i + 1}. ${shown(line.says)}\n`));
+    }
+    const said = (c: { metastable: boolean; recovered: boolean }) =>
+      `${c.metastable ? 'metastable' : 'not metastable'}, ${c.recovered ? 'recovers' : 'does not recover'}`;
+    if (row.cascade) process.stdout.write(`  the cascade with no lever: ${said(row.cascade)}\n`);
+    for (const lever of row.levers ?? []) {
+      process.stdout.write(`  the cascade with -s ${lever.lever}: ${said(lever)}\n`);
+      lever.story.forEach((line, i) => process.stdout.write(`    ${i + 1}. ${shown(line.says)}\n`));
     }
   }
   return 0;

@@ -1,4 +1,4 @@
-// The key schema of the lab's two tables: one definition, used by the
+// The key schema of the lab's tables: one definition, used by the
 // adapters, the embedded target's table set-up and the CDK stack.
 
 export const PLANS_TABLE_KEYS = {
@@ -11,11 +11,17 @@ export const EVENTS_TABLE_KEYS = {
   sortKey: { name: 'seq', type: 'S' },
 } as const;
 
+/** The cascade's table: per run, DWFM's lease shards and the operator's switches. */
+export const CASCADE_TABLE_KEYS = {
+  partitionKey: { name: 'runId', type: 'S' },
+  sortKey: { name: 'item', type: 'S' },
+} as const;
+
 /** Run events expire on their own (DynamoDB TTL) so a sandbox cleans itself. */
 export const EVENTS_TTL_ATTRIBUTE = 'expiresAt';
 export const EVENTS_TTL_SECONDS = 7 * 24 * 3600;
 
-type TableKeys = typeof PLANS_TABLE_KEYS | typeof EVENTS_TABLE_KEYS;
+type TableKeys = typeof PLANS_TABLE_KEYS | typeof EVENTS_TABLE_KEYS | typeof CASCADE_TABLE_KEYS;
 
 /** A table's keys as CreateTable (and CloudFormation) spell them. */
 export function keySchemaOf(keys: TableKeys) {
@@ -34,4 +40,5 @@ export function keySchemaOf(keys: TableKeys) {
 export interface TableNames {
   plans: string;
   events: string;
+  cascade: string;
 }

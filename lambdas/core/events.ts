@@ -5,10 +5,14 @@
 export const ENACTOR_IDS = ['az-a', 'az-b', 'az-c'] as const;
 export type EnactorId = (typeof ENACTOR_IDS)[number];
 
-/** Every actor that records events during a scenario's race. */
-export const EVENT_ACTORS = ['planner', ...ENACTOR_IDS, 'probe'] as const;
+/** The cascade's subsystems (lambdas/core/cascade/), each recording one event per tick. */
+export const CASCADE_ACTORS = ['dwfm', 'launcher', 'network', 'nlb'] as const;
+export type CascadeActor = (typeof CASCADE_ACTORS)[number];
+
+/** Every actor that records events during a scenario: the race's, the cascade's, and the operator's. */
+export const EVENT_ACTORS = ['planner', ...ENACTOR_IDS, 'probe', ...CASCADE_ACTORS, 'operator'] as const;
 /** The steps they record. */
-export const EVENT_STEPS = ['plan', 'begin', 'apply', 'cleanup', 'probe'] as const;
+export const EVENT_STEPS = ['plan', 'begin', 'apply', 'cleanup', 'probe', 'tick', 'operate'] as const;
 
 /** Every outcome an actor records. Gates, faults and stories name these, so a typo is caught when the scenario loads. */
 export const EVENT_OUTCOMES = [
@@ -34,6 +38,26 @@ export const EVENT_OUTCOMES = [
   // probe
   'empty',
   'answering',
+  // the cascade's phases, one per subsystem tick (dwfm; launcher; network; nlb)
+  'unreachable',
+  'collapsed',
+  'recovering',
+  'healthy',
+  'launching',
+  'insufficient-capacity',
+  'request-limited',
+  'propagated',
+  'backlogged',
+  'in-service',
+  'capacity-removed',
+  'failover-off',
+  // the operator's steps
+  'repaired',
+  'throttled',
+  'restarted',
+  'failover-disabled',
+  'throttles-relaxed',
+  'failover-enabled',
   // any handler that threw
   'failed',
 ] as const;
@@ -56,6 +80,8 @@ export interface RunEvent {
   addresses?: Record<string, string[]>;
   /** Probe events: the addresses the zone held for each endpoint, read through the Route 53 API (the second witness). */
   zoneAddresses?: Record<string, string[]>;
+  /** Cascade events: the tick's figures (its start second, leases, backlog, launches, delay, capacity...). */
+  metrics?: Record<string, number>;
 }
 
 export type EventFields = Omit<RunEvent, 'runId' | 'at' | 'actor'>;

@@ -78,6 +78,7 @@ export function simulatedDeps(deps: LabDeps, simulation: Simulation, actor: stri
   return {
     ...deps,
     store: through(deps.store, 'call'),
+    cascade: through(deps.cascade, 'call'),
     dns: through(deps.dns, 'call'),
     events: through(deps.events, 'call'),
     resolver: through(deps.resolver, 'lookup'),

@@ -6,7 +6,7 @@
 // the outputs the CLI reads (infra/stack-outputs.ts).
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
+import { CASCADE_TABLE_KEYS, EVENTS_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
 import { DEFAULT_ZONE_NAME } from '../../lambdas/config.ts';
 import { LAB_TAGS } from '../../infra/lab-stack.ts';
@@ -34,18 +34,29 @@ describe('the dns-race-lab stack', () => {
     expect(lab.stack.region).toBe('us-east-1');
   });
 
-  it('deploys five Lambda functions, all nodejs22.x on arm64, with the timeout each Lambda Task of the state machines has', () => {
-    // The sixth is the SOA custom resource's provider, which runs at deploy time only.
-    lab.template.resourceCountIs('AWS::Lambda::Function', 6);
-    expect(labFunctions(lab.json)).toHaveLength(5);
+  it('deploys ten Lambda functions, all nodejs22.x on arm64, with the timeout each Lambda Task of the state machines has', () => {
+    // The eleventh is the SOA custom resource's provider, which runs at deploy time only.
+    lab.template.resourceCountIs('AWS::Lambda::Function', 11);
+    expect(labFunctions(lab.json)).toHaveLength(10);
     for (const [, fn] of labFunctions(lab.json)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: FUNCTION_TIMEOUT_SECONDS, Handler: 'index.handler' });
     }
   });
 
-  it('names the functions Planner, Enactor az-a/b/c and Probe', () => {
+  it("names the functions Planner, Enactor az-a/b/c and Probe, and the cascade's Dwfm, Launcher, NetworkManager, Nlb and Operator", () => {
     const ids = labFunctions(lab.json).map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
-    expect(ids.sort()).toEqual(['FunctionsEnactorAzA', 'FunctionsEnactorAzB', 'FunctionsEnactorAzC', 'FunctionsPlanner', 'FunctionsProbe']);
+    expect(ids.sort()).toEqual([
+      'FunctionsDwfm',
+      'FunctionsEnactorAzA',
+      'FunctionsEnactorAzB',
+      'FunctionsEnactorAzC',
+      'FunctionsLauncher',
+      'FunctionsNetworkManager',
+      'FunctionsNlb',
+      'FunctionsOperator',
+      'FunctionsPlanner',
+      'FunctionsProbe',
+    ]);
   });
 
   it('gives every function every configuration variable readConfig requires, and switches EMF metrics on', () => {
@@ -55,6 +66,7 @@ describe('the dns-race-lab stack', () => {
       expect(variables).toMatchObject({
         [CONFIG_VARIABLES.plansTable]: { Ref: expect.stringMatching(/^TablesPlans/) },
         [CONFIG_VARIABLES.eventsTable]: { Ref: expect.stringMatching(/^TablesEvents/) },
+        [CONFIG_VARIABLES.cascadeTable]: { Ref: expect.stringMatching(/^TablesCascade/) },
         [CONFIG_VARIABLES.hostedZoneId]: ref(zoneId),
         [CONFIG_VARIABLES.zoneName]: DEFAULT_ZONE_NAME,
         [CONFIG_VARIABLES.metrics]: 'emf',
@@ -64,11 +76,11 @@ describe('the dns-race-lab stack', () => {
     }
   });
 
-  it('runs only the Probe in the VPC, in its isolated subnets', () => {
+  it('runs only the Probe and DWFM (the two that ask the VPC resolver) in the VPC, in its isolated subnets', () => {
     const inVpc = resourcesOfType(lab.json, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties?.VpcConfig);
-    expect(inVpc.map(([id]) => id)).toEqual([expect.stringMatching(/^FunctionsProbe/)]);
+    expect(inVpc.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^FunctionsDwfm/), expect.stringMatching(/^FunctionsProbe/)]);
     const subnets = resourcesOfType(lab.json, 'AWS::EC2::Subnet').map(([id]) => ref(id));
-    expect((inVpc[0]![1].Properties!.VpcConfig as { SubnetIds: unknown[] }).SubnetIds).toEqual(subnets);
+    for (const [, fn] of inVpc) expect((fn.Properties!.VpcConfig as { SubnetIds: unknown[] }).SubnetIds).toEqual(subnets);
   });
 
   it('has a VPC with isolated subnets only: no NAT gateway, no internet gateway, no public IPs', () => {
@@ -192,8 +204,8 @@ describe('the dns-race-lab stack', () => {
     custom.template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'race.example.' });
   });
 
-  it('keys the tables as lambdas/adapters/tables.ts says, on demand, with TTL on run events, deleted with the stack', () => {
-    lab.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  it("keys the tables as lambdas/adapters/tables.ts says, on demand, with TTL on run events and the cascade's items, deleted with the stack", () => {
+    lab.template.resourceCountIs('AWS::DynamoDB::Table', 3);
     const keySchema = keySchemaOf;
     lab.template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({ ...keySchema(PLANS_TABLE_KEYS), BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: Match.absent() }),
@@ -209,12 +221,21 @@ describe('the dns-race-lab stack', () => {
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
     });
+    lab.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        ...keySchema(CASCADE_TABLE_KEYS),
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: EVENTS_TTL_ATTRIBUTE, Enabled: true },
+      }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
   });
 
   it('keeps logs one day: a log group per function and per state machine, each deleted with the stack', () => {
     const groups = resourcesOfType(lab.json, 'AWS::Logs::LogGroup');
-    // The five functions, the SOA custom resource's provider, each state machine.
-    expect(groups).toHaveLength(5 + 1 + lab.stack.stateMachines.size);
+    // The ten functions, the SOA custom resource's provider, each state machine.
+    expect(groups).toHaveLength(10 + 1 + lab.stack.stateMachines.size);
     for (const [, group] of groups) {
       expect(group.Properties?.RetentionInDays).toBe(1);
       expect(group.DeletionPolicy).toBe('Delete');

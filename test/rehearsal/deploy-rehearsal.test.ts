@@ -1,6 +1,6 @@
 // The deploy, rehearsed without an account: the stack synthesized with its
-// bundled Lambda code, "deployed" onto the embedded endpoints, and oct-2025 run
-// on it in real time through the template's own state machine definition
+// bundled Lambda code, "deployed" onto the embedded endpoints, and oct-2025
+// (and cascade-drill, for the cascade's functions) run on it in real time through the template's own state machine definition
 // (rehearsal.ts). It must tell the same story as `racelab run`, and every call
 // the code made must be allowed by the synthesized IAM, with no grant unused.
 import { rmSync } from 'node:fs';
@@ -18,10 +18,15 @@ import { ARN_CONTEXT, synthesizeForDeploy, type SynthesizedStack } from './synth
 let stack: SynthesizedStack;
 let baseline: Rehearsal;
 let fenced: Rehearsal;
+let cascade: Rehearsal;
 
 beforeAll(async () => {
   stack = await synthesizeForDeploy();
-  [baseline, fenced] = await Promise.all([rehearse(stack, 'oct-2025', []), rehearse(stack, 'oct-2025', ['write-time-check'])]);
+  [baseline, fenced, cascade] = await Promise.all([
+    rehearse(stack, 'oct-2025', []),
+    rehearse(stack, 'oct-2025', ['write-time-check']),
+    rehearse(stack, 'cascade-drill', []),
+  ]);
 });
 afterAll(() => stack && rmSync(stack.outdir, { recursive: true, force: true }));
 
@@ -37,8 +42,8 @@ function keyEvents(events: readonly RunEvent[]): Record<string, string[]> {
   return byActor;
 }
 
-async function embeddedRun(safeguards: Safeguard[]) {
-  const scenario = await loadScenario('oct-2025');
+async function embeddedRun(name: string, safeguards: Safeguard[]) {
+  const scenario = await loadScenario(name);
   const run = await runScenarioEmbedded(new MemoryLab(), scenario, { runId: 'compare', safeguards });
   return {
     events: run.events,
@@ -48,13 +53,15 @@ async function embeddedRun(safeguards: Safeguard[]) {
 
 describe('the deploy rehearsal', () => {
   it.each([
-    ['no safeguard', () => baseline, [] as Safeguard[]],
-    ['write-time-check', () => fenced, ['write-time-check'] as Safeguard[]],
-  ])('oct-2025 with %s tells the story racelab run tells, each actor with the same key events', async (_, rehearsal, safeguards) => {
+    ['oct-2025', 'no safeguard', () => baseline, [] as Safeguard[]],
+    ['oct-2025', 'write-time-check', () => fenced, ['write-time-check'] as Safeguard[]],
+    ['cascade-drill', 'no safeguard', () => cascade, [] as Safeguard[]],
+  ])('%s with %s tells the story racelab run tells, each actor with the same key events', async (name, _, rehearsal, safeguards) => {
     const { report, failure, output, events } = rehearsal();
     expect(failure, output).toBeUndefined();
     expect(report.asExpected, JSON.stringify(report.story, null, 1)).toBe(true);
-    const embedded = await embeddedRun(safeguards);
+    const embedded = await embeddedRun(name, safeguards);
+    expect(report.cascade?.metastable).toBe(embedded.report.cascade?.metastable);
     expect(report.outcome).toBe(embedded.report.outcome);
     expect(report.story?.events.map((line) => [line.says, line.seen])).toEqual(embedded.report.story?.events.map((line) => [line.says, line.seen]));
     expect(keyEvents(events)).toEqual(keyEvents(embedded.events));
@@ -63,9 +70,11 @@ describe('the deploy rehearsal', () => {
   it('every call the code made is allowed by its role in the synthesized template', async () => {
     const checked = await checkCalls(stack, baseline.physical, baseline.principals, baseline.calls);
     checked.push(...(await checkCalls(stack, fenced.physical, fenced.principals, fenced.calls)));
+    checked.push(...(await checkCalls(stack, cascade.physical, cascade.principals, cascade.calls)));
     expect(checked.filter((call) => call.decision !== 'Allowed')).toEqual([]);
-    // Every principal called: the five lab functions, the state machine, and the zone's SOA custom resource.
-    expect(new Set(checked.map((call) => call.who))).toEqual(new Set(Object.values(baseline.principals).map((principal) => principal.of)));
+    // Every principal called: the ten lab functions, the two state machines, and the zone's SOA custom resource.
+    const principals = new Set([...Object.values(baseline.principals), ...Object.values(cascade.principals)].map((principal) => principal.of));
+    expect(new Set(checked.map((call) => call.who))).toEqual(principals);
     // The check bites: take route53:ListResourceRecordSets out of the Enactors' policies and their reads are denied.
     const narrowed: SynthesizedStack = structuredClone({ ...stack, assetDir: undefined }) as unknown as SynthesizedStack;
     for (const [id, policy] of Object.entries(narrowed.template.Resources)) {
@@ -111,14 +120,21 @@ describe('the deploy rehearsal', () => {
   });
 
   it('grants nothing that no code path used', () => {
-    // Both rehearsals deployed the same physical names, so their calls can be judged together.
+    // The rehearsals deployed the same physical names and functions, so their calls can be judged together; the
+    // cascade's state machine is another than oct-2025's, which is the one judged here: its calls are left out.
     expect(fenced.physical).toEqual(baseline.physical);
     expect(fenced.principals).toEqual(baseline.principals);
-    const calls = [...baseline.calls, ...fenced.calls];
+    expect(cascade.physical).toEqual(baseline.physical);
+    const cascadeCalls = cascade.calls.filter((call) => cascade.principals[call.principal]?.kind === 'function');
+    const calls = [...baseline.calls, ...fenced.calls, ...cascadeCalls];
     expect(unusedGrants(stack, baseline.physical, baseline.principals, calls)).toEqual([]);
-    // The check bites: without the write-time-check run, the Enactor's fence writes (UpdateItem) go unused.
-    expect(unusedGrants(stack, baseline.physical, baseline.principals, baseline.calls)).toEqual(
+    // The check bites: without the write-time-check run, the Enactor's fence writes (UpdateItem) go unused;
+    // without the cascade's run, DWFM's lease reads.
+    expect(unusedGrants(stack, baseline.physical, baseline.principals, [...baseline.calls, ...cascadeCalls])).toEqual(
       expect.arrayContaining([expect.stringMatching(/^FunctionsEnactorAz.*: dynamodb:UpdateItem on /)]),
+    );
+    expect(unusedGrants(stack, baseline.physical, baseline.principals, [...baseline.calls, ...fenced.calls])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FunctionsDwfm.*: dynamodb:BatchGetItem on /)]),
     );
   });
 });

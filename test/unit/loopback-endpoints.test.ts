@@ -235,7 +235,7 @@ describe('the HTTP endpoints, given requests not addressed to their loopback hos
     const reply = await rawRequest(lab.endpoints.dynamodb, createTableRequest(`rebound.example:${port(lab.endpoints.dynamodb)}`));
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body)).toMatchObject({ __type: expect.stringMatching(/#AccessDeniedException$/) });
-    expect(await tableNames()).toEqual([lab.tables.events, lab.tables.plans].sort());
+    expect(await tableNames()).toEqual([lab.tables.cascade, lab.tables.events, lab.tables.plans].sort());
   });
 
   it("refuse a web page's DynamoDB requests: the CORS preflight and the request itself", async () => {
@@ -247,11 +247,11 @@ describe('the HTTP endpoints, given requests not addressed to their loopback hos
     });
     expect(preflight.status).toBe(403);
     expect((await rawRequest(lab.endpoints.dynamodb, createTableRequest(host, { Origin: 'https://page.example' }))).status).toBe(403);
-    expect(await tableNames()).toEqual([lab.tables.events, lab.tables.plans].sort());
+    expect(await tableNames()).toEqual([lab.tables.cascade, lab.tables.events, lab.tables.plans].sort());
   });
 
   it('serve a DynamoDB request addressed to its loopback address', async () => {
     expect((await rawRequest(lab.endpoints.dynamodb, createTableRequest(new URL(lab.endpoints.dynamodb).host))).status).toBe(200);
-    expect(await tableNames()).toHaveLength(3);
+    expect(await tableNames()).toHaveLength(4);
   });
 });

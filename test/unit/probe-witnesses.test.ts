@@ -14,6 +14,7 @@ import { probeHandler } from '../../lambdas/probe/handler.ts';
 import type { LabDeps } from '../../lambdas/deps.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryEventLog } from '../../local/memory-event-log.ts';
+import { MemoryCascadeStore } from '../../local/memory-cascade-store.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
 import { MemoryResolver } from '../../local/memory-resolver.ts';
 import { ZoneRecords } from '../../local/route53/zone-model.ts';
@@ -113,6 +114,7 @@ describe('the Probe and the verdict with two witnesses', () => {
     let now = 1_000;
     const deps: LabDeps = {
       store: new MemoryPlanStore(),
+      cascade: new MemoryCascadeStore(),
       dns,
       events,
       clock: { now: () => now, sleep: async () => undefined },
