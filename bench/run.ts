@@ -283,6 +283,7 @@ async function startupSection(): Promise<void> {
     ['racelab run oct-2025', process.execPath, ['bin/racelab.js', 'run', 'oct-2025'], '(target <= 1500 ms; goal 1000 ms)'],
     ['npx racelab run oct-2025', 'npx', ['racelab', 'run', 'oct-2025'], '(target <= 1500 ms; goal 1000 ms)'],
     ['racelab run oct-2025-cascade', process.execPath, ['bin/racelab.js', 'run', 'oct-2025-cascade'], '(target <= 5000 ms)'],
+    ['racelab sweep (5 × 4 cells)', process.execPath, ['bin/racelab.js', 'sweep'], '(target <= 60000 ms)'],
   ];
   for (const [label, command, args, target] of cases) await coldFigure(label, command, args, runs, target);
   // The explorer's first figures as a user meets them: a few cold processes each (each takes seconds). Exit 1 is a violation found.

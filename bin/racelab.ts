@@ -14,6 +14,7 @@ import { command as report } from '../cli/commands/report.ts';
 import { command as reset } from '../cli/commands/reset.ts';
 import { command as run } from '../cli/commands/run.ts';
 import { command as scenarios } from '../cli/commands/scenarios.ts';
+import { command as sweep } from '../cli/commands/sweep.ts';
 import { command as teardown } from '../cli/commands/teardown.ts';
 import { command as up } from '../cli/commands/up.ts';
 import { guardStandardStreams } from '../report/standard-streams.ts';
@@ -38,7 +39,7 @@ function answeringUsageErrors(command: Command): Command {
   return command;
 }
 
-for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), exercise(), scenarios()]) {
+for (const command of [run(), report(), up(), reset(), repair(), teardown(), doctor(), explore(), check(), sweep(), exercise(), scenarios()]) {
   program.addCommand(answeringUsageErrors(command));
 }
 

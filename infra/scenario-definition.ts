@@ -13,7 +13,7 @@
 import { describePattern, EXACT_PATTERN_FIELDS, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
 import { CASCADE_ACTORS, type CascadeActor, type EnactorId } from '../lambdas/core/events.ts';
 import { WARM_UP_INPUT } from '../lambdas/task-input.ts';
-import { cascadeTicks, lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
+import { lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
 import { ACTORS, type Actor, type EnactorStepSpec, type PlannerStep, type ProbeStep, type Scenario, type Step } from '../scenario/schema.ts';
 
 export const FUNCTION_KEYS = ['planner', 'enactor-az-a', 'enactor-az-b', 'enactor-az-c', 'probe', 'dwfm', 'launcher', 'network', 'nlb', 'operator'] as const;
@@ -72,7 +72,7 @@ export type TaskEntry =
   | { kind: 'warm-up'; function: FunctionKey }
   | { kind: 'step'; function: FunctionKey; actor: Actor; at: number }
   | { kind: 'probe'; function: 'probe'; at?: number }
-  | { kind: 'tick'; function: CascadeActor; actor: CascadeActor; at: number }
+  | { kind: 'tick'; function: CascadeActor; actor: CascadeActor }
   | { kind: 'gate'; actor: Actor; pattern: EventPattern };
 
 export interface ScenarioDefinition {
@@ -131,7 +131,7 @@ export function buildScenarioDefinition(scenario: Scenario): ScenarioDefinition 
   const branches = [
     ...ACTORS.filter((actor) => scenario.timeline[actor].length).map((actor) => actorBranch(scenario, actor, scenario.timeline[actor], tasks)),
     periodicProbeBranch(scenario.probe, tasks),
-    ...(scenario.cascade ? [cascadeBranch(scenario, tasks)] : []),
+    ...(scenario.cascade ? [cascadeBranch(tasks)] : []),
   ];
   const warmUp = warmUpBranches(tasks);
   const gates = ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).filter((step) => step.after)).length;
@@ -258,7 +258,8 @@ function actorBranch(scenario: Scenario, actor: Actor, steps: readonly Step[], t
         Default: next,
       };
     }
-    if (step.after) Object.assign(states, gateStates(scenario, actor, name.base, step.after, name.task, tasks));
+    // An operator acts on what it sees: when its alarm never comes (a safeguard kept the outage away, a lever the collapse), it skips the step.
+    if (step.after) Object.assign(states, gateStates(scenario, actor, name.base, step.after, name.task, tasks, actor === 'operator' ? next : undefined));
     states[name.task] = lambdaTask(functionOf(actor), stepParameters(actor, step), next);
     tasks[name.task] = { kind: 'step', function: functionOf(actor), actor, at: step.at };
   });
@@ -281,6 +282,7 @@ function gateStates(
   pattern: EventPattern,
   open: string,
   tasks: Record<string, TaskEntry>,
+  skipTo?: string,
 ): Record<string, State> {
   const { pollSeconds, pollSecondsMax, timeoutSeconds } = scenario.gates;
   const check = `${base} gate check`;
@@ -318,11 +320,9 @@ function gateStates(
       ResultPath: '$.gate',
       Next: check,
     },
-    [timedOut]: {
-      Type: 'Fail',
-      Error: GATE_TIMEOUT_ERROR,
-      Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened`,
-    },
+    [timedOut]: skipTo
+      ? { Type: 'Pass', Comment: `${base} skipped: "${describePattern(pattern)}" did not happen within ${timeoutSeconds} s`, Next: skipTo }
+      : { Type: 'Fail', Error: GATE_TIMEOUT_ERROR, Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened` },
   };
 }
 
@@ -380,51 +380,68 @@ function periodicProbeBranch(probe: Scenario['probe'], tasks: Record<string, Tas
 }
 
 /**
- * The cascade: every tick, DWFM, the launcher, Network Manager and NLB in
- * turn, each invoked with its state value and what the one before it handed
- * on; the states ride in $.cascade from tick to tick. A tick whose Task fails
- * is skipped (the handler recorded a `failed` event): the next tick goes on
- * from the last state that came back.
+ * The cascade: a loop over the ticks the execution input lists
+ * (`cascadeTicks`). Each turn waits for its tick's instant, then runs DWFM,
+ * the launcher, Network Manager and NLB in turn, each invoked with its state
+ * value and what the one before it handed on; the states ride in $.cascade
+ * from tick to tick. One loop, not a state per tick: 89 ticks unrolled made a
+ * definition of about 300 KB, and the stack's template passed CloudFormation's
+ * 1 MB limit. A Task that fails is skipped (its handler recorded a `failed`
+ * event): the next tick goes on from the last state that came back.
  */
-function cascadeBranch(scenario: Scenario, tasks: Record<string, TaskEntry>): Branch {
-  const states: Record<string, State> = {};
-  const ticks = cascadeTicks(scenario.cascade);
+function cascadeBranch(tasks: Record<string, TaskEntry>): Branch {
   const start = 'cascade start';
+  const next = 'cascade next tick';
+  const wait = 'cascade wait for the tick';
+  const count = 'cascade count';
+  const more = 'cascade more?';
   const done = 'cascade done';
-  const waitName = (from: number) => `cascade wait to t+${from}s`;
-  const taskName = (actor: CascadeActor, from: number) => `${actor} tick t+${from}s`;
-  states[start] = {
-    Type: 'Pass',
-    Result: Object.fromEntries(CASCADE_ACTORS.map((actor) => [actor, { state: null, handoff: null }])),
-    ResultPath: '$.cascade',
-    Next: ticks.length ? waitName(ticks[0]!.fromSecond) : done,
+  const taskName = (actor: CascadeActor) => `${actor} tick`;
+  const states: Record<string, State> = {
+    [start]: {
+      Type: 'Pass',
+      Parameters: {
+        ...Object.fromEntries(CASCADE_ACTORS.map((actor) => [actor, { state: null, handoff: null }])),
+        index: 0,
+        'count.$': 'States.ArrayLength($$.Execution.Input.cascadeTicks)',
+      },
+      ResultPath: '$.cascade',
+      Next: more,
+    },
+    [more]: { Type: 'Choice', Choices: [{ Variable: '$.cascade.index', NumericLessThanPath: '$.cascade.count', Next: next }], Default: done },
+    [next]: {
+      Type: 'Pass',
+      Parameters: { 'tick.$': 'States.ArrayGetItem($$.Execution.Input.cascadeTicks, $.cascade.index)' },
+      ResultPath: '$.cascadeTick',
+      Next: wait,
+    },
+    [wait]: { Type: 'Wait', TimestampPath: '$.cascadeTick.tick.at', Next: taskName(CASCADE_ACTORS[0]) },
+    [count]: { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.cascade.index, 1)' }, ResultPath: '$.cascadeIndex', Next: `${count} store` },
+    [`${count} store`]: { Type: 'Pass', InputPath: '$.cascadeIndex.value', ResultPath: '$.cascade.index', Next: more },
+    [done]: { Type: 'Succeed' },
   };
-  ticks.forEach((tick, i) => {
-    const after = ticks[i + 1] ? waitName(ticks[i + 1]!.fromSecond) : done;
-    states[waitName(tick.fromSecond)] = waitUntil(tick.fromSecond, taskName(CASCADE_ACTORS[0], tick.fromSecond));
-    CASCADE_ACTORS.forEach((actor, j) => {
-      const next = CASCADE_ACTORS[j + 1] ? taskName(CASCADE_ACTORS[j + 1]!, tick.fromSecond) : after;
-      const before = CASCADE_ACTORS[j - 1];
-      const parameters = {
+  CASCADE_ACTORS.forEach((actor, j) => {
+    const after = CASCADE_ACTORS[j + 1] ? taskName(CASCADE_ACTORS[j + 1]!) : count;
+    const before = CASCADE_ACTORS[j - 1];
+    states[taskName(actor)] = {
+      Type: 'Task',
+      Resource: resource(actor),
+      Parameters: {
         ...FROM_EXECUTION,
         'levers.$': '$$.Execution.Input.levers',
         'state.$': `$.cascade.${actor}.state`,
-        ...(before ? { 'handoff.$': `$.cascade.${before}.handoff` } : { tick }),
-      };
-      states[taskName(actor, tick.fromSecond)] = {
-        Type: 'Task',
-        Resource: resource(actor),
-        Parameters: parameters,
-        ResultPath: `$.cascade.${actor}`,
-        TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
-        Retry: LAMBDA_RETRY,
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cascade.failed', Next: next }],
-        Next: next,
-      };
-      tasks[taskName(actor, tick.fromSecond)] = { kind: 'tick', function: actor, actor, at: tick.fromSecond };
-    });
+        ...(before
+          ? { 'handoff.$': `$.cascade.${before}.handoff` }
+          : { tick: { 'fromSecond.$': '$.cascadeTick.tick.fromSecond', 'toSecond.$': '$.cascadeTick.tick.toSecond' } }),
+      },
+      ResultPath: `$.cascade.${actor}`,
+      TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      Retry: LAMBDA_RETRY,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cascade.failed', Next: after }],
+      Next: after,
+    };
+    tasks[taskName(actor)] = { kind: 'tick', function: actor, actor };
   });
-  states[done] = { Type: 'Succeed' };
   return { StartAt: start, States: states };
 }
 

@@ -11,6 +11,18 @@ export function cascadeOf(input: ExecutionInput, task: string): CascadeSettings 
   return cascade;
 }
 
-export function recordTick(deps: LabDeps, input: ExecutionInput, actor: CascadeActor, outcome: EventOutcome, metrics: Record<string, number>) {
-  return makeRecorder(deps.events, deps.clock, input.runId, actor)({ step: 'tick', outcome, metrics });
+/** A tick's event: its phase as the outcome, its note (an alarm, a recovery) as the detail, which operator steps' gates match. */
+export function recordTick(
+  deps: LabDeps,
+  input: ExecutionInput,
+  actor: CascadeActor,
+  result: { phase: EventOutcome; note?: string },
+  metrics: Record<string, number>,
+) {
+  return makeRecorder(
+    deps.events,
+    deps.clock,
+    input.runId,
+    actor,
+  )({ step: 'tick', outcome: result.phase, ...(result.note ? { detail: result.note } : {}), metrics });
 }

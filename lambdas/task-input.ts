@@ -114,6 +114,8 @@ export const executionInputSchema = z.object({
   startedAt: z.string().optional(),
   /** t<seconds> → ISO time: when each scheduled step may start (Wait states read it). */
   schedule: z.record(z.string(), z.string()).optional(),
+  /** The cascade's ticks, in order: their seconds and the instant each begins (the cascade's loop reads them). */
+  cascadeTicks: z.array(z.object({ fromSecond: z.number().int(), toSecond: z.number().int(), at: z.string() })).optional(),
 });
 export type ExecutionInput = z.infer<typeof executionInputSchema>;
 

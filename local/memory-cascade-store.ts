@@ -1,5 +1,6 @@
 // The cascade table in memory, for the in-memory lab; held to the DynamoDB
 // adapter's behaviour by test/contract/cascade-store.test.ts.
+import { applyChange } from '../lambdas/core/cascade/operator.ts';
 import type { CascadeStore, ControlChange } from '../lambdas/core/cascade/ports.ts';
 import { INITIAL_CONTROLS, type Controls } from '../lambdas/core/cascade/settings.ts';
 
@@ -23,8 +24,7 @@ export class MemoryCascadeStore implements CascadeStore {
 
   async changeControls(runId: string, change: ControlChange): Promise<Controls> {
     const run = this.run(runId);
-    const { restart, ...flags } = change;
-    run.controls = { ...run.controls, ...flags, restarts: run.controls.restarts + (restart ? 1 : 0) };
+    run.controls = applyChange(run.controls, change);
     return { ...run.controls };
   }
 }

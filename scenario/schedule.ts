@@ -42,17 +42,16 @@ export function cascadeTicks(cascade: Scenario['cascade']): { fromSecond: number
   return ticks;
 }
 
-/** Every instant the state machine waits for: each step's `at`, each periodic probe and each cascade tick. */
+/** Every instant the state machine waits for by name: each step's `at` and each periodic probe (the cascade's ticks are a list of their own). */
 export function scheduleSeconds(scenario: Scenario): number[] {
   const times = new Set<number>(ACTORS.flatMap((actor) => (scenario.timeline[actor] as Step[]).map((step) => step.at)));
   for (const t of probeSeconds(scenario.probe)) times.add(t);
-  for (const tick of cascadeTicks(scenario.cascade)) times.add(tick.fromSecond);
   return [...times].sort((a, b) => a - b);
 }
 
-/** The last scheduled second: a step's or a periodic probe's. */
+/** The last scheduled second: a step's, a periodic probe's or the cascade's end. */
 export function lastScheduledSecond(scenario: Scenario): number {
-  return Math.max(...scheduleSeconds(scenario));
+  return Math.max(...scheduleSeconds(scenario), scenario.cascade?.untilSeconds ?? 0);
 }
 
 export function scheduleKey(seconds: number): string {
@@ -68,6 +67,15 @@ export function executionInput(
   scenario: Scenario,
   options: { runId: string; safeguards: Safeguard[]; levers?: CascadeLever[]; seed?: number; startAt: Date },
 ): ExecutionInput {
-  const schedule = Object.fromEntries(scheduleSeconds(scenario).map((t) => [scheduleKey(t), new Date(options.startAt.getTime() + t * 1000).toISOString()]));
-  return { runId: options.runId, safeguards: options.safeguards, levers: options.levers ?? [], settings: labSettings(scenario, options.seed), schedule };
+  const instant = (t: number) => new Date(options.startAt.getTime() + t * 1000).toISOString();
+  const schedule = Object.fromEntries(scheduleSeconds(scenario).map((t) => [scheduleKey(t), instant(t)]));
+  const ticks = cascadeTicks(scenario.cascade).map((tick) => ({ ...tick, at: instant(tick.fromSecond) }));
+  return {
+    runId: options.runId,
+    safeguards: options.safeguards,
+    levers: options.levers ?? [],
+    settings: labSettings(scenario, options.seed),
+    schedule,
+    ...(ticks.length ? { cascadeTicks: ticks } : {}),
+  };
 }

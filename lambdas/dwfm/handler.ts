@@ -30,7 +30,7 @@ export function dwfmHandler(deps: LabDeps) {
       };
       const result = dwfmTick(state, tickInput);
       if (result.leases) await deps.cascade.writeLeases(input.runId, result.leases);
-      await recordTick(deps, input, 'dwfm', result.phase, { tick: input.tick.fromSecond, ...TICK_FIGURES.dwfm(result) });
+      await recordTick(deps, input, 'dwfm', result, { tick: input.tick.fromSecond, ...TICK_FIGURES.dwfm(result) });
       return { state: result.state, handoff: dwfmHandoff(tickInput, result) };
     }),
   );

@@ -12,7 +12,7 @@ export function launcherHandler(deps: LabDeps) {
     reportingFailures(deps, 'launcher', 'tick', async (event: unknown) => {
       const input = parseTaskInput(launcherInputSchema, event, 'launcher');
       const { result, handoff } = runLauncher(input.state ?? INITIAL_LAUNCHER_STATE, input.handoff, cascadeOf(input, 'launcher'));
-      await recordTick(deps, input, 'launcher', result.phase, { tick: handoff.fromSecond, ...TICK_FIGURES.launcher(result) });
+      await recordTick(deps, input, 'launcher', result, { tick: handoff.fromSecond, ...TICK_FIGURES.launcher(result) });
       return { state: result.state, handoff };
     }),
   );

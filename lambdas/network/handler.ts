@@ -12,7 +12,7 @@ export function networkHandler(deps: LabDeps) {
     reportingFailures(deps, 'network', 'tick', async (event: unknown) => {
       const input = parseTaskInput(networkInputSchema, event, 'network');
       const { result, handoff } = runNetwork(input.state ?? INITIAL_NETWORK_STATE, input.handoff, cascadeOf(input, 'network'));
-      await recordTick(deps, input, 'network', result.phase, { tick: handoff.fromSecond, ...TICK_FIGURES.network(result) });
+      await recordTick(deps, input, 'network', result, { tick: handoff.fromSecond, ...TICK_FIGURES.network(result) });
       return { state: result.state, handoff };
     }),
   );

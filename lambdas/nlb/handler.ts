@@ -13,7 +13,7 @@ export function nlbHandler(deps: LabDeps) {
       const input = parseTaskInput(nlbInputSchema, event, 'nlb');
       const settings = cascadeOf(input, 'nlb');
       const result = runNlb(input.state ?? initialNlbState(settings), input.handoff, input.levers, settings);
-      await recordTick(deps, input, 'nlb', result.phase, { tick: input.handoff.fromSecond, ...TICK_FIGURES.nlb(result) });
+      await recordTick(deps, input, 'nlb', result, { tick: input.handoff.fromSecond, ...TICK_FIGURES.nlb(result) });
       return { state: result.state };
     }),
   );

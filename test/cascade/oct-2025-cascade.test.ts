@@ -9,10 +9,10 @@ import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 import { loadScenario } from '../../scenario/files.ts';
 import { reportOf } from '../../scenario/run-report.ts';
 
-async function run(levers: CascadeLever[], runId: string) {
+async function run(levers: CascadeLever[], runId: string, name = 'oct-2025-cascade') {
   const lab = await startEmbeddedLab();
   try {
-    const scenario = await loadScenario('oct-2025-cascade');
+    const scenario = await loadScenario(name);
     const result = await runScenarioEmbedded(lab, scenario, { runId, safeguards: [], levers });
     return { result, report: reportOf({ scenario, safeguards: [], levers, seed: scenario.seed, latency: {} }, { target: 'local', runId }, result.events) };
   } finally {
@@ -41,6 +41,14 @@ describe('oct-2025-cascade on the embedded target', () => {
     const { report } = await run(['admission-control'], 'cascade-admission');
     expect(report.cascade).toMatchObject({ metastable: false });
     expect(report.cascade!.goodputAfterDns).toBeGreaterThanOrEqual(0.2);
+    expect(report.asExpected).toBe(true);
+  });
+
+  it('oct-2025-collapse: the DNS repaired and nothing else done, DWFM never recovers though DynamoDB answers', async () => {
+    const { report } = await run([], 'collapse', 'oct-2025-collapse');
+    expect(report.cascade).toMatchObject({ metastable: true, recoveredAtSeconds: null });
+    // DNS stayed back to the end, and still droplets were owed leases at the last tick.
+    expect(report.cascade!.series.backlog.at(-1)).toBe(1000);
     expect(report.asExpected).toBe(true);
   });
 });

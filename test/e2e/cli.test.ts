@@ -109,7 +109,7 @@ describe('racelab CLI', () => {
     expect(await racelab('run', '--seed', 'abc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed must be a whole number') });
     expect(await racelab('run', 'no-such')).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: cascade-drill, empty-plan, oct-2025, oct-2025-cascade'),
+      stderr: expect.stringContaining('no scenario named "no-such"; known scenarios: cascade-drill, empty-plan, oct-2025, oct-2025-cascade, oct-2025-collapse'),
     });
   });
 

@@ -37,7 +37,19 @@ export interface DwfmState {
   inFlight: LeaseAttempts[];
   /** backoff-jitter: droplets waiting out a backoff before they ask again. */
   backingOff: { droplet: number; at: number; tries: number }[];
+  /** The start of the tick DWFM's current collapse began in; null while it is not collapsed. */
+  collapsedSince?: number | null;
 }
+
+/**
+ * What DWFM's tick event says when the operators would see it: the alarms
+ * the scenario's operator steps wait for (their gates), so each acts on what
+ * it acted on that day, on any target and however late the race runs.
+ */
+export const DWFM_ALARMS = {
+  leasesLapsed: 'every lease has lapsed',
+  collapseOutlastedWindow: 'collapsed for the metastable window',
+} as const;
 
 /** Frozen: a tick copies what it changes, and a shared starting value must never be changed in place. */
 export const INITIAL_DWFM_STATE: DwfmState = Object.freeze({
@@ -79,6 +91,8 @@ export interface DwfmTickResult {
   leases?: number[];
   seconds: DwfmSecond[];
   phase: DwfmPhase;
+  /** An alarm the operators would see (DWFM_ALARMS), on the tick it holds. */
+  note?: (typeof DWFM_ALARMS)[keyof typeof DWFM_ALARMS];
   /** Droplets without a valid lease at the tick's end: the work DWFM owes. */
   backlog: number;
   established: number;
@@ -107,7 +121,7 @@ export function dwfmTick(previous: DwfmState, input: DwfmTickInput): DwfmTickRes
   // A restart drops what the hosts held: their queue and what they knew of the leases.
   const restarted = controls.restarts > previous.restartsSeen;
   const state: DwfmState = restarted
-    ? { restartsSeen: controls.restarts, controls, known: null, inFlight: [], backingOff: [] }
+    ? { restartsSeen: controls.restarts, controls, known: null, inFlight: [], backingOff: [], collapsedSince: null }
     : { ...previous, controls, inFlight: previous.inFlight.map((a) => ({ ...a, droplets: [...a.droplets] })), backingOff: [...previous.backingOff] };
   // Reachable: the table is the truth. Unreachable: what DWFM knew, or nothing (every lease then counts as lapsed).
   const leases = reachable ? [...(input.leases ?? state.known ?? freshLeases(settings, input.fromSecond))] : [...(state.known ?? [])];
@@ -122,7 +136,15 @@ export function dwfmTick(previous: DwfmState, input: DwfmTickInput): DwfmTickRes
   const timedOut = seconds.reduce((sum, s) => sum + s.timedOut, 0);
   const backlog = settings.droplets - valid;
   state.known = reachable || state.known ? leases : null;
-  return { state, leases: reachable ? leases : undefined, seconds, phase: phaseOf(input, backlog, established), backlog, established, timedOut };
+  const phase = phaseOf(input, backlog, established);
+  state.collapsedSince = phase === 'collapsed' ? (state.collapsedSince ?? input.fromSecond) : null;
+  const note =
+    phase === 'unreachable' && valid === 0
+      ? DWFM_ALARMS.leasesLapsed
+      : phase === 'collapsed' && input.toSecond - state.collapsedSince! >= settings.metastable.windowSeconds
+        ? DWFM_ALARMS.collapseOutlastedWindow
+        : undefined;
+  return { state, leases: reachable ? leases : undefined, seconds, phase, ...(note ? { note } : {}), backlog, established, timedOut };
 }
 
 function phaseOf(input: DwfmTickInput, backlog: number, established: number): DwfmPhase {

@@ -11,7 +11,12 @@ export interface LauncherState {
   asked: number;
   /** Successes owed from the fraction of the fleet with a lease. */
   placed: number;
+  /** The last tick's launches were limited. */
+  limited?: boolean;
 }
+
+/** A tick event's detail when every launch succeeds again after a throttle: the operator's re-enabling of failover waits for it. */
+export const LAUNCHES_FULL_RATE = 'full rate again';
 
 export const INITIAL_LAUNCHER_STATE: LauncherState = Object.freeze({ asked: 0, placed: 0 });
 
@@ -29,6 +34,8 @@ export interface LauncherTickResult {
   state: LauncherState;
   seconds: LaunchSecond[];
   phase: LauncherPhase;
+  /** Set on the tick launches run at the full rate again after a throttle. */
+  note?: typeof LAUNCHES_FULL_RATE;
   requested: number;
   launched: number;
   insufficientCapacity: number;
@@ -61,5 +68,6 @@ export function launcherTick(
     requestLimitExceeded: sum('requestLimitExceeded'),
   };
   const phase: LauncherPhase = result.insufficientCapacity > 0 ? 'insufficient-capacity' : result.requestLimitExceeded > 0 ? 'request-limited' : 'launching';
-  return { state, seconds, phase, ...result };
+  state.limited = phase === 'request-limited';
+  return { state, seconds, phase, ...(previous.limited && phase === 'launching' ? { note: LAUNCHES_FULL_RATE } : {}), ...result };
 }

@@ -9,7 +9,12 @@ import type { CascadeSettings } from './settings.ts';
 export interface NetworkState {
   /** Work units queued and not yet propagated. */
   backlog: number;
+  /** The last tick was backlogged. */
+  behind?: boolean;
 }
+
+/** A tick event's detail when propagation is normal again after a backlog: the operator's relaxing of the throttles waits for it. */
+export const NETWORK_CAUGHT_UP = 'caught up';
 
 export const INITIAL_NETWORK_STATE: NetworkState = Object.freeze({ backlog: 0 });
 
@@ -26,6 +31,8 @@ export interface NetworkTickResult {
   state: NetworkState;
   seconds: NetworkSecond[];
   phase: NetworkPhase;
+  /** Set on the tick propagation is normal again after a backlog. */
+  note?: typeof NETWORK_CAUGHT_UP;
   /** The longest delay in the tick. */
   delaySeconds: number;
   backlog: number;
@@ -44,10 +51,12 @@ export function networkTick(
     return { second: input.fromSecond + i, backlog, delaySeconds };
   });
   const delaySeconds = Math.max(0, ...seconds.map((s) => s.delaySeconds));
+  const behind = delaySeconds > network.normalDelaySeconds;
   return {
-    state: { backlog },
+    state: { backlog, behind },
     seconds,
-    phase: delaySeconds > network.normalDelaySeconds ? 'backlogged' : 'propagated',
+    phase: behind ? 'backlogged' : 'propagated',
+    ...(previous.behind && !behind ? { note: NETWORK_CAUGHT_UP } : {}),
     delaySeconds,
     backlog,
   };

@@ -3,7 +3,7 @@
 // run as a scenario step; it changes no switch.
 import type { EventOutcome } from '../events.ts';
 import type { ControlChange } from './ports.ts';
-import type { OperatorAction } from './settings.ts';
+import type { Controls, OperatorAction } from './settings.ts';
 
 export const OPERATOR_STEPS = {
   repair: { outcome: 'repaired' },
@@ -13,3 +13,15 @@ export const OPERATOR_STEPS = {
   'relax-throttles': { outcome: 'throttles-relaxed', change: { throttled: false } },
   'enable-failover': { outcome: 'failover-enabled', change: { failoverDisabled: false } },
 } as const satisfies Record<OperatorAction, { outcome: EventOutcome; change?: ControlChange }>;
+
+/** What a step changes in the switches; none for `repair`. */
+export function changeOf(action: OperatorAction): ControlChange | undefined {
+  const step: { outcome: EventOutcome; change?: ControlChange } = OPERATOR_STEPS[action];
+  return step.change;
+}
+
+/** The switches after a change: the flags it sets, and one more restart if it restarts. */
+export function applyChange(controls: Controls, change: ControlChange): Controls {
+  const { restart, ...flags } = change;
+  return { ...controls, ...flags, restarts: controls.restarts + (restart ? 1 : 0) };
+}

@@ -1,0 +1,105 @@
+// racelab sweep: where the metastable region lies. The scenario runs once on
+// the embedded target; its cascade is then replayed in this process on the
+// DNS the race left and the operator's switches as played, over a grid of
+// fleet sizes and attempt timeouts, and each cell says whether DWFM
+// collapsed and how long after DNS's return every droplet held a lease again.
+import { Command } from 'commander';
+import type { SweepCell } from '../../lambdas/core/cascade/sweep.ts';
+import { UsageError } from '../../scenario/usage-error.ts';
+import { exitWith, safeguardOption } from '../command-options.ts';
+
+const DEFAULT_DROPLETS = '250,500,1000,2000,4000';
+const DEFAULT_TIMEOUTS = '5,10,20,40';
+const LIST_MAX = 12;
+
+export function command(): Command {
+  return new Command('sweep')
+    .description("map where the cascade's collapse outlasts DNS: fleet size × attempt timeout")
+    .argument('[scenario]', 'a scenario with a cascade (default: oct-2025-cascade)')
+    .addOption(safeguardOption('switch a safeguard or a lever of the cascade on (repeat, or comma-separate)'))
+    .option('--droplets <list>', `fleet sizes, comma-separated, 1 to 49500 (default: ${DEFAULT_DROPLETS})`)
+    .option('--timeout <list>', `DWFM's attempt timeouts in seconds, comma-separated, 1 to 3600 (default: ${DEFAULT_TIMEOUTS})`)
+    .option('--json', 'print the cells as JSON')
+    .addHelpText(
+      'after',
+      `
+The scenario runs once on the embedded target, as \`racelab run\` runs it; its
+cascade is then replayed in this process for every cell, on the DNS the race
+left and the operator's switches as they were set, so each cell differs from
+the run only in its fleet size and timeout. A cell reads:
+  collapse +Ns   metastable: DWFM's goodput stayed low after DNS came back,
+                 and every droplet held a lease again N s after DNS's return
+  ok +Ns         no collapse; every lease back N s after DNS's return
+  never          some droplet never got a lease back by the end
+
+Exit codes: 0 the table was printed, 2 bad input (a scenario without a cascade).
+
+Examples:
+  racelab sweep                                    # oct-2025-cascade, 5 × 4 cells
+  racelab sweep -s admission-control               # the same grid with DWFM's admission control
+  racelab sweep --droplets 1000,8000 --timeout 10 --json`,
+    )
+    .action(async (scenario: string | undefined, options: SweepOptions) => exitWith(await sweepCommand(scenario, options)));
+}
+
+interface SweepOptions {
+  safeguard: string[];
+  droplets?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+function parseList(option: string, value: string, range: { min: number; max: number }): number[] {
+  const items = value.split(',').map((item) => item.trim());
+  const numbers = items.map(Number);
+  const bad = items.find((item, i) => !/^\d+$/.test(item) || numbers[i]! < range.min || numbers[i]! > range.max);
+  if (bad !== undefined) throw new UsageError(`${option}: "${bad}" is not a whole number from ${range.min} to ${range.max}; give a comma-separated list`);
+  if (items.length > LIST_MAX) throw new UsageError(`${option}: at most ${LIST_MAX} values (got ${items.length})`);
+  return [...new Set(numbers)].sort((a, b) => a - b);
+}
+
+export function cellText(cell: SweepCell): string {
+  if (cell.leasesBackAfterSeconds === null) return 'never';
+  return `${cell.metastable ? 'collapse' : 'ok'} +${cell.leasesBackAfterSeconds}s`;
+}
+
+export async function sweepCommand(scenarioName: string | undefined, options: SweepOptions): Promise<number> {
+  const droplets = parseList('--droplets', options.droplets ?? DEFAULT_DROPLETS, { min: 1, max: 49_500 });
+  const timeouts = parseList('--timeout', options.timeout ?? DEFAULT_TIMEOUTS, { min: 1, max: 3600 });
+  const { parseRunRequest, runOnLab } = await import('../local-run.ts');
+  const request = await parseRunRequest(scenarioName ?? 'oct-2025-cascade', { safeguard: options.safeguard });
+  const settings = request.scenario.cascade;
+  const chosenLevers = request.levers ?? [];
+  if (!settings) throw new UsageError(`${request.scenario.name} has no cascade to sweep; try: racelab sweep oct-2025-cascade`);
+  const { startEmbeddedLab } = await import('../../local/embedded-lab.ts');
+  const lab = await startEmbeddedLab();
+  const report = await runOnLab(lab, request, { json: true }).finally(() => lab.close());
+  const { cascadeConditions } = await import('../../scenario/cascade-replay.ts');
+  const { sweepCascade } = await import('../../lambdas/core/cascade/sweep.ts');
+  const progress = process.stderr.isTTY && !options.json;
+  const cells = sweepCascade(
+    { settings, ...cascadeConditions(report.events), levers: chosenLevers, seed: request.seed },
+    { droplets, attemptTimeoutSeconds: timeouts },
+    (_, done, total) => progress && process.stderr.write(`\rswept ${done}/${total} cells`),
+  );
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ scenario: request.scenario.name, levers: chosenLevers, safeguards: request.safeguards, cells }, null, 2)}\n`);
+    return 0;
+  }
+  const width = 16;
+  const cellAt = (fleet: number, timeout: number) => cells.find((c) => c.droplets === fleet && c.attemptTimeoutSeconds === timeout)!;
+  const levers = chosenLevers.length ? chosenLevers.join(', ') : 'none';
+  const lines = [
+    `${request.scenario.name}: DWFM ${settings.dwfm.leasesPerSecond} leases/s; levers: ${levers}; the run's DNS and operator steps`,
+    `${'droplets'.padEnd(10)}${timeouts.map((t) => `timeout ${t}s`.padEnd(width)).join('')}`,
+    ...droplets.map((fleet) => `${String(fleet).padEnd(10)}${timeouts.map((t) => cellText(cellAt(fleet, t)).padEnd(width)).join('')}`),
+    '',
+    `collapse: DWFM's goodput stayed under ${Math.round(settings.metastable.goodputFraction * 100)} % of its capacity for the ` +
+      `${settings.metastable.windowSeconds} s after DNS came back (the scenario's metastable window).`,
+    `Without admission control a fleet collapses once it is past what DWFM finishes within a timeout (${settings.dwfm.leasesPerSecond} leases/s × the ` +
+      `timeout); with it, while ${settings.dwfm.queueMax} attempts (cascade.dwfm.queueMax) finish within one.`,
+  ];
+  process.stdout.write(`${lines.map((line) => line.trimEnd()).join('\n')}\n`);
+  return 0;
+}
