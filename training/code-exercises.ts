@@ -1,26 +1,78 @@
-// The exercises whose answer is a change to the code: fix (close the race) and
-// recover (make the automation repair itself). Verify judges the trainee's own
-// working tree: what changed since `exercise start` (git), then the explorer,
-// run on that code with no safeguard, over every interleaving at each bound set
-// `racelab check` proves a change at (explorer/config.ts, CHECK_BOUND_SETS).
+// The exercises whose answer is a change to the code: fix (close the race),
+// recover (make the automation repair itself) and stabilize (end DWFM's
+// collapse). Verify judges the trainee's own working tree: what changed since
+// `exercise start` (git), then the change's behaviour: for fix and recover the
+// explorer, run on that code with no safeguard, over every interleaving at each
+// bound set `racelab check` proves a change at (explorer/config.ts,
+// CHECK_BOUND_SETS); for stabilize the cascade, over many outages (stabilize.ts).
 import type { InvariantName } from '../explorer/invariant-names.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 import { replayOutage } from './outage-replay.ts';
 
+/** Where an exercise's change may go, and what it may not use. */
+interface ChangeRules {
+  /** The files the change may touch; new .ts files may go in `newFilesIn` too. */
+  changeable: string[];
+  newFilesIn: string;
+  /** What the files are, in the messages: "the Enactor and its clean-up". */
+  what: string;
+  /** The same, as the subject of "has a change of yours". */
+  changed: string;
+  /** The shipped answer the change must not switch on, found in the lines it adds. */
+  shipped: { pattern: RegExp; used: string; unused: string };
+  /** Where state belongs instead of a module-level variable, and whose state value that is. */
+  stateValue: string;
+  whose: string;
+}
+
 /**
- * The Enactor and its clean-up: what these exercises ask to change (its moves, its clean-up's, its state value's
+ * The Enactor and its clean-up: what fix and recover ask to change (its moves, its clean-up's, its state value's
  * type). New files beside them are allowed too. Not the driver: the explorer drives the moves with its own.
  */
-const CHANGEABLE = ['enactor.ts', 'enactor-state.ts', 'enactor-types.ts', 'endpoint-state.ts', 'staleness.ts', 'cleanup.ts', 'dns-tree.ts'].map(
-  (file) => `lambdas/core/${file}`,
-);
+const ENACTOR: ChangeRules = {
+  changeable: ['enactor.ts', 'enactor-state.ts', 'enactor-types.ts', 'endpoint-state.ts', 'staleness.ts', 'cleanup.ts', 'dns-tree.ts'].map(
+    (file) => `lambdas/core/${file}`,
+  ),
+  newFilesIn: 'lambdas/core',
+  what: 'the Enactor and its clean-up',
+  changed: 'the Enactor or its clean-up',
+  // Switching one on from the domain means importing it; its name quoted is the other way (self-heal is also an event outcome).
+  shipped: {
+    pattern: /safeguards\/|['"`](write-time-check|protect-active|never-empty|recheck-each-endpoint)['"`]/,
+    used: 'your change uses a shipped safeguard: write it yourself',
+    unused: 'no shipped safeguard switched on',
+  },
+  stateValue: 'keep what the Enactor carries in its state value (lambdas/core/enactor-state.ts)',
+  whose: "the Enactor's",
+};
+
+/**
+ * DWFM: what stabilize asks to change. Its other subsystems, the chain and the simulation stay as shipped: the
+ * judge runs them. A lever named in the added lines is refused here, so the message can say so plainly; the judge
+ * also refuses any run that changes with the levers' own settings (stabilize.ts, shippedLeverCheck), which catches
+ * a lever switched on without its name (the throttle forced, `admission = true`). The text alone would miss those,
+ * and a rule on calls (admissionControlled) would refuse an edit of the line that makes it.
+ */
+const DWFM: ChangeRules = {
+  changeable: ['lambdas/core/cascade/dwfm.ts'],
+  newFilesIn: 'lambdas/core/cascade',
+  what: 'DWFM',
+  changed: 'DWFM',
+  shipped: {
+    pattern: /['"`](admission-control|backoff-jitter)['"`]/,
+    used: "your change switches on a shipped lever (admission-control or backoff-jitter): write the admission control yourself, in DWFM's code",
+    unused: 'no shipped lever named',
+  },
+  stateValue: "keep what DWFM's hosts hold in its state value (DwfmState): a Lambda's module variables do not last from tick to tick",
+  whose: "DWFM's",
+};
+
 /**
  * A module-level let or var added (a top-level line, as prettier writes it; "+" in a diff, bare in a new file): state
- * kept outside the Enactor's state value, where the explorer, which keys an Enactor by that value, cannot see it.
+ * kept outside the state value, where the explorer, which keys an Enactor by that value, cannot see it, and which a
+ * Lambda does not keep from one tick to the next.
  */
 const MODULE_STATE = /^\+?(export )?(let|var) /m;
-// Switching one on from the domain means importing it; its name quoted is the other way (self-heal is also an event outcome).
-const SHIPPED_SAFEGUARD = /safeguards\/|['"`](write-time-check|protect-active|never-empty|recheck-each-endpoint)['"`]/;
 
 /** Files changed since `base` (HEAD when unknown), untracked ones included, and the lines added under lambdas/core. */
 async function changesSince(root: string, base: string | undefined): Promise<{ files: string[]; added: string; created: string[] }> {
@@ -38,8 +90,8 @@ async function changesSince(root: string, base: string | undefined): Promise<{ f
   return { files: [...new Set([...tracked, ...created])].sort(), added: [...diff, ...newCode].join('\n'), created };
 }
 
-/** Where the change may go: the Enactor and its clean-up, never the safeguards, the checker, the explorer or the tests. */
-async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']> {
+/** Where the change may go (the rules' files, never the safeguards, levers, checker, explorer or tests), and that there is one. */
+async function changeChecks(input: VerifyInput, rules: ChangeRules): Promise<VerifyResult['checks']> {
   const changes = await changesSince(input.root, input.base).catch((error: Error & { stderr?: string }) => error);
   if (changes instanceof Error) {
     const why = `${changes.stderr ?? ''}\n${changes.message}`
@@ -49,30 +101,29 @@ async function changeChecks(input: VerifyInput): Promise<VerifyResult['checks']>
     return [check(false, `verify compares your change with git, and git could not (${why}): work in a git clone of the lab, and run exercise start there`)];
   }
   const { files, added, created } = changes;
-  const allowed = (file: string) => CHANGEABLE.includes(file) || (created.includes(file) && /^lambdas\/core\/[^/]+\.ts$/.test(file));
-  // Notes in Markdown are the trainee's own business; any code, test or configuration outside the Enactor is not.
+  const newFile = new RegExp(`^${rules.newFilesIn.replace(/[/.]/g, '\\$&')}/[^/]+\\.ts$`);
+  const allowed = (file: string) => rules.changeable.includes(file) || (created.includes(file) && newFile.test(file));
+  // Notes in Markdown are the trainee's own business; any code, test or configuration outside the rules' files is not.
   const outside = files.filter((file) => !allowed(file) && !file.endsWith('.md'));
-  const usesShipped = SHIPPED_SAFEGUARD.test(added);
+  const usesShipped = rules.shipped.pattern.test(added);
   const keepsModuleState = MODULE_STATE.test(added);
   return [
     check(
       outside.length === 0,
       outside.length
-        ? `only the Enactor and its clean-up may change (${CHANGEABLE.join(', ')}, or a new file in lambdas/core): you changed ${outside.join(', ')}`
-        : 'your change stays in the Enactor and its clean-up',
+        ? `only ${rules.what} may change (${rules.changeable.join(', ')}, or a new file in ${rules.newFilesIn}): you changed ${outside.join(', ')}`
+        : `your change stays in ${rules.what}`,
     ),
-    check(!usesShipped, usesShipped ? 'your change uses a shipped safeguard: write it yourself' : 'no shipped safeguard switched on'),
+    check(!usesShipped, usesShipped ? rules.shipped.used : rules.shipped.unused),
     check(
       !keepsModuleState,
       keepsModuleState
-        ? 'your change keeps state in a module-level variable: keep what the Enactor carries in its state value (lambdas/core/enactor-state.ts)'
-        : "your change keeps no state outside the Enactor's state value",
+        ? `your change keeps state in a module-level variable: ${rules.stateValue}`
+        : `your change keeps no state outside ${rules.whose} state value`,
     ),
     check(
       files.some(allowed),
-      input.base
-        ? 'the Enactor or its clean-up has a change of yours'
-        : 'the Enactor or its clean-up has a change of yours (since HEAD: run exercise start first)',
+      input.base ? `${rules.changed} has a change of yours` : `${rules.changed} has a change of yours (since HEAD: run exercise start first)`,
     ),
   ];
 }
@@ -111,9 +162,10 @@ async function replayOnChangedCode() {
   return { report, failed, wentEmpty: report.endpoints.some((endpoint) => endpoint.firstEmptyAtSeconds !== null) };
 }
 
-async function verifyChange(input: VerifyInput, judge: () => Promise<VerifyResult['checks']>): Promise<VerifyResult> {
-  const checks = await changeChecks(input);
-  if (checks.some((item) => !item.ok)) return result(checks);
+/** The change checks, then the judge if they pass (or always, for a look that can never pass: stabilize's --answer case). */
+async function verifyChange(input: VerifyInput, rules: ChangeRules, judge: () => Promise<VerifyResult['checks']>, always = false): Promise<VerifyResult> {
+  const checks = await changeChecks(input, rules);
+  if (!always && checks.some((item) => !item.ok)) return result(checks);
   return result([...checks, ...(await judge())]);
 }
 
@@ -136,7 +188,7 @@ const fix: Exercise = {
     'Every batch deletes the exact lock value it read, so a comparison made on the same snapshot as the batch is atomic with it. Compare generations there.',
   ],
   verify: (input) =>
-    verifyChange(input, async () => {
+    verifyChange(input, ENACTOR, async () => {
       const all: InvariantName[] = ['answers', 'never-older', 'active-kept', 'converges', 'no-crash'];
       const { holds, covered } = await exploreWithoutSafeguards(all);
       const { report, failed } = await replayOnChangedCode();
@@ -166,7 +218,7 @@ const recover: Exercise = {
       'would: no rollback record.',
   ],
   verify: (input) =>
-    verifyChange(input, async () => {
+    verifyChange(input, ENACTOR, async () => {
       const { violations, holds, covered } = await exploreWithoutSafeguards(['converges', 'no-crash']);
       const { report, failed, wentEmpty } = await replayOnChangedCode();
       return [
@@ -188,4 +240,50 @@ const recover: Exercise = {
     }),
 };
 
-export const CODE_EXERCISES: Exercise[] = [fix, recover];
+const stabilize: Exercise = {
+  id: 'stabilize',
+  judgesCode: true,
+  title: "Stabilize: end DWFM's collapse once DNS is back",
+  goal:
+    'Change DWFM (lambdas/core/cascade/dwfm.ts) so that, once DNS answers again, it re-establishes every lapsed lease within a bound ' +
+    'instead of collapsing, with no lever switched on and no operator but the DNS repair. Renewals while DNS answers must not suffer.',
+  context:
+    'On the day DNS was back at 2:25 AM, yet EC2 stayed broken for hours: the whole fleet of droplets asked DWFM for a lease at once, every ' +
+    'attempt shared its capacity, timed out and started over (a congestive collapse), until engineers throttled and restarted it at 4:14 AM. ' +
+    "The shipped admission-control lever is the lab's answer (racelab run oct-2025-cascade -s admission-control); write yours in DWFM, without it.",
+  use:
+    'lambdas/core/cascade/dwfm.ts (second(): which lapsed droplets start an attempt); docs/cascade.md; racelab exercise verify stabilize ' +
+    '--answer case=N (one case on your code, DWFM tick by tick; case 1 is the day); racelab run oct-2025-cascade',
+  verifiedBy:
+    'racelab exercise verify stabilize: your change stays in DWFM and switches on no shipped lever (its runs must not change with ' +
+    'queueMax or the backoff settings); then the cascade on your code, with no lever and no operator but the DNS repair, over 50 outages ' +
+    "(30 to 250 s) and fleets of 1,000 to 3,000 droplets on oct-2025-cascade's settings: none metastable, every droplet leased again " +
+    "within 1.5 × droplets ÷ 15 + 20 s of DNS's return (the shipped admission-control lever takes droplets ÷ 15, within a tick), " +
+    'no renewal lost while DNS answers, no lease back without its work. A few seconds; the first failing case is named, to reproduce',
+  hints: [
+    "racelab exercise verify stabilize --answer case=1 runs the day's outage on your code and shows DWFM tick by tick: after DNS is back " +
+      "at +180 s, how many attempts are in flight, and how many finish? What share of DWFM's 15 leases a second does each of 1,000 get?",
+    'An attempt must finish within attemptTimeoutSeconds, and n attempts in flight each need n ÷ leasesPerSecond seconds. So how many ' +
+      'may be in flight at most? A shorter timeout or sooner retries only raise n.',
+    'In second(), where the droplets in `asking` become attempts, admit them only while the attempts in flight are under a limit of ' +
+      'your own from leasesPerSecond × attemptTimeoutSeconds (half of it leaves a margin); the rest ask again next second. Leave renewals alone.',
+  ],
+  verify: (input) => {
+    const only = input.answers.case === undefined ? undefined : Number(input.answers.case);
+    return verifyChange(
+      input,
+      DWFM,
+      async () => {
+        // The trainee's DWFM, run by the lab's simulation, on oct-2025-cascade's settings.
+        const { judgeStabilize } = await import('./stabilize.ts');
+        const { simulateCascade } = await import('../lambdas/core/cascade/simulate.ts');
+        const { loadScenario } = await import('../scenario/files.ts');
+        const settings = (await loadScenario('oct-2025-cascade')).cascade!;
+        return judgeStabilize({ simulate: simulateCascade, settings, only });
+      },
+      only !== undefined,
+    );
+  },
+};
+
+export const CODE_EXERCISES: Exercise[] = [fix, recover, stabilize];

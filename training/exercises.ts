@@ -1,7 +1,7 @@
 // The training exercises: each has a goal, the context, what to use, how it is
 // verified, and progressive hints. `verify` checks the trainee's work
 // mechanically: answers against the lab's own run, a live lab's zone and DNS;
-// a change to the Enactor (fix, recover) in code-exercises.ts.
+// a change to the Enactor (fix, recover) or to DWFM (stabilize) in code-exercises.ts.
 // The answer keys are in docs/training/facilitator.md, kept apart for the facilitator.
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';

@@ -35,7 +35,7 @@ export type Progress = z.infer<typeof ProgressSchema>;
 
 const empty = (): Progress => ({ version: 1, exercises: {} });
 
-/** A progress file this large is not one racelab wrote (five exercises take a few hundred bytes). */
+/** A progress file this large is not one racelab wrote (six exercises take a few hundred bytes). */
 const MAX_BYTES = 1_000_000;
 
 export function progressPath(cwd = process.cwd()): string {

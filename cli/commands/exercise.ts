@@ -23,6 +23,7 @@ docs/training/facilitator.md, holds the answer keys):
   mitigate   repair the live lab by hand
   fix        close the race in the Enactor's code, with no safeguard on (proved by the explorer)
   recover    make the automation repair itself, with the race still open (proved by the explorer)
+  stabilize  end DWFM's collapse after DNS is back, in its code, with no lever on (judged over 50 outages)
 
 Progress is kept in .racelab-training.json in the current folder.
 
@@ -31,6 +32,7 @@ Examples:
   racelab exercise start observe
   racelab exercise hint observe
   racelab exercise verify observe --answer emptied-by=az-b --answer second=18 --answer plan=g2
+  racelab exercise verify stabilize --answer case=7    # one case of stabilize's judge, tick by tick
   racelab exercise score --json`,
     );
   exercise
@@ -40,7 +42,7 @@ Examples:
     .action(async (options: JsonOption) => exitWith(await listExercises(options)));
   exercise
     .command('start')
-    .argument('<exercise>', 'its name (observe, detect, mitigate) or number')
+    .argument('<exercise>', 'its name (observe, detect, mitigate, fix, recover, stabilize) or number')
     .description('print the goal, the context, what to use and how it is verified')
     .action(async (id: string) => exitWith(await startExercise(id)));
   exercise

@@ -1,9 +1,10 @@
-// The exercises answered by changing the code (fix, recover), verified the way
-// a trainee runs them: in a copy of this working tree with its own git history,
-// `racelab exercise start`, a change, then `racelab exercise verify` in a
-// separate process, so the explorer judges the changed code. The answer keys
-// pass; a change that only narrows the window, one outside the Enactor, one that
-// switches on a shipped safeguard and no change at all each fail, saying why.
+// The exercises answered by changing the code (fix, recover, stabilize),
+// verified the way a trainee runs them: in a copy of this working tree with its
+// own git history, `racelab exercise start`, a change, then `racelab exercise
+// verify` in a separate process, so the explorer (or the cascade) judges the
+// changed code. The answer keys pass; a change that only narrows the window,
+// one outside the Enactor, one that switches on a shipped safeguard or lever,
+// one that retries harder, and no change at all each fail, saying why.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exerciseById } from '../../training/exercises.ts';
 
 const exec = promisify(execFile);
 const root = resolve('.');
@@ -54,6 +56,16 @@ async function verify(dir: string, exercise: string) {
   const outcome = JSON.parse(stdout) as { passed: boolean; checks: { ok: boolean; says: string }[] };
   expect(code === 0).toBe(outcome.passed);
   return { ...outcome, failing: outcome.checks.filter((item) => !item.ok).map((item) => item.says) };
+}
+
+/**
+ * Verify in this process, for a change the change checks refuse before any of the copy's code runs (they read only its
+ * git): the same outcome as the command, without starting one.
+ */
+async function refusedInProcess(dir: string, exercise: string): Promise<string[]> {
+  const progress = JSON.parse(readFileSync(join(dir, '.racelab-training.json'), 'utf8')) as { exercises: Record<string, { base?: string }> };
+  const outcome = await exerciseById(exercise)!.verify({ answers: {}, env: {}, base: progress.exercises[exercise]!.base, root: dir });
+  return outcome.checks.filter((item) => !item.ok).map((item) => item.says);
 }
 
 const applyPatch = (dir: string, name: string) => exec('git', ['apply', join(root, 'docs/training/answer-keys', name)], { cwd: dir });
@@ -147,5 +159,35 @@ describe('the code exercises, as a trainee runs them', () => {
     const recovered = await verify(dir, 'recover');
     expect(recovered.failing).toEqual([]);
     expect(recovered.checks.map((item) => item.says)).toContain('the race still empties an endpoint, so the recovery was tested against it');
+  });
+
+  it('stabilize: unmodified, retrying harder, or with a shipped lever it fails, saying why; the answer key passes', async () => {
+    const dir = await traineeCopy('stabilize');
+    const dwfm = 'lambdas/core/cascade/dwfm.ts';
+    expect(await refusedInProcess(dir, 'stabilize')).toEqual(['DWFM has a change of yours']);
+    // Retrying harder: abandon an attempt at half the timeout. More attempts share the same capacity, and the collapse stays.
+    edit(dir, dwfm, 't + 1 - attempt.startedAt >= settings.dwfm.attemptTimeoutSeconds', 't + 1 - attempt.startedAt >= settings.dwfm.attemptTimeoutSeconds / 2');
+    const harder = await verify(dir, 'stabilize');
+    expect(harder.failing).toHaveLength(1);
+    expect(harder.failing[0]).toMatch(
+      /^case 1 of 50 \(seed 2025, 1,000 droplets, DNS out from \+20 s to \+180 s\) is metastable: .*up to 1,000 attempts were in flight, sharing DWFM's 15 leases a second, so each needed 67 s against its 10 s timeout; [\d,]+ timed out .*goodput was 0 % of capacity.*Retrying harder .* more attempts in flight on the same capacity: each takes longer, more time out/,
+    );
+    await exec('git', ['checkout', '--', dwfm], { cwd: dir });
+    // The shipped lever by name, then without it: the throttle forced on, which runs the same queueMax path.
+    const admission = 'const admission = admissionControlled(input.levers, controls);';
+    edit(dir, dwfm, admission, "const admission = admissionControlled([...input.levers, 'admission-control'], controls);");
+    expect(await refusedInProcess(dir, 'stabilize')).toEqual([
+      "your change switches on a shipped lever (admission-control or backoff-jitter): write the admission control yourself, in DWFM's code",
+    ]);
+    await exec('git', ['checkout', '--', dwfm], { cwd: dir });
+    edit(dir, dwfm, admission, 'const admission = admissionControlled(input.levers, { ...controls, throttled: true });');
+    expect((await verify(dir, 'stabilize')).failing).toEqual([
+      expect.stringMatching(/^your change runs the shipped admission-control lever: .* dwfm\.queueMax/),
+    ]);
+    await exec('git', ['checkout', '--', dwfm], { cwd: dir });
+    await applyPatch(dir, 'stabilize.patch');
+    const stable = await verify(dir, 'stabilize');
+    expect(stable.failing).toEqual([]);
+    expect(stable.checks.at(-1)!.says).toMatch(/^50 outages, fleets of 1,000 to 3,000: none metastable, no renewal lost/);
   });
 });

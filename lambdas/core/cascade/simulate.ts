@@ -2,7 +2,7 @@
 // given as functions of time: what the sweep and the property tests run.
 // A scenario's run drives the same ticks through the state machine instead,
 // where DNS is what the race left and the operator acts through the lab.
-import { cascadeTick, initialCascadeStates } from './chain.ts';
+import { cascadeTick, initialCascadeStates, type CascadeTickResults } from './chain.ts';
 import type { CascadeLever, CascadeSettings, Controls } from './settings.ts';
 import { judgeCascade, tickRecord, type CascadeTickRecord, type CascadeVerdict } from './verdict.ts';
 
@@ -14,6 +14,8 @@ export interface CascadeScript {
   controls(second: number): Controls;
   levers: readonly CascadeLever[];
   seed: number;
+  /** Each tick's results as they come (the exercise stabilize judges DWFM's seconds, which the tick records sum up). */
+  onTick?(fromSecond: number, results: CascadeTickResults): void;
 }
 
 export function simulateCascade(script: CascadeScript): { ticks: CascadeTickRecord[]; verdict: CascadeVerdict } {
@@ -36,6 +38,7 @@ export function simulateCascade(script: CascadeScript): { ticks: CascadeTickReco
     });
     states = next.states;
     if (next.results.dwfm.leases) leases = next.results.dwfm.leases;
+    script.onTick?.(from, next.results);
     ticks.push(tickRecord(from, next.results));
   }
   return { ticks, verdict: judgeCascade(ticks, settings) };
