@@ -141,6 +141,12 @@ export function cascadeLines(report: RunReport, paint: Paint = plain): string[] 
   const { cascade } = report;
   if (!cascade) return [];
   const levers = report.levers.length ? ` (levers: ${report.levers.join(', ')})` : '';
+  const surprise = cascadeSurprise(cascade);
+  return [`  cascade${levers}: ${cascadeVerdict(cascade, paint)}`, ...(surprise ? [paint('red', `  ${surprise}`)] : [])];
+}
+
+/** The verdict's words, shared with the after-action report: DNS back; metastable or not, with the goodput; recovered or not. */
+export function cascadeVerdict(cascade: NonNullable<RunReport['cascade']>, paint: Paint = plain): string {
   const back = cascade.dnsBackAtSeconds === null ? 'DNS never came back for DWFM' : `DNS back for DWFM at +${cascade.dnsBackAtSeconds}s`;
   const goodput = cascade.goodputAfterDns === null ? '' : ` (goodput ${Math.round(cascade.goodputAfterDns * 100)} % of capacity after it)`;
   const metastable = cascade.metastable ? paint('red', `METASTABLE${goodput}`) : paint('green', `not metastable${goodput}`);
@@ -148,13 +154,15 @@ export function cascadeLines(report: RunReport, paint: Paint = plain): string[] 
     cascade.recoveredAtSeconds === null
       ? paint('red', 'not recovered by the end')
       : paint('green', `every subsystem healthy from +${cascade.recoveredAtSeconds}s`);
-  const lines = [`  cascade${levers}: ${back}; ${metastable}; ${recovered}`];
+  return `${back}; ${metastable}; ${recovered}`;
+}
+
+/** What the scenario expected of the cascade, when the run did otherwise; null when it did as expected or expected nothing. */
+export function cascadeSurprise(cascade: NonNullable<RunReport['cascade']>): string | null {
   const expected = cascade.expected;
-  if (expected && (expected.metastable !== cascade.metastable || expected.recovered !== (cascade.recoveredAtSeconds !== null))) {
-    const said = `${expected.metastable ? 'metastable' : 'not metastable'}, ${expected.recovered ? 'recovered' : 'not recovered'}`;
-    lines.push(paint('red', `  the scenario expects the cascade ${said}`));
-  }
-  return lines;
+  if (!expected || (expected.metastable === cascade.metastable && expected.recovered === (cascade.recoveredAtSeconds !== null))) return null;
+  const said = `${expected.metastable ? 'metastable' : 'not metastable'}, ${expected.recovered ? 'recovered' : 'not recovered'}`;
+  return `the scenario expects the cascade ${said}`;
 }
 
 /** What the second witness says: the zone matched every answer, or where and why the resolver's answer differed. */

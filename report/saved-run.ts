@@ -58,14 +58,19 @@ const eventSchema = z.object({
   atSeconds,
 });
 
-const series = z.array(z.number()).max(SAVED_RUN_LIMITS.events);
+// The report draws the series on the events' time axis: their seconds have the events' bound, and a figure one that no
+// run comes near (a fleet has at most 49,500 droplets), so a hand-edited one cannot stretch a chart to nothing.
+const FIGURE_MAX = 1e9;
+const series = z
+  .array(z.number().min(0).max(FIGURE_MAX, `must be at most ${FIGURE_MAX} (no run's figure comes near; a fleet has at most 49,500 droplets)`))
+  .max(SAVED_RUN_LIMITS.events);
 const cascadeSchema = z.object({
-  dnsBackAtSeconds: z.number().nullable(),
+  dnsBackAtSeconds: atSeconds.nullable(),
   metastable: z.boolean(),
   goodputAfterDns: z.number().nullable(),
-  recoveredAtSeconds: z.number().nullable(),
+  recoveredAtSeconds: atSeconds.nullable(),
   series: z.object({
-    atSeconds: series,
+    atSeconds: z.array(atSeconds).max(SAVED_RUN_LIMITS.events),
     validLeases: series,
     goodput: series,
     backlog: series,
