@@ -44,10 +44,12 @@ const TICK_WORDS: Record<CascadeActor, { figures: string[]; words: (f: Record<st
 
 function describe(event: TimedEvent): string {
   const tick = event.step === 'tick' && (CASCADE_ACTORS as readonly string[]).includes(event.actor) ? TICK_WORDS[event.actor as CascadeActor] : undefined;
-  // A saved run may have been edited: a figure missing leaves the note with the phase alone.
-  if (tick && event.metrics && !event.detail) {
+  // A saved run may have been edited: a figure missing leaves the note with the phase alone. A tick's detail is its
+  // note (an alarm, a recovery), which the operator's gates wait for: it follows the figures.
+  if (tick && event.metrics) {
     const metrics = event.metrics;
-    return tick.figures.every((name) => metrics[name] !== undefined) ? `${event.outcome}: ${tick.words(metrics)}` : event.outcome;
+    const note = event.detail ? ` (${event.detail})` : '';
+    return `${tick.figures.every((name) => metrics[name] !== undefined) ? `${event.outcome}: ${tick.words(metrics)}` : event.outcome}${note}`;
   }
   const generation = event.generation === undefined ? '' : ` g${event.generation}`;
   const endpoint = event.endpoint ? ` ${event.endpoint}` : '';
