@@ -35,6 +35,8 @@ export const MARKERS = {
   markdown: '<!-- racelab after-action report v1 -->',
   /** The first line of a Mermaid diagram (a Mermaid comment). */
   mermaid: '%% racelab sequence diagram v1',
+  /** In the sweep page's <head>, right after <meta charset>. */
+  sweep: '<meta name="generator" content="racelab sweep v1">',
 } as const;
 
 /** A format racelab writes: what it is, for messages, and how to know a file of it again (any version). */
@@ -55,6 +57,10 @@ const REPORT_HEADS = [
 export const FILE_FORMATS = {
   savedRun: { what: 'a run racelab saved', isMarked: (head) => SAVED_RUN_HEAD.test(head) },
   counterexample: { what: 'a counterexample racelab explore wrote', isMarked: (head) => COUNTEREXAMPLE_HEAD.test(head) },
+  sweep: {
+    what: 'a sweep page racelab wrote',
+    isMarked: (head) => /^<!doctype html>\s*<html[^>]*>\s*<head>\s*<meta charset="utf-8">\s*<meta name="generator" content="racelab sweep v\d+">/i.test(head),
+  },
   /** Any of the three report formats: `report --out` may replace one with another. */
   report: { what: 'a report racelab wrote', isMarked: (head) => REPORT_HEADS.some((pattern) => pattern.test(head)) },
 } satisfies Record<string, FileFormat>;

@@ -4,8 +4,7 @@
 // fleet sizes and attempt timeouts, and each cell says whether DWFM
 // collapsed and how long after DNS's return every droplet held a lease again.
 import { Command } from 'commander';
-import type { SweepCell } from '../../lambdas/core/cascade/sweep.ts';
-import { UsageError } from '../../scenario/usage-error.ts';
+import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 import { exitWith, safeguardOption } from '../command-options.ts';
 
 const DEFAULT_DROPLETS = '250,500,1000,2000,4000';
@@ -20,6 +19,8 @@ export function command(): Command {
     .option('--droplets <list>', `fleet sizes, comma-separated, 1 to 49500 (default: ${DEFAULT_DROPLETS})`)
     .option('--timeout <list>', `DWFM's attempt timeouts in seconds, comma-separated, 1 to 3600 (default: ${DEFAULT_TIMEOUTS})`)
     .option('--json', 'print the cells as JSON')
+    .option('--html <file>', 'also write the grid as a self-contained HTML page (a heat map); checked before the work')
+    .option('--force', 'let --html replace a file that is not an earlier sweep page, or write through a symbolic link')
     .addHelpText(
       'after',
       `
@@ -32,18 +33,23 @@ the run only in its fleet size and timeout. A cell reads:
   ok +Ns         no collapse; every lease back N s after DNS's return
   never          some droplet never got a lease back by the end
 
-Exit codes: 0 the table was printed, 2 bad input (a scenario without a cascade).
+Exit codes: 0 the table was printed, 1 --html could not be written after the
+            work, 2 bad input (a scenario without a cascade, a bad list, an
+            --html path that cannot be written).
 
 Examples:
   racelab sweep                                    # oct-2025-cascade, 5 × 4 cells
   racelab sweep -s admission-control               # the same grid with DWFM's admission control
-  racelab sweep --droplets 1000,8000 --timeout 10 --json`,
+  racelab sweep --droplets 1000,8000 --timeout 10 --json
+  racelab sweep --html sweep.html                  # and the grid as a page`,
     )
     .action(async (scenario: string | undefined, options: SweepOptions) => exitWith(await sweepCommand(scenario, options)));
 }
 
 interface SweepOptions {
   safeguard: string[];
+  html?: string;
+  force?: boolean;
   droplets?: string;
   timeout?: string;
   json?: boolean;
@@ -58,14 +64,12 @@ function parseList(option: string, value: string, range: { min: number; max: num
   return [...new Set(numbers)].sort((a, b) => a - b);
 }
 
-export function cellText(cell: SweepCell): string {
-  if (cell.leasesBackAfterSeconds === null) return 'never';
-  return `${cell.metastable ? 'collapse' : 'ok'} +${cell.leasesBackAfterSeconds}s`;
-}
-
 export async function sweepCommand(scenarioName: string | undefined, options: SweepOptions): Promise<number> {
   const droplets = parseList('--droplets', options.droplets ?? DEFAULT_DROPLETS, { min: 1, max: 49_500 });
   const timeouts = parseList('--timeout', options.timeout ?? DEFAULT_TIMEOUTS, { min: 1, max: 3600 });
+  const { checkOutput, FILE_FORMATS, OutputError } = await import('../../report/output-file.ts');
+  const page =
+    options.html === undefined ? undefined : await checkOutput({ option: '--html', path: options.html, format: FILE_FORMATS.sweep, force: options.force });
   const { parseRunRequest, runOnLab } = await import('../local-run.ts');
   const request = await parseRunRequest(scenarioName ?? 'oct-2025-cascade', { safeguard: options.safeguard });
   const settings = request.scenario.cascade;
@@ -83,6 +87,24 @@ export async function sweepCommand(scenarioName: string | undefined, options: Sw
     (_, done, total) => progress && process.stderr.write(`\rswept ${done}/${total} cells`),
   );
   if (progress) process.stderr.write('\r\x1b[K');
+  const { renderSweepPage, sweepCellText: cellText } = await import('../../report/sweep-page.ts');
+  if (page) {
+    const html = renderSweepPage({
+      scenario: request.scenario.name,
+      levers: chosenLevers,
+      leasesPerSecond: settings.dwfm.leasesPerSecond,
+      windowSeconds: settings.metastable.windowSeconds,
+      cells,
+    });
+    try {
+      await page.write(html);
+      process.stderr.write(`wrote ${page.path}\n`);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      process.stderr.write(`racelab: ${error.message}\n`);
+      return EXIT.unexpected;
+    }
+  }
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ scenario: request.scenario.name, levers: chosenLevers, safeguards: request.safeguards, cells }, null, 2)}\n`);
     return 0;

@@ -1,5 +1,8 @@
 // The sweep: the cascade over fleet size × attempt timeout, on the DNS and the
 // operator's switches a real run left; first as a function, then as a user runs it.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sweepCascade } from '../../lambdas/core/cascade/sweep.ts';
 import { startEmbeddedLab } from '../../local/embedded-lab.ts';
@@ -51,13 +54,28 @@ describe('sweepCascade on the conditions of a cascade-drill run', () => {
 
 describe('racelab sweep', () => {
   it('prints the grid as JSON, collapse beyond capacity × timeout, and refuses a scenario without a cascade or a bad list (exit 2)', async () => {
-    const swept = await racelab(['sweep', 'cascade-drill', '--droplets', '50,200', '--timeout', '5', '--json']);
-    expect(swept.code).toBe(0);
-    const { cells } = JSON.parse(swept.stdout) as { cells: { droplets: number; metastable: boolean }[] };
-    expect(cells.map((cell) => [cell.droplets, cell.metastable])).toEqual([
-      [50, false],
-      [200, true],
-    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'racelab-sweep-'));
+    try {
+      const page = join(dir, 'sweep.html');
+      const swept = await racelab(['sweep', 'cascade-drill', '--droplets', '50,200', '--timeout', '5', '--json', '--html', page]);
+      expect(swept.code).toBe(0);
+      const { cells } = JSON.parse(swept.stdout) as { cells: { droplets: number; metastable: boolean }[] };
+      expect(cells.map((cell) => [cell.droplets, cell.metastable])).toEqual([
+        [50, false],
+        [200, true],
+      ]);
+      // The page: the heat map, one cell each, coloured by what happened.
+      const html = readFileSync(page, 'utf8');
+      expect(html).toMatch(/^<!doctype html>[\s\S]*<meta name="generator" content="racelab sweep v1">/);
+      expect([...html.matchAll(/<rect class="(\w+)"/g)].map((match) => match[1])).toEqual(['ok', 'collapse']);
+      // A file that is not racelab's is not replaced without --force, before any work.
+      const mine = join(dir, 'notes.html');
+      writeFileSync(mine, 'my notes');
+      expect(await racelab(['sweep', 'cascade-drill', '--html', mine])).toMatchObject({ code: 2 });
+      expect(readFileSync(mine, 'utf8')).toBe('my notes');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(await racelab(['sweep', 'oct-2025'])).toMatchObject({ code: 2, stderr: expect.stringContaining('oct-2025 has no cascade to sweep') });
     expect(await racelab(['sweep', '--droplets', '10,x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--droplets: "x" is not a whole number') });
   });
