@@ -59,7 +59,8 @@ export function eventRow(event: RunEvent, atSeconds: number, paint: Paint = plai
 export function changeFilter(): (event: RunEvent, isLast?: boolean) => boolean {
   const last = new Map<string, string>();
   return (event, isLast = false) => {
-    const reading = event.addresses ? probeSummary(event) : event.step === 'tick' ? event.outcome : undefined;
+    // A tick's note (an alarm the operator acts on) is part of what it reads.
+    const reading = event.addresses ? probeSummary(event) : event.step === 'tick' ? `${event.outcome} ${event.detail ?? ''}` : undefined;
     if (reading === undefined) return true;
     const key = event.addresses ? 'probe' : event.actor;
     if (reading === last.get(key) && !isLast) return false;
