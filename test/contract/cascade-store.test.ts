@@ -1,36 +1,22 @@
 // One contract, two CascadeStores: the DynamoDB adapter (on dynalite, through
 // the AWS SDK) and the in-memory one the memory lab uses must behave the same.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbCascadeStore } from '../../lambdas/adapters/dynamodb-cascade-store.ts';
-import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
-import { CASCADE_TABLE_KEYS, keySchemaOf } from '../../lambdas/adapters/tables.ts';
+import { CASCADE_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 import { LEASE_SHARD_DROPLETS, type CascadeStore } from '../../lambdas/core/cascade/ports.ts';
 import { INITIAL_CONTROLS } from '../../lambdas/core/cascade/settings.ts';
-import { createActiveTable } from '../../local/create-table.ts';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
+import { dynaliteTables } from '../support/dynalite-tables.ts';
 import { MemoryCascadeStore } from '../../local/memory-cascade-store.ts';
 
-let lab: EmbeddedLab;
-let client: DynamoDBClient;
-beforeAll(async () => {
-  lab = await startEmbeddedLab();
-  client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
-});
-afterAll(async () => {
-  client.destroy();
-  await lab.close();
-});
+const newTable = dynaliteTables('cascade-contract');
 
-let tableCount = 0;
 const stores: [string, () => Promise<CascadeStore>][] = [
   ['memory', async () => new MemoryCascadeStore()],
   [
     'DynamoDB (dynalite)',
     async () => {
-      const name = `cascade-contract-${++tableCount}`;
-      await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(CASCADE_TABLE_KEYS) });
-      return new DynamoDbCascadeStore(name, documentClient(client));
+      const { name, documents } = await newTable(CASCADE_TABLE_KEYS);
+      return new DynamoDbCascadeStore(name, documents);
     },
   ],
 ];

@@ -1,27 +1,15 @@
 // One contract, two PlanStores: the DynamoDB adapter (on dynalite, through the
 // AWS SDK) and the in-memory one the explorer uses must behave the same.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanExists } from '../../lambdas/core/errors.ts';
 import type { Plan } from '../../lambdas/core/plan.ts';
 import type { PlanStore } from '../../lambdas/core/ports.ts';
 import { DynamoDbPlanStore } from '../../lambdas/adapters/dynamodb-plan-store.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
+import { dynaliteTables } from '../support/dynalite-tables.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
-import { createActiveTable } from '../../local/create-table.ts';
-import { keySchemaOf, PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
+import { PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 
-let lab: EmbeddedLab;
-let client: DynamoDBClient;
-beforeAll(async () => {
-  lab = await startEmbeddedLab();
-  client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
-});
-afterAll(async () => {
-  client.destroy();
-  await lab.close();
-});
+const newTable = dynaliteTables('contract');
 
 const plan = (generation: number): Plan => ({
   generation,
@@ -30,17 +18,13 @@ const plan = (generation: number): Plan => ({
   loadBalancers: [{ id: 'lb-1', address: '10.10.0.11', weight: 2 }],
 });
 
-let tableCount = 0;
 const stores: [string, () => Promise<PlanStore>][] = [
   ['memory', async () => new MemoryPlanStore()],
   [
     'DynamoDB (dynalite)',
     async () => {
-      // A fresh table per test: the embedded lab's own table is shared with its warm-up.
-      const name = `contract-${++tableCount}`;
-      await createActiveTable(client, { TableName: name, BillingMode: 'PAY_PER_REQUEST', ...keySchemaOf(PLANS_TABLE_KEYS) });
-      // The document client as the Lambdas build it (lambdas/adapters/dynamodb-clients.ts), so the adapter is tested as it runs.
-      return new DynamoDbPlanStore(name, documentClient(client));
+      const { name, documents } = await newTable(PLANS_TABLE_KEYS);
+      return new DynamoDbPlanStore(name, documents);
     },
   ],
 ];
