@@ -309,7 +309,7 @@ export class Execution {
       silent = false;
       return live(call, run);
     };
-    const ctx = frozen(
+    const ctx = frozenContext(
       this.config,
       enactorContext(
         this.config,
@@ -387,7 +387,7 @@ const sharedParts = new WeakMap<ExplorerConfig, Pick<EnactorContext, 'safeguards
  * The context frozen, so a move cannot keep anything on it from one call to the next: its state value is all it
  * keeps. What every Enactor of the search shares is frozen once.
  */
-function frozen(config: ExplorerConfig, ctx: EnactorContext): EnactorContext {
+export function frozenContext(config: ExplorerConfig, ctx: EnactorContext): EnactorContext {
   let shared = sharedParts.get(config);
   if (!shared) {
     const { safeguards, policy } = ctx;
@@ -483,7 +483,10 @@ async function steadyState(config: ExplorerConfig): Promise<World> {
   const clock = stillClock;
   const record = async () => {};
   await writePlans({ store: world.store, clock, record }, plannerSettings(config), 1);
-  await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record));
+  await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record)).catch((error: unknown) => {
+    // Code under test that cannot apply a first plan alone: said so, since no interleaving is there to show.
+    throw new Error(`the Enactor, applying g1 alone to an empty zone before any interleaving, failed: ${(error as Error).message ?? String(error)}`);
+  });
   return world;
 }
 

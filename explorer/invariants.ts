@@ -76,7 +76,15 @@ export function checkStep(world: World, config: ExplorerConfig, before: Pointers
  */
 export async function checkConvergence(world: World, config: ExplorerConfig): Promise<Violation[]> {
   const after = world.clone();
-  const result = await runEnactor(enactorContext(config, 'next-enactor', after.store, new MemoryDnsZone(after.zone), stillClock, async () => {}));
+  let result: Awaited<ReturnType<typeof runEnactor>>;
+  try {
+    result = await runEnactor(enactorContext(config, 'next-enactor', after.store, new MemoryDnsZone(after.zone), stillClock, async () => {}));
+  } catch (error) {
+    // The Enactor's code under test threw: a defect, reported with the schedule that leads here, never a crash of the search.
+    // A recovery that is not idempotent (a plan row written again) fails here, on its second run.
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return [{ invariant: 'no-crash', detail: `the next Enactor cycle, run alone after this interleaving, failed: ${why}` }];
+  }
   const newest = (await after.store.newestPlan())?.generation;
   const behind = endpointsOf(config).filter((endpoint) => after.pointsAt(endpoint) !== newest || after.addresses(endpoint).length === 0);
   if (behind.length === 0) return [];

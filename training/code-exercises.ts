@@ -6,24 +6,9 @@
 // bound set `racelab check` proves a change at (explorer/config.ts,
 // CHECK_BOUND_SETS); for stabilize the cascade, over many outages (stabilize.ts).
 import type { InvariantName } from '../explorer/invariant-names.ts';
-import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { changeChecks } from './change-checks.ts';
+import { check, result, type ChangeRules, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 import { replayOutage } from './outage-replay.ts';
-
-/** Where an exercise's change may go, and what it may not use. */
-interface ChangeRules {
-  /** The files the change may touch; new .ts files may go in `newFilesIn` too. */
-  changeable: string[];
-  newFilesIn: string;
-  /** What the files are, in the messages: "the Enactor and its clean-up". */
-  what: string;
-  /** The same, as the subject of "has a change of yours". */
-  changed: string;
-  /** The shipped answer the change must not switch on, found in the lines it adds. */
-  shipped: { pattern: RegExp; used: string; unused: string };
-  /** Where state belongs instead of a module-level variable, and whose state value that is. */
-  stateValue: string;
-  whose: string;
-}
 
 /**
  * The Enactor and its clean-up: what fix and recover ask to change (its moves, its clean-up's, its state value's
@@ -36,9 +21,11 @@ const ENACTOR: ChangeRules = {
   newFilesIn: 'lambdas/core',
   what: 'the Enactor and its clean-up',
   changed: 'the Enactor or its clean-up',
-  // Switching one on from the domain means importing it; its name quoted is the other way (self-heal is also an event outcome).
+  // Switching one on from the domain means importing it (judged by module resolution, whatever the path's spelling), or
+  // naming it (self-heal is also an event outcome, so not a name to refuse).
   shipped: {
-    pattern: /safeguards\/|['"`](write-time-check|protect-active|never-empty|recheck-each-endpoint)['"`]/,
+    pattern: /['"`](write-time-check|protect-active|never-empty|recheck-each-endpoint)['"`]/,
+    modules: /^lambdas\/core\/safeguards\//,
     used: 'your change uses a shipped safeguard: write it yourself',
     unused: 'no shipped safeguard switched on',
   },
@@ -66,67 +53,6 @@ const DWFM: ChangeRules = {
   stateValue: "keep what DWFM's hosts hold in its state value (DwfmState): a Lambda's module variables do not last from tick to tick",
   whose: "DWFM's",
 };
-
-/**
- * A module-level let or var added (a top-level line, as prettier writes it; "+" in a diff, bare in a new file): state
- * kept outside the state value, where the explorer, which keys an Enactor by that value, cannot see it, and which a
- * Lambda does not keep from one tick to the next.
- */
-const MODULE_STATE = /^\+?(export )?(let|var) /m;
-
-/** Files changed since `base` (HEAD when unknown), untracked ones included, and the lines added under lambdas/core. */
-async function changesSince(root: string, base: string | undefined): Promise<{ files: string[]; added: string; created: string[] }> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: root, maxBuffer: 32 * 1024 * 1024 }).then((out) => out.stdout);
-  const lines = (text: string) => text.split('\n').filter(Boolean);
-  const from = base ?? 'HEAD';
-  const tracked = lines(await git('diff', '--name-only', from));
-  const created = lines(await git('ls-files', '--others', '--exclude-standard'));
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const newCode = await Promise.all(created.filter((file) => file.startsWith('lambdas/core/')).map((file) => readFile(join(root, file), 'utf8')));
-  const diff = lines(await git('diff', from, '--', 'lambdas/core')).filter((line) => line.startsWith('+') && !line.startsWith('+++'));
-  return { files: [...new Set([...tracked, ...created])].sort(), added: [...diff, ...newCode].join('\n'), created };
-}
-
-/** Where the change may go (the rules' files, never the safeguards, levers, checker, explorer or tests), and that there is one. */
-async function changeChecks(input: VerifyInput, rules: ChangeRules): Promise<VerifyResult['checks']> {
-  const changes = await changesSince(input.root, input.base).catch((error: Error & { stderr?: string }) => error);
-  if (changes instanceof Error) {
-    const why = `${changes.stderr ?? ''}\n${changes.message}`
-      .split('\n')
-      .find((line) => line.trim())!
-      .trim();
-    return [check(false, `verify compares your change with git, and git could not (${why}): work in a git clone of the lab, and run exercise start there`)];
-  }
-  const { files, added, created } = changes;
-  const newFile = new RegExp(`^${rules.newFilesIn.replace(/[/.]/g, '\\$&')}/[^/]+\\.ts$`);
-  const allowed = (file: string) => rules.changeable.includes(file) || (created.includes(file) && newFile.test(file));
-  // Notes in Markdown are the trainee's own business; any code, test or configuration outside the rules' files is not.
-  const outside = files.filter((file) => !allowed(file) && !file.endsWith('.md'));
-  const usesShipped = rules.shipped.pattern.test(added);
-  const keepsModuleState = MODULE_STATE.test(added);
-  return [
-    check(
-      outside.length === 0,
-      outside.length
-        ? `only ${rules.what} may change (${rules.changeable.join(', ')}, or a new file in ${rules.newFilesIn}): you changed ${outside.join(', ')}`
-        : `your change stays in ${rules.what}`,
-    ),
-    check(!usesShipped, usesShipped ? rules.shipped.used : rules.shipped.unused),
-    check(
-      !keepsModuleState,
-      keepsModuleState
-        ? `your change keeps state in a module-level variable: ${rules.stateValue}`
-        : `your change keeps no state outside ${rules.whose} state value`,
-    ),
-    check(
-      files.some(allowed),
-      input.base ? `${rules.changed} has a change of yours` : `${rules.changed} has a change of yours (since HEAD: run exercise start first)`,
-    ),
-  ];
-}
 
 /**
  * The explorer on the trainee's code with no safeguard, at every bound set `racelab check` proves a change at,
@@ -162,16 +88,22 @@ async function replayOnChangedCode() {
   return { report, failed, wentEmpty: report.endpoints.some((endpoint) => endpoint.firstEmptyAtSeconds !== null) };
 }
 
-/** The change checks, then the judge if they pass (or always, for a look that can never pass: stabilize's --answer case). */
+/**
+ * The change checks, then the judge if they pass (or always, for a look that can never pass: stabilize's --answer case).
+ * What the judge throws is the changed code's doing (the lab's own code passes its tests): a failed check, never a crash.
+ */
 async function verifyChange(input: VerifyInput, rules: ChangeRules, judge: () => Promise<VerifyResult['checks']>, always = false): Promise<VerifyResult> {
   const checks = await changeChecks(input, rules);
   if (!always && checks.some((item) => !item.ok)) return result(checks);
-  return result([...checks, ...(await judge())]);
+  const judged = await judge().catch((error: unknown) => [
+    check(false, `no-crash: violated: the judge stopped, since your code threw: ${error instanceof Error ? error.message : String(error)}`),
+  ]);
+  return result([...checks, ...judged]);
 }
 
 const fix: Exercise = {
   id: 'fix',
-  judgesCode: true,
+  rules: ENACTOR,
   title: 'Fix: close the race in the Enactor itself',
   goal: 'Change the Enactor or its clean-up in lambdas/core so the race is closed with none of the shipped safeguards switched on.',
   context:
@@ -198,7 +130,7 @@ const fix: Exercise = {
 
 const recover: Exercise = {
   id: 'recover',
-  judgesCode: true,
+  rules: ENACTOR,
   title: 'Recover: make the automation repair itself',
   goal:
     "Change the Enactor so that, when it finds the endpoint's active tree gone, it brings the endpoint back by itself, even when the " +
@@ -242,7 +174,7 @@ const recover: Exercise = {
 
 const stabilize: Exercise = {
   id: 'stabilize',
-  judgesCode: true,
+  rules: DWFM,
   title: "Stabilize: end DWFM's collapse once DNS is back",
   goal:
     'Change DWFM (lambdas/core/cascade/dwfm.ts) so that, once DNS answers again, it re-establishes every lapsed lease within a bound ' +

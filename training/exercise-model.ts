@@ -17,6 +17,22 @@ export interface VerifyResult {
   checks: { ok: boolean; says: string }[];
 }
 
+/** Where an exercise's change may go, and what it may not use. */
+export interface ChangeRules {
+  /** The files the change may touch; new .ts files may go in `newFilesIn` too. */
+  changeable: string[];
+  newFilesIn: string;
+  /** What the files are, in the messages: "the Enactor and its clean-up". */
+  what: string;
+  /** The same, as the subject of "has a change of yours". */
+  changed: string;
+  /** The shipped answer the change must not switch on: by name in the lines it adds, or (modules) by importing it. */
+  shipped: { pattern: RegExp; modules?: RegExp; used: string; unused: string };
+  /** Where state belongs instead of a module-level variable, and whose state value that is. */
+  stateValue: string;
+  whose: string;
+}
+
 export interface Exercise {
   id: string;
   title: string;
@@ -25,8 +41,11 @@ export interface Exercise {
   use: string;
   verifiedBy: string;
   hints: string[];
-  /** Verify judges a change to the code since `exercise start`, so start records the commit. */
-  judgesCode?: boolean;
+  /**
+   * Verify judges a change to the code since `exercise start`, by these rules: start records the commit, and verify
+   * runs the judge from a pristine copy of the lab with only the files these rules allow taken from the trainee's.
+   */
+  rules?: ChangeRules;
   verify(input: VerifyInput): Promise<VerifyResult>;
 }
 

@@ -4,6 +4,8 @@
 import { Command } from 'commander';
 import { processEnvironment } from '../../infra/environment.ts';
 import { collect, exitWith } from '../command-options.ts';
+import { onInterrupt } from '../interrupt.ts';
+import type { Exercise, VerifyResult } from '../../training/exercise-model.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 
 interface JsonOption {
@@ -57,6 +59,14 @@ Examples:
     .option('--json', 'print the checks as JSON')
     .description('check your work mechanically')
     .action(async (id: string, options: { answer: string[] } & JsonOption) => exitWith(await verifyExercise(id, options)));
+  // Run by verify, from a pristine copy of the lab (training/pristine-judge.ts); not for people.
+  exercise
+    .command('judge', { hidden: true })
+    .argument('<exercise>')
+    .requiredOption('--root <dir>')
+    .requiredOption('--base <commit>')
+    .option('--answer <key=value>', '', collect, [])
+    .action(async (id: string, options: { answer: string[]; root: string; base: string }) => exitWith(await judgeHere(id, options)));
   exercise
     .command('score')
     .description('your scorecard')
@@ -100,12 +110,13 @@ async function listExercises(options: JsonOption): Promise<number> {
 
 async function startExercise(id: string): Promise<number> {
   const { t, exercise } = await find(id);
-  // The commit you start from: verify judges your change against it.
-  const commit = exercise.judgesCode ? await currentCommit() : undefined;
+  // The commit you start from, recorded in git: verify judges your change against it, from its tree.
+  const commit = exercise.rules ? await recordStart(exercise.id) : undefined;
   const state = await t.updateProgress((progress) => {
     const state = t.entry(progress, exercise.id);
     state.startedAt ??= new Date().toISOString();
-    if (exercise.judgesCode) state.base ??= commit;
+    // A copy to show; the judge reads git's.
+    if (exercise.rules) state.base = commit;
     return { ...state };
   });
   process.stdout.write(
@@ -117,7 +128,7 @@ async function startExercise(id: string): Promise<number> {
       `Use: ${exercise.use}`,
       `Verified by: ${exercise.verifiedBy}`,
       `Hints: ${exercise.hints.length}, each costs ${t.POINTS.hint} of the exercise's ${t.POINTS.exercise} points (racelab exercise hint ${exercise.id}).`,
-      ...(exercise.judgesCode
+      ...(exercise.rules
         ? [
             state.base
               ? `Your change is judged against commit ${state.base.slice(0, 12)}.`
@@ -147,13 +158,10 @@ async function nextHint(id: string): Promise<number> {
   return EXIT.ok;
 }
 
-async function currentCommit(): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
+async function recordStart(exercise: string): Promise<string | undefined> {
+  const { recordStart } = await import('../../training/start-commit.ts');
   const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
-  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT })
-    .then((out) => out.stdout.trim())
-    .catch(() => undefined);
+  return recordStart(PROJECT_ROOT, exercise);
 }
 
 function parseAnswers(given: string[]): Record<string, string> {
@@ -169,21 +177,66 @@ function parseAnswers(given: string[]): Record<string, string> {
 async function verifyExercise(id: string, options: { answer: string[] } & JsonOption): Promise<number> {
   const { t, exercise } = await find(id);
   const progress = await t.loadWritableProgress();
-  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
-  const base = progress.exercises[exercise.id]?.base;
-  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base, root: PROJECT_ROOT });
+  const answers = parseAnswers(options.answer);
+  const controller = new AbortController();
+  const stopListening = onInterrupt(() => controller.abort());
+  let outcome: VerifyResult;
+  try {
+    outcome = await judge(exercise, answers, progress.exercises[exercise.id]?.base, controller.signal);
+  } finally {
+    stopListening();
+  }
+  if (controller.signal.aborted) {
+    process.stderr.write(`racelab: verify ${exercise.id} interrupted: nothing recorded\n`);
+    return EXIT.interrupted;
+  }
   // Recorded on the file as it is now: hints taken while verify ran are kept.
   await t.updateProgress((now) => {
     const state = t.entry(now, exercise.id);
     state.attempts += 1;
     if (outcome.passed) state.passedAt ??= new Date().toISOString();
   });
-  if (options.json) process.stdout.write(`${JSON.stringify({ exercise: exercise.id, ...outcome }, null, 2)}\n`);
+  printOutcome(exercise.id, outcome, options);
+  return outcome.passed ? EXIT.ok : EXIT.unexpected;
+}
+
+function printOutcome(id: string, outcome: VerifyResult, options: JsonOption): void {
+  if (options.json) process.stdout.write(`${JSON.stringify({ exercise: id, ...outcome }, null, 2)}\n`);
   else {
     for (const item of outcome.checks) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.says}\n`);
-    process.stdout.write(outcome.passed ? `PASS: ${exercise.id}\n` : `not yet: ${exercise.id} (racelab exercise hint ${exercise.id} for a hint)\n`);
+    process.stdout.write(outcome.passed ? `PASS: ${id}\n` : `not yet: ${id} (racelab exercise hint ${id} for a hint)\n`);
   }
-  return outcome.passed ? EXIT.ok : EXIT.unexpected;
+}
+
+/**
+ * An answered exercise is judged here; a code exercise by a pristine copy of the lab at the start commit git holds
+ * (never the progress file's, which may have been edited), with only the exercise's files taken from this tree.
+ */
+async function judge(exercise: Exercise, answers: Record<string, string>, fileBase: string | undefined, signal: AbortSignal): Promise<VerifyResult> {
+  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+  if (!exercise.rules) return exercise.verify({ answers, env: processEnvironment(), root: PROJECT_ROOT });
+  const { startCommit } = await import('../../training/start-commit.ts');
+  const base = await startCommit(PROJECT_ROOT, exercise.id);
+  if (!base)
+    return {
+      passed: false,
+      checks: [{ ok: false, says: `no start commit recorded in git: run racelab exercise start ${exercise.id} in a git clone of the lab` }],
+    };
+  const { judgeInPristineCopy } = await import('../../training/pristine-judge.ts');
+  const outcome = await judgeInPristineCopy({ exercise, answers, root: PROJECT_ROOT, base, signal });
+  if (fileBase === undefined || fileBase === base) return outcome;
+  const moved =
+    `.racelab-training.json names start commit ${fileBase.slice(0, 12)}, but exercise start recorded ${base.slice(0, 12)} in git: ` +
+    `judged against ${base.slice(0, 12)}; the progress file is not where the start is kept`;
+  return { passed: false, checks: [{ ok: false, says: moved }, ...outcome.checks] };
+}
+
+/** The hidden `exercise judge`: verify in this process, on this copy of the lab, of the tree at --root; JSON out. */
+async function judgeHere(id: string, options: { answer: string[]; root: string; base: string }): Promise<number> {
+  const { exercise } = await find(id);
+  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base: options.base, root: options.root });
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+  return EXIT.ok;
 }
 
 async function scorecard(options: JsonOption): Promise<number> {
@@ -210,6 +263,9 @@ async function resetProgress(options: { yes?: boolean }): Promise<number> {
   const t = await training();
   if (!options.yes) throw new UsageError(`reset deletes your progress (${t.progressPath()}); run it again with --yes to confirm`);
   await t.resetProgress();
+  const { forgetStarts } = await import('../../training/start-commit.ts');
+  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+  await forgetStarts(PROJECT_ROOT);
   process.stdout.write('progress reset\n');
   return EXIT.ok;
 }

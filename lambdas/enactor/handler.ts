@@ -13,23 +13,33 @@ export function enactorHandler(deps: LabDeps) {
   return answeringWarmUp(
     reportingFailures(deps, 'enactor', 'enactor', async (event: unknown): Promise<StepResult> => {
       const input = parseTaskInput(enactorInputSchema, event, 'enactor');
-      const ctx: EnactorContext = {
-        enactor: input.enactor,
-        zone: deps.zone,
-        store: deps.store,
-        dns: deps.dns,
-        clock: deps.clock,
-        record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
-        safeguards: new SafeguardSet(input.safeguards),
-        policy: input.settings.policy,
-        faults: input.settings.faults,
-        runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
-        history: () => deps.events.list(input.runId),
-        faultHoldMsMax: input.settings.faultHoldMsMax,
-      };
-      return runStep(ctx, input);
+      return runStep(enactorContextOf(deps, input), input);
     }),
   );
+}
+
+/**
+ * The context an Enactor runs in, frozen as the explorer's is, with the faults' own fields only when the scenario has
+ * faults: code under test cannot tell a Lambda's run from the explorer's (which has none) by what the context holds.
+ */
+export function enactorContextOf(deps: LabDeps, input: EnactorInput): EnactorContext {
+  const faulted = input.settings.faults.length > 0;
+  return Object.freeze({
+    enactor: input.enactor,
+    zone: deps.zone,
+    store: deps.store,
+    dns: deps.dns,
+    clock: deps.clock,
+    record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
+    safeguards: new SafeguardSet(input.safeguards),
+    policy: input.settings.policy,
+    faults: input.settings.faults,
+    ...(faulted && {
+      runStartedAt: input.startedAt === undefined ? undefined : Date.parse(input.startedAt),
+      history: () => deps.events.list(input.runId),
+      faultHoldMsMax: input.settings.faultHoldMsMax,
+    }),
+  });
 }
 
 function runStep(ctx: EnactorContext, input: EnactorInput): Promise<StepResult> {

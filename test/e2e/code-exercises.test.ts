@@ -119,15 +119,63 @@ describe('the code exercises, as a trainee runs them', () => {
     ]);
   });
 
-  it('fix: switching on a shipped safeguard from the Enactor fails', async () => {
+  it('fix: switching on a shipped safeguard from the Enactor fails, however its path is spelt; so does a computed import', async () => {
     const dir = await traineeCopy('fix');
+    const plan = "import type { Plan } from './plan.ts';";
+    edit(dir, 'lambdas/core/enactor.ts', plan, `${plan}\nimport * as wtc from './safeguards/write-time-check.ts';\nvoid wtc;`);
+    expect(await refusedInProcess(dir, 'fix')).toEqual(['your change uses a shipped safeguard: write it yourself']);
+    // Module resolution, not the text: an escaped path to the same module, from a new file of the trainee's.
+    await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
+    writeFileSync(join(dir, 'lambdas/core/my-check.ts'), "export * from './/./errors.ts/../safeguards/../safeguards/write-time-check.ts';\n");
+    edit(dir, 'lambdas/core/enactor.ts', plan, `${plan}\nimport * as mine from './my-check.ts';\nvoid mine;`);
+    expect(await refusedInProcess(dir, 'fix')).toEqual(['your change uses a shipped safeguard: write it yourself']);
+    // A name the judge cannot resolve before it runs, and a Node built-in (a worker thread is where the explorer runs).
+    writeFileSync(
+      join(dir, 'lambdas/core/my-check.ts'),
+      "import { isMainThread } from 'node:worker_threads';\nconst where = './safe' + 'guards/write-time-check.ts';\nexport const load = () => (isMainThread ? undefined : import(where));\n",
+    );
+    expect(await refusedInProcess(dir, 'fix')).toEqual([
+      'your change imports a module by a computed name: import it by its path, so the judge sees what your code uses',
+    ]);
+    writeFileSync(join(dir, 'lambdas/core/my-check.ts'), "import { isMainThread } from 'node:worker_threads';\nexport const explored = !isMainThread;\n");
+    expect(await refusedInProcess(dir, 'fix')).toEqual([
+      "your change imports node:worker_threads, outside the domain (lambdas/core/): the domain's code imports nothing else",
+    ]);
+  });
+
+  it('fix: the judge runs from a pristine copy: an edit to the verifier, or a start commit moved in the progress file, does not pass', async () => {
+    const dir = await traineeCopy('fix');
+    // The verifier told to pass everything, and no Enactor change: the edit is never run, only refused.
     edit(
       dir,
-      'lambdas/core/enactor.ts',
-      "import type { Plan } from './plan.ts';",
-      "import type { Plan } from './plan.ts';\nimport * as wtc from './safeguards/write-time-check.ts';\nvoid wtc;",
+      'training/code-exercises.ts',
+      '  const checks = await changeChecks(input, rules);',
+      '  return result([check(true, "all good")]);\n  const checks = await changeChecks(input, rules);',
     );
-    expect((await verify(dir, 'fix')).failing).toEqual(['your change uses a shipped safeguard: write it yourself']);
+    const edited = await verify(dir, 'fix');
+    expect(edited.failing).toEqual([
+      expect.stringMatching(/^only the Enactor and its clean-up may change .*: you changed training\/code-exercises\.ts$/),
+      'the Enactor or its clean-up has a change of yours',
+    ]);
+    await exec('git', ['checkout', '--', 'training/code-exercises.ts'], { cwd: dir });
+    // A checker that finds nothing, committed, and the progress file pointed at that commit.
+    edit(
+      dir,
+      'explorer/invariants.ts',
+      '  const violations: Violation[] = [];\n  const state',
+      '  return [];\n  const violations: Violation[] = [];\n  const state',
+    );
+    await exec('git', ['-c', 'user.email=t@lab', '-c', 'user.name=t', 'commit', '-qam', 'a quieter checker'], { cwd: dir });
+    const { stdout: moved } = await exec('git', ['rev-parse', 'HEAD'], { cwd: dir });
+    const progressFile = join(dir, '.racelab-training.json');
+    const progress = JSON.parse(readFileSync(progressFile, 'utf8')) as { exercises: Record<string, { base?: string }> };
+    progress.exercises.fix!.base = moved.trim();
+    writeFileSync(progressFile, JSON.stringify(progress));
+    edit(dir, 'lambdas/core/enactor.ts', "outcome: 'stuck'", "outcome: 'gave-up'");
+    const forged = await verify(dir, 'fix');
+    expect(forged.passed).toBe(false);
+    expect(forged.failing[0]).toMatch(/^\.racelab-training\.json names start commit [0-9a-f]{12}, but exercise start recorded [0-9a-f]{12} in git/);
+    expect(forged.failing[1]).toMatch(/you changed explorer\/invariants\.ts$/);
   });
 
   it('fix: state kept outside the state value is refused; a move that makes two calls fails, saying to split it', async () => {
@@ -154,6 +202,16 @@ describe('the code exercises, as a trainee runs them', () => {
     edit(dir, 'lambdas/core/enactor.ts', "outcome: 'stuck'", "outcome: 'gave-up'");
     const quiet = await verify(dir, 'recover');
     expect(quiet.failing.find((says) => says.startsWith('converges: violated'))).toBeDefined();
+    await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
+    await applyPatch(dir, 'recover.patch');
+    // The recovery made not idempotent: it writes the lost plan's row again, and the second time the row is there.
+    const newest =
+      '    const newest = await ctx.store.newestPlan();\n    const plan = newest && newest.generation > state.work.plan.generation ? newest : state.work.plan;';
+    edit(dir, 'lambdas/core/enactor.ts', newest, '    await ctx.store.putPlan(state.work.plan);\n    const plan = state.work.plan;');
+    const twice = await verify(dir, 'recover');
+    expect(twice.failing[0]).toMatch(
+      /^no-crash: violated: the next Enactor cycle, run alone after this interleaving, failed: PlanExists: plan generation \d+ already exists/,
+    );
     await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
     await applyPatch(dir, 'recover.patch');
     const recovered = await verify(dir, 'recover');

@@ -4,7 +4,12 @@
 // a second call on the world, naming the move, rather than key it wrongly.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOUNDS, type ExplorerConfig } from '../../explorer/config.ts';
-import { Execution } from '../../explorer/execution.ts';
+import { enactorContext, Execution, frozenContext } from '../../explorer/execution.ts';
+import { enactorContextOf } from '../../lambdas/enactor/handler.ts';
+import { enactorInputSchema } from '../../lambdas/task-input.ts';
+import { MemoryLab } from '../../local/memory-lab.ts';
+import { loadScenario } from '../../scenario/files.ts';
+import { labSettings } from '../../scenario/schedule.ts';
 import { crashes } from '../../explorer/invariants.ts';
 import { exhaustive } from '../../explorer/search.ts';
 import { drive, takeMove, type Move } from '../../lambdas/core/enactor-driver.ts';
@@ -124,5 +129,26 @@ describe('the Enactor as a state value', () => {
         expect(crashes(execution.actors).map((crash) => crash.detail)).toEqual([expect.stringMatching(/the move "begin" made a second call/)]);
       },
     );
+  });
+});
+
+describe('what the explorer drives is what a Lambda runs', () => {
+  it('the context an Enactor sees has the same fields, of the same kinds, and is frozen, under the explorer and in the Lambda', async () => {
+    const scenario = await loadScenario('oct-2025');
+    const settings = { ...labSettings(scenario), faults: [] };
+    const input = enactorInputSchema.parse({ runId: 'shape', safeguards: [], settings, enactor: 'az-a', step: 'begin' });
+    const lambda = enactorContextOf(new MemoryLab().deps(), input);
+    const config: ExplorerConfig = { ...DEFAULT_BOUNDS, safeguards: [] };
+    const explored = frozenContext(
+      config,
+      enactorContext(config, 'az-a', new MemoryPlanStore(), new MemoryDnsZone(ZoneRecords.withApexRecords(ZONE)), new ManualClock(), async () => {}),
+    );
+    const shape = (ctx: EnactorContext) => Object.fromEntries(Object.entries(ctx).map(([key, value]) => [key, typeof value]));
+    expect(shape(explored)).toEqual(shape(lambda));
+    expect(Object.isFrozen(lambda) && Object.isFrozen(explored)).toBe(true);
+    expect(explored.zone).toBe(lambda.zone);
+    // The faults' own fields come only with faults: what a scenario's story needs, and the explorer drives none.
+    const faulted = enactorContextOf(new MemoryLab().deps(), { ...input, settings: labSettings(scenario) });
+    expect(Object.keys(faulted)).toEqual(expect.arrayContaining(['history', 'runStartedAt', 'faultHoldMsMax']));
   });
 });
