@@ -7,6 +7,8 @@ import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 import { replayOutage } from './outage-replay.ts';
+import type { LabSnapshot } from './mitigation-judge.ts';
+import type { UpLab } from '../targets/up-lab.ts';
 
 export { POINTS, type Exercise } from './exercise-model.ts';
 
@@ -100,7 +102,10 @@ const ANSWERED_EXERCISES: Exercise[] = [
       'The automation is stuck: its next change must write a rollback record to the live tree, which is gone. On the day, operators ' +
       'repaired DNS by hand. Leave racelab repair alone until you have verified.',
     use: 'racelab up --scenario oct-2025 (paste its export lines), aws route53 change-resource-record-sets, aws dynamodb query, dig',
-    verifiedBy: "racelab exercise verify mitigate (in the terminal with the exports): reads the live zone and asks the lab's DNS",
+    verifiedBy:
+      "racelab exercise verify mitigate (in the terminal with the exports): reads the live zone, the plan table and the lab's DNS. " +
+      'Every endpoint answers, from a plan that has its row; no lock the automation cannot read or wait out; and, on a copy, the ' +
+      "Planner's next plan reaches every endpoint in one Enactor cycle, with no safeguard and with write-time-check",
     hints: [
       'Each endpoint needs its alias to point at a tree that still has records. Which plans still have both a row in racelab-plans and a ' +
         'tree under every endpoint?',
@@ -111,33 +116,42 @@ const ANSWERED_EXERCISES: Exercise[] = [
     async verify(input) {
       const { attachToUpLab, explainUpLabError } = await import('../targets/up-lab.ts');
       const lab = await attachToUpLab('exercise verify mitigate', input.env);
+      let snapshot: LabSnapshot;
       try {
-        const { endpointsInZone } = await import('../lambdas/core/repair.ts');
-        const { activeTreeGone, snapshotOf } = await import('../lambdas/core/endpoint-state.ts');
-        const records = await lab.dns.recordsUnder(lab.zone);
-        const endpoints = endpointsInZone(records, lab.zone).sort();
-        const checks = endpoints.map((endpoint) => {
-          const snapshot = snapshotOf(endpoint, lab.zone, records);
-          const gone = snapshot.generation === undefined || activeTreeGone(snapshot);
-          return check(!gone, `${endpoint}: its alias points at a tree that exists${gone ? ' (not yet)' : ` (g${snapshot.generation})`}`);
-        });
-        if (lab.dnsServer) {
-          const { DnsResolver } = await import('../lambdas/adapters/dns-resolver.ts');
-          const { probeEndpoints } = await import('../lambdas/core/probe.ts');
-          const answers = await probeEndpoints(new DnsResolver(lab.dnsServer), endpoints, lab.zone, 6);
-          for (const endpoint of endpoints) {
-            const count = answers[endpoint]?.length ?? 0;
-            checks.push(check(count > 0, `${endpoint}: DNS answers ${count} address${count === 1 ? '' : 'es'}`));
-          }
-        }
-        if (!endpoints.length) checks.push(check(false, 'the zone has no endpoint: start racelab up --scenario oct-2025 first'));
-        return result(checks);
+        snapshot = await snapshotOfLab(lab);
       } catch (error) {
         throw explainUpLabError(error, input.env);
       }
+      return result(await judgeSnapshot(snapshot));
     },
   },
 ];
+
+/** The live lab as mitigate judges it: its zone, its plan rows and counter, the time, and what its DNS server answers. */
+async function snapshotOfLab(lab: UpLab): Promise<LabSnapshot> {
+  const { endpointsInZone } = await import('../lambdas/core/repair.ts');
+  const takenAtMs = Date.now();
+  const records = await lab.dns.recordsUnder(lab.zone);
+  const generations = await lab.store.listGenerations();
+  const plans = (await Promise.all(generations.map((generation) => lab.store.getPlan(generation)))).filter((plan) => plan !== undefined);
+  const counter = await lab.store.generationCounter();
+  if (!lab.dnsServer) return { zone: lab.zone, records, plans, counter, takenAtMs };
+  const { DnsResolver } = await import('../lambdas/adapters/dns-resolver.ts');
+  const { probeEndpoints } = await import('../lambdas/core/probe.ts');
+  const endpoints = endpointsInZone(records, lab.zone);
+  const answers = await probeEndpoints(new DnsResolver(lab.dnsServer), endpoints, lab.zone, 6);
+  const answered = Object.fromEntries(endpoints.map((endpoint) => [endpoint, answers[endpoint]?.length ?? 0]));
+  return { zone: lab.zone, records, plans, counter, takenAtMs, answered };
+}
+
+/** Mitigate's judge on a snapshot, with oct-2025's policy and Planner: the lab `racelab up --scenario oct-2025` serves. */
+export async function judgeSnapshot(snapshot: LabSnapshot): Promise<VerifyResult['checks']> {
+  const { judgeMitigation } = await import('./mitigation-judge.ts');
+  const { loadScenario } = await import('../scenario/files.ts');
+  const { labSettings } = await import('../scenario/schedule.ts');
+  const settings = labSettings(await loadScenario('oct-2025'));
+  return judgeMitigation(snapshot, settings.policy, { pool: settings.pool, seed: settings.seed });
+}
 
 /** In the order a session takes them: read, find, repair by hand, then change the code. */
 export const EXERCISES: Exercise[] = [...ANSWERED_EXERCISES, ...CODE_EXERCISES];
