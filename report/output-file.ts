@@ -37,6 +37,10 @@ export const MARKERS = {
   mermaid: '%% racelab sequence diagram v1',
   /** In the sweep page's <head>, right after <meta charset>. */
   sweep: '<meta name="generator" content="racelab sweep v1">',
+  /** A submission's first two fields. */
+  submission: { kind: 'racelab-submission', version: 1 },
+  /** In the collect page's <head>, right after <meta charset>. */
+  collect: '<meta name="generator" content="racelab collect v1">',
 } as const;
 
 /** A format racelab writes: what it is, for messages, and how to know a file of it again (any version). */
@@ -60,6 +64,14 @@ export const FILE_FORMATS = {
   sweep: {
     what: 'a sweep page racelab wrote',
     isMarked: (head) => /^<!doctype html>\s*<html[^>]*>\s*<head>\s*<meta charset="utf-8">\s*<meta name="generator" content="racelab sweep v\d+">/i.test(head),
+  },
+  submission: {
+    what: 'a submission racelab exercise submit wrote',
+    isMarked: (head) => /^\s*\{\s*"kind"\s*:\s*"racelab-submission"\s*,\s*"version"\s*:\s*\d+\s*[,}]/.test(head),
+  },
+  collect: {
+    what: 'a page racelab exercise collect wrote',
+    isMarked: (head) => /^<!doctype html>\s*<html[^>]*>\s*<head>\s*<meta charset="utf-8">\s*<meta name="generator" content="racelab collect v\d+">/i.test(head),
   },
   /** Any of the three report formats: `report --out` may replace one with another. */
   report: { what: 'a report racelab wrote', isMarked: (head) => REPORT_HEADS.some((pattern) => pattern.test(head)) },

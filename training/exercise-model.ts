@@ -15,6 +15,8 @@ export interface VerifyResult {
   passed: boolean;
   /** One line per check: what was right, or what is wrong and where to look. */
   checks: { ok: boolean; says: string }[];
+  /** What was judged, when it cannot be had again elsewhere (mitigate's live lab): kept for `exercise submit`. */
+  evidence?: unknown;
 }
 
 /** Where an exercise's change may go, and what it may not use. */

@@ -122,7 +122,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
       } catch (error) {
         throw explainUpLabError(error, input.env);
       }
-      return result(await judgeSnapshot(snapshot));
+      return { ...result(await judgeSnapshot(snapshot)), evidence: snapshot };
     },
   },
 ];

@@ -26,6 +26,12 @@ const ExerciseProgressSchema = z.object({
   passedAt: z.string().optional(),
   /** The commit the exercise was started from (exercises that judge a change to the code). */
   base: z.string().optional(),
+  /** What the last verify judged, for `exercise submit`: the answers given, the change (a patch against the start), the live lab. */
+  answers: z.record(z.string(), z.string()).optional(),
+  patch: z.string().optional(),
+  snapshot: z.unknown().optional(),
+  /** Each verify: when, whether it passed, and the first check that failed. */
+  history: z.array(z.object({ at: z.string(), passed: z.boolean(), failed: z.string().optional() })).optional(),
 });
 
 const ProgressSchema = z.object({ version: z.literal(1), exercises: z.record(z.string(), ExerciseProgressSchema) });

@@ -59,6 +59,22 @@ Examples:
     .option('--json', 'print the checks as JSON')
     .description('check your work mechanically')
     .action(async (id: string, options: { answer: string[] } & JsonOption) => exitWith(await verifyExercise(id, options)));
+  exercise
+    .command('submit')
+    .description("hand in your work: answers, your change as a patch, mitigate's lab snapshot and saved runs, in one file")
+    .requiredOption('--out <file>', 'the submission file to write (JSON); checked before anything is gathered')
+    .option('--name <name>', "your name on the leaderboard (default: git's user.name, else your login)")
+    .option('--run <file>', 'a saved run (racelab run --save) to hand in too (repeatable)', collect, [])
+    .option('--force', 'let --out replace a file that is not an earlier submission, or write through a symbolic link')
+    .action(async (options: SubmitOptions) => exitWith(await submit(options)));
+  exercise
+    .command('collect')
+    .argument('<dir>', "the folder holding the room's submission files")
+    .description("facilitator: judge every submission again on this lab, print a leaderboard and the room's debrief")
+    .option('--json', 'print the leaderboard and debrief as JSON')
+    .option('--html <file>', 'also write them as a self-contained page; checked before the judging')
+    .option('--force', 'let --html replace a file that is not an earlier collect page, or write through a symbolic link')
+    .action(async (dir: string, options: CollectOptions) => exitWith(await collectRoom(dir, options)));
   // Run by verify, from a pristine copy of the lab (training/pristine-judge.ts); not for people.
   exercise
     .command('judge', { hidden: true })
@@ -190,14 +206,36 @@ async function verifyExercise(id: string, options: { answer: string[] } & JsonOp
     process.stderr.write(`racelab: verify ${exercise.id} interrupted: nothing recorded\n`);
     return EXIT.interrupted;
   }
+  const judged = await judgedWork(exercise, answers, outcome);
   // Recorded on the file as it is now: hints taken while verify ran are kept.
   await t.updateProgress((now) => {
     const state = t.entry(now, exercise.id);
     state.attempts += 1;
     if (outcome.passed) state.passedAt ??= new Date().toISOString();
+    const failed = outcome.checks.find((item) => !item.ok)?.says;
+    state.history = [...(state.history ?? []), { at: new Date().toISOString(), passed: outcome.passed, ...(failed && { failed: failed.slice(0, 300) }) }].slice(
+      -50,
+    );
+    // What `exercise submit` hands in: the work that passed, or else the latest.
+    if (outcome.passed || !state.passedAt) Object.assign(state, judged);
   });
   printOutcome(exercise.id, outcome, options);
   return outcome.passed ? EXIT.ok : EXIT.unexpected;
+}
+
+/** What a verify judged, to keep for `exercise submit`: the answers, the change as a patch, the live lab's snapshot. */
+async function judgedWork(exercise: Exercise, answers: Record<string, string>, outcome: VerifyResult) {
+  const work: { answers?: Record<string, string>; patch?: string; snapshot?: unknown } = {};
+  if (Object.keys(answers).length) work.answers = answers;
+  if (outcome.evidence !== undefined) work.snapshot = outcome.evidence;
+  if (exercise.rules) {
+    const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+    const { startCommit } = await import('../../training/start-commit.ts');
+    const { patchOfChange } = await import('../../training/change-patch.ts');
+    const base = await startCommit(PROJECT_ROOT, exercise.id);
+    if (base) work.patch = await patchOfChange(PROJECT_ROOT, base, exercise.rules).catch(() => undefined);
+  }
+  return work;
 }
 
 function printOutcome(id: string, outcome: VerifyResult, options: JsonOption): void {
@@ -236,6 +274,87 @@ async function judgeHere(id: string, options: { answer: string[]; root: string; 
   const { exercise } = await find(id);
   const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base: options.base, root: options.root });
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
+  return EXIT.ok;
+}
+
+interface SubmitOptions {
+  out: string;
+  name?: string;
+  run: string[];
+  force?: boolean;
+}
+
+async function submit(options: SubmitOptions): Promise<number> {
+  const t = await training();
+  const { checkOutput, FILE_FORMATS } = await import('../../report/output-file.ts');
+  const output = await checkOutput({ option: '--out', path: options.out, format: FILE_FORMATS.submission, force: options.force });
+  const { loadSavedRun } = await import('../../report/saved-run.ts');
+  const { basename } = await import('node:path');
+  // Each run checked as `racelab report` checks it: a file that is not a saved run is named now, not at the facilitator's.
+  const runs = await Promise.all(options.run.map(async (file) => ({ file: basename(file), run: await loadSavedRun(file) })));
+  const { PROJECT_ROOT, projectVersion } = await import('../../scenario/project-root.ts');
+  const { submissionOf } = await import('../../training/submission.ts');
+  const progress = await t.loadProgress();
+  const submission = submissionOf(
+    progress,
+    t.EXERCISES.map((item) => item.id),
+    { trainee: options.name?.trim() || (await traineeName(PROJECT_ROOT)), labVersion: projectVersion(), labCommit: await headCommit(PROJECT_ROOT), runs },
+  );
+  if (!submission.exercises.length) throw new UsageError('you have started no exercise yet: nothing to submit (racelab exercise list)');
+  await output.write(`${JSON.stringify(submission, null, 2)}\n`);
+  const passed = submission.exercises.filter((item) => item.passedLocally).length;
+  process.stdout.write(
+    `wrote ${output.path}: ${submission.exercises.length} exercise(s) (${passed} passed here), ${runs.length} saved run(s), as ${submission.trainee}\n` +
+      'hand it to your facilitator: racelab exercise collect judges it again on their lab\n',
+  );
+  return EXIT.ok;
+}
+
+async function traineeName(root: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { userInfo } = await import('node:os');
+  const fromGit = await promisify(execFile)('git', ['config', 'user.name'], { cwd: root })
+    .then((out) => out.stdout.trim())
+    .catch(() => '');
+  return fromGit || userInfo().username;
+}
+
+async function headCommit(root: string): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: root })
+    .then((out) => out.stdout.trim())
+    .catch(() => undefined);
+}
+
+interface CollectOptions extends JsonOption {
+  html?: string;
+  force?: boolean;
+}
+
+async function collectRoom(dir: string, options: CollectOptions): Promise<number> {
+  const { checkOutput, FILE_FORMATS, OutputError } = await import('../../report/output-file.ts');
+  const page =
+    options.html === undefined ? undefined : await checkOutput({ option: '--html', path: options.html, format: FILE_FORMATS.collect, force: options.force });
+  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
+  const { collectSubmissions } = await import('../../training/collect.ts');
+  const started = Date.now();
+  const collected = await collectSubmissions(dir, PROJECT_ROOT, (line) =>
+    process.stderr.write(`racelab: judging ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
+  );
+  const { collectedPage, collectedText } = await import('../../training/collect-page.ts');
+  if (options.json) process.stdout.write(`${JSON.stringify(collected, null, 2)}\n`);
+  else process.stdout.write(collectedText(collected));
+  if (page) {
+    try {
+      await page.write(collectedPage(collected));
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      process.stderr.write(`racelab: ${error.message}\n`);
+      return EXIT.unexpected;
+    }
+  }
   return EXIT.ok;
 }
 

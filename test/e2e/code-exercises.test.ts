@@ -5,51 +5,14 @@
 // changed code. The answer keys pass; a change that only narrows the window,
 // one outside the Enactor, one that switches on a shipped safeguard or lever,
 // one that retries harder, and no change at all each fail, saying why.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exerciseById } from '../../training/exercises.ts';
+import { exec, LAB_ROOT, racelab, removeCopies, traineeCopy } from '../support/trainee-copy.ts';
 
-const exec = promisify(execFile);
-const root = resolve('.');
-let copies: string[] = [];
-afterEach(() => {
-  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
-  copies = [];
-});
-
-/** This working tree as it is (uncommitted changes included), committed in a fresh repository, with the exercise started. */
-async function traineeCopy(exercise: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'racelab-trainee-'));
-  copies.push(dir);
-  const { stdout } = await exec('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
-  for (const file of stdout.split('\0').filter(Boolean)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    try {
-      cpSync(join(root, file), join(dir, file));
-    } catch {
-      // a file deleted in the working tree but still in the index
-    }
-  }
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  const git = (...args: string[]) => exec('git', ['-c', 'user.email=trainee@lab', '-c', 'user.name=trainee', ...args], { cwd: dir });
-  await git('init', '-q');
-  await git('add', '-A');
-  await git('commit', '-qm', 'the lab as the trainee got it');
-  await racelab(dir, 'exercise', 'start', exercise);
-  return dir;
-}
-
-async function racelab(dir: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  return exec(tsx, ['bin/racelab.ts', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
-    .then(({ stdout }) => ({ code: 0, stdout }))
-    .catch((error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
-}
+const root = LAB_ROOT;
+afterEach(removeCopies);
 
 async function verify(dir: string, exercise: string) {
   const { code, stdout } = await racelab(dir, 'exercise', 'verify', exercise, '--json');
