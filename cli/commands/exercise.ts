@@ -7,6 +7,12 @@ import { collect, exitWith } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { Exercise, VerifyResult } from '../../training/exercise-model.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
+import { EXERCISES } from '../../training/exercises.ts';
+
+/** The exercises as help lists them, one line each, from their titles ("Observe: read the outage…"). */
+function exerciseList(): string {
+  return EXERCISES.map((item, i) => `  ${i + 1}. ${item.id.padEnd(10)} ${item.title.slice(item.title.indexOf(':') + 1).trim()}`).join('\n');
+}
 
 interface JsonOption {
   json?: boolean;
@@ -20,12 +26,7 @@ export function command(): Command {
       `
 Exercises (docs/training/trainee.md walks through them; the facilitator's guide,
 docs/training/facilitator.md, holds the answer keys):
-  observe    read the outage from its timeline
-  detect     find the dangling record with dig and the AWS CLI
-  mitigate   repair the live lab by hand
-  fix        close the race in the Enactor's code, with no safeguard on (proved by the explorer)
-  recover    make the automation repair itself, with the race still open (proved by the explorer)
-  stabilize  end DWFM's collapse after DNS is back, in its code, with no lever on (judged over 50 outages)
+${exerciseList()}
 
 Progress is kept in .racelab-training.json in the current folder.
 
@@ -33,9 +34,11 @@ Examples:
   racelab exercise list
   racelab exercise start observe
   racelab exercise hint observe
-  racelab exercise verify observe --answer emptied-by=az-b --answer second=18 --answer plan=g2
+  racelab exercise verify observe --answer emptied-by=<actor> --answer second=<s> --answer plan=<gN>
   racelab exercise verify stabilize --answer case=7    # one case of stabilize's judge, tick by tick
-  racelab exercise score --json`,
+  racelab exercise score --json
+  racelab exercise submit --out alice.json             # hand your work to the facilitator
+  racelab exercise collect submissions/ --html room.html   # facilitator: judge the room again`,
     );
   exercise
     .command('list')
@@ -44,8 +47,9 @@ Examples:
     .action(async (options: JsonOption) => exitWith(await listExercises(options)));
   exercise
     .command('start')
-    .argument('<exercise>', 'its name (observe, detect, mitigate, fix, recover, stabilize) or number')
+    .argument('<exercise>', 'its name or number (the list below)')
     .description('print the goal, the context, what to use and how it is verified')
+    .addHelpText('after', `\nExercises:\n${exerciseList()}`)
     .action(async (id: string) => exitWith(await startExercise(id)));
   exercise
     .command('hint')
