@@ -199,7 +199,9 @@ async function verifyExercise(id: string, options: { answer: string[] } & JsonOp
   const progress = await t.loadWritableProgress();
   const answers = parseAnswers(options.answer);
   const controller = new AbortController();
-  const stopListening = onInterrupt(() => controller.abort());
+  // A code exercise's judge is a process of its own, with a copy to remove: stopped, then cleaned up. An answered
+  // exercise has nothing to clean up, so a signal ends it as it ends any command.
+  const stopListening = exercise.rules ? onInterrupt(() => controller.abort()) : () => {};
   let outcome: VerifyResult;
   try {
     outcome = await judge(exercise, answers, progress.exercises[exercise.id]?.base, controller.signal);

@@ -100,12 +100,26 @@ describe('the training progress file', () => {
   });
 
   it('keeps hints taken while a verify runs: verify records its attempt on the file as it is when it ends', async () => {
-    // A Route 53 endpoint that holds verify mitigate's read until the hints are taken, then answers an empty zone.
-    const held: ServerResponse[] = [];
+    // A lab that holds verify mitigate's first read until the hints are taken, then answers an empty zone (Route 53)
+    // and an empty plan table (DynamoDB, told apart by its X-Amz-Target header).
+    const held: { request: IncomingMessage; response: ServerResponse }[] = [];
+    let released = false;
     let arrived: () => void = () => undefined;
     const reading = new Promise<void>((resolve) => (arrived = resolve));
-    const server = createServer((_request: IncomingMessage, response: ServerResponse) => {
-      held.push(response);
+    const answer = ({ request, response }: (typeof held)[number]) => {
+      if (request.headers['x-amz-target']) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        return response.end(String(request.headers['x-amz-target']).endsWith('.GetItem') ? '{}' : '{"Items":[],"Count":0,"ScannedCount":0}');
+      }
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        '<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">' +
+          '<ResourceRecordSets></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>',
+      );
+    };
+    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      if (released) return answer({ request, response });
+      held.push({ request, response });
       arrived();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -126,13 +140,8 @@ describe('the training progress file', () => {
       });
       await reading;
       for (let i = 0; i < 2; i++) await exec(process.execPath, [bin, 'exercise', 'hint', 'mitigate'], { cwd });
-      for (const response of held) {
-        response.writeHead(200, { 'content-type': 'text/xml' });
-        response.end(
-          '<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">' +
-            '<ResourceRecordSets></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>',
-        );
-      }
+      released = true;
+      held.forEach(answer);
       expect(await verifying).toBe(1); // an empty zone does not pass
       expect((await loadProgress(join(cwd, PROGRESS_FILE))).exercises.mitigate).toMatchObject({ hints: 2, attempts: 1 });
     } finally {
