@@ -113,8 +113,6 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
       );
     }
   }
-  // The scenario's operator repairs the DNS as a step; otherwise only the automation can.
-  const repairer = report.events.some((event) => event.actor === 'operator' && event.outcome === 'repaired') ? 'the operator' : 'the automation';
   for (const endpoint of report.endpoints) {
     const state = endpoint.addresses.length
       ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}`
@@ -123,7 +121,7 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
       endpoint.firstEmptyAtSeconds === null
         ? 'never went empty'
         : `went empty at +${endpoint.firstEmptyAtSeconds.toFixed(1)}s, ` +
-          `${endpoint.repaired ? paint('green', `repaired by ${repairer}`) : paint('red', 'not repaired')}`;
+          `${endpoint.repaired ? paint('green', `repaired by ${repairer(report)}`) : paint('red', 'not repaired')}`;
     lines.push(`  ${shown(endpoint.endpoint).padEnd(26)} ${state}; ${history}`);
   }
   lines.push(...witnessLines(report, paint));
@@ -135,6 +133,11 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
     lines.push(`  automation was stuck ${report.automation.stuckSteps.length} time(s) but a later apply succeeded`);
   }
   return lines;
+}
+
+/** Who brought the endpoints back: the scenario's operator repairs the DNS as a step; otherwise only the automation can. */
+export function repairer(report: RunReport): string {
+  return report.events.some((event) => event.actor === 'operator' && event.outcome === 'repaired') ? 'the operator' : 'the automation';
 }
 
 /** The cascade's verdict: when DNS came back, whether DWFM's collapse outlasted it, when every subsystem was healthy again. */

@@ -31,8 +31,15 @@ beforeAll(async () => {
   hostile = report;
 });
 
-/** A sequence diagram's lines as racelab writes them: the marker, the header, participants, and one note per event. */
-const MERMAID_LINE = /^(%% racelab sequence diagram v\d+|sequenceDiagram| {2}participant [a-z-]+| {2}Note over [a-z-]+: [^;#%\n]*(#\d+;[^;#%\n]*)*)$/;
+/** A label's text: no character that ends a statement or starts a comment, save in an entity code. */
+const LABEL = '[^;#%\\n]*(#\\d+;[^;#%\\n]*)*';
+/**
+ * A sequence diagram's lines as racelab writes them: the marker, the header, participants (an id of letters and
+ * digits, and the name it shows), and one message between two of them, or one note over one, per event.
+ */
+const MERMAID_LINE = new RegExp(
+  `^(%% racelab sequence diagram v\\d+|sequenceDiagram| {2}participant [a-zA-Z0-9]+( as [\\w -]+)?| {2}Note over [a-zA-Z0-9]+: ${LABEL}| {2}[a-zA-Z0-9]+(->>|-x)[a-zA-Z0-9]+: ${LABEL})$`,
+);
 
 describe('output encoding', () => {
   it('Markdown: HTML and inline syntax escaped, so a scenario\'s "<script>" is text', () => {
@@ -44,7 +51,7 @@ describe('output encoding', () => {
     for (const line of block.split('\n')) expect(line).toMatch(MERMAID_LINE);
   });
 
-  it('Mermaid: every line is a participant or a note; no label starts a "click", "link" or "%%{init}%%" line, or ends itself with ";"', () => {
+  it('Mermaid: every line is a participant, a message or a note; no label starts a "click", "link" or "%%{init}%%" line, or ends itself with ";"', () => {
     const mermaid = renderMermaid(hostile);
     const lines = mermaid.trimEnd().split('\n');
     for (const line of lines) expect(line).toMatch(MERMAID_LINE);
