@@ -1,11 +1,14 @@
 // The training room at the terminal: `racelab exercise preflight` (is this laptop
-// ready?). The checks are in training/; this is their options, their progress on
-// stderr and what they print.
+// ready?) and `racelab exercise bundle` (the lab and its packages, to install on
+// every laptop with no network). The checks and the bundle are in training/;
+// this is their options, their progress on stderr and what they print.
+import { basename } from 'node:path';
 import { processEnvironment } from '../infra/environment.ts';
 import { PROJECT_ROOT } from '../scenario/project-root.ts';
 import { terminalText } from '../scenario/terminal-text.ts';
 import { EXIT, UsageError } from '../scenario/usage-error.ts';
 import { styler } from '../report/style.ts';
+import { onInterrupt } from './interrupt.ts';
 import { parseInteger } from './option-values.ts';
 
 export interface PreflightCliOptions {
@@ -52,6 +55,13 @@ export async function preflightCommand(options: PreflightCliOptions): Promise<nu
       return exercise.id;
     });
   const progress = progressLine(Boolean(process.stderr.isTTY) && !options.json);
+  // Ctrl-C: the tools still running (each in its own process group) are killed, then racelab exits.
+  const interrupted = new AbortController();
+  const stopListening = onInterrupt(() => {
+    interrupted.abort();
+    progress.clear();
+    process.exit(EXIT.interrupted);
+  });
   const result = await runPreflight({
     exercises,
     ports,
@@ -59,7 +69,11 @@ export async function preflightCommand(options: PreflightCliOptions): Promise<nu
     root: PROJECT_ROOT,
     env: processEnvironment(),
     onProgress: (what) => progress.say(what),
-  }).finally(() => progress.clear());
+    signal: interrupted.signal,
+  }).finally(() => {
+    stopListening();
+    progress.clear();
+  });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
@@ -83,4 +97,65 @@ export async function preflightCommand(options: PreflightCliOptions): Promise<nu
     );
   }
   return result.ready ? EXIT.ok : EXIT.unexpected;
+}
+
+export interface BundleCliOptions {
+  out: string;
+  platform: string[];
+  verify: boolean;
+  json?: boolean;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
+
+export async function bundleCommand(options: BundleCliOptions): Promise<number> {
+  const { makeBundle, BUNDLE_FILES, BundleInterrupted } = await import('../training/room-bundle.ts');
+  const started = performance.now();
+  // Ctrl-C: git and npm are killed and the partial bundle removed before racelab exits.
+  const interrupted = new AbortController();
+  const stopListening = onInterrupt(() => interrupted.abort());
+  const made = makeBundle({
+    out: options.out,
+    root: PROJECT_ROOT,
+    platforms: options.platform,
+    verify: options.verify,
+    env: processEnvironment(),
+    // Each step takes seconds to minutes: said on stderr, on a terminal or not.
+    onProgress: (what) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}\n`),
+    signal: interrupted.signal,
+  }).finally(stopListening);
+  const result = await made.catch((error: unknown) => {
+    if (!(error instanceof BundleInterrupted)) throw error;
+    return undefined;
+  });
+  if (!result) {
+    process.stderr.write(`racelab: interrupted; nothing was left at ${options.out}\n`);
+    return EXIT.interrupted;
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const lines = [
+    `bundle ready in ${result.out} (${(result.ms / 1000).toFixed(0)} s)`,
+    `  ${BUNDLE_FILES.repository}   commit ${result.commit.slice(0, 12)}${result.branch ? ` (${result.branch})` : ''}, ${megabytes(result.bytes.repository)}`,
+    `  ${BUNDLE_FILES.cache}/            ${result.packages} packages for ${result.platforms.join(', ')}, ${megabytes(result.bytes.cache)}`,
+    `  ${megabytes(result.bytes.total)} in all`,
+    result.verified
+      ? `proved: a fresh clone from it installed with npm ci --offline (no network) in ${(result.verified.installMs / 1000).toFixed(0)} s, ` +
+        `and racelab run oct-2025 ended as expected`
+      : 'not proved (--no-verify): try it on one laptop first',
+    '',
+    'On each laptop, with no network: copy the folder onto it, then',
+    `  sh ${basename(result.out)}/${BUNDLE_FILES.install}     (macOS, Linux; Windows: the commands in ${BUNDLE_FILES.readme})`,
+    'See docs/training/room.md.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (result.uncommitted) {
+    process.stderr.write(
+      `racelab: note: ${result.uncommitted} file${result.uncommitted > 1 ? 's have' : ' has'} changes not committed; the bundle holds commit ` +
+        `${result.commit.slice(0, 12)} without them (commit, then bundle again, to hand them out)\n`,
+    );
+  }
+  return EXIT.ok;
 }

@@ -88,6 +88,8 @@ export interface PreflightOptions {
   skipRun?: boolean;
   /** Told when a check that may take more than a second starts. */
   onProgress?: (what: string) => void;
+  /** Aborted (Ctrl-C): the tools running are killed with what they started. */
+  signal?: AbortSignal;
 }
 
 export interface PreflightResult {
@@ -141,6 +143,7 @@ interface Context {
   root: string;
   /** Whether an exercise of the session needs it: a missing tool then fails, otherwise it warns. */
   needed: (needs: readonly string[]) => boolean;
+  signal?: AbortSignal;
 }
 
 type Outcome = Omit<PreflightCheck, 'ms'>;
@@ -216,7 +219,7 @@ export async function checkNode(ctx: Context, nodeVersion: string): Promise<Outc
 export async function checkNpm(ctx: Context): Promise<Outcome> {
   const neededBy = EXERCISES.map((exercise) => exercise.id);
   const base = { id: 'npm' as const, title: 'npm', neededBy };
-  const run = await runTool('npm', ['--version'], { env: ctx.env, timeoutMs: ctx.timeouts.tool });
+  const run = await runTool('npm', ['--version'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) {
     return {
       ...base,
@@ -242,13 +245,13 @@ export async function checkNpm(ctx: Context): Promise<Outcome> {
 
 export async function checkGit(ctx: Context): Promise<Outcome> {
   const base = { id: 'git' as const, title: 'git' };
-  const run = await runTool('git', ['--version'], { env: ctx.env, timeoutMs: ctx.timeouts.tool });
+  const run = await runTool('git', ['--version'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return optional(ctx, NEEDS.git, { ...base, found: 'not found', fix: hintFor('git', ctx.platform) });
   const trouble = unanswered('git', run, 'git --version', ctx.timeouts.tool);
   if (trouble) return optional(ctx, NEEDS.git, { ...base, found: trouble, fix: `reinstall git: ${hintFor('git', ctx.platform)}` });
   const version = parseVersion(run.stdout) ?? [];
   // The code exercises judge a change against the commit they started from: the lab must be a clone, not a copy.
-  const head = await runTool('git', ['rev-parse', '--short', 'HEAD'], { env: ctx.env, timeoutMs: ctx.timeouts.tool, cwd: ctx.root });
+  const head = await runTool('git', ['rev-parse', '--short', 'HEAD'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool, cwd: ctx.root });
   if (head.code !== 0 || head.timedOut) {
     return optional(ctx, NEEDS.git, {
       ...base,
@@ -268,7 +271,7 @@ interface ToolFound {
 
 export async function findDig(ctx: Context): Promise<ToolFound> {
   const base = { id: 'dig' as const, title: 'dig' };
-  const run = await runTool('dig', ['-v'], { env: ctx.env, timeoutMs: ctx.timeouts.tool });
+  const run = await runTool('dig', ['-v'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return { outcome: optional(ctx, NEEDS.dig, { ...base, found: 'not found', fix: hintFor('dig', ctx.platform) }), usable: false };
   const trouble = unanswered('dig', run, 'dig -v', ctx.timeouts.tool);
   if (trouble) return { outcome: optional(ctx, NEEDS.dig, { ...base, found: trouble, fix: `reinstall it: ${hintFor('dig', ctx.platform)}` }), usable: false };
@@ -279,7 +282,7 @@ export async function findDig(ctx: Context): Promise<ToolFound> {
 
 export async function findAwsCli(ctx: Context): Promise<ToolFound> {
   const base = { id: 'aws' as const, title: 'AWS CLI' };
-  const run = await runTool('aws', ['--version'], { env: ctx.env, timeoutMs: ctx.timeouts.tool });
+  const run = await runTool('aws', ['--version'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return { outcome: optional(ctx, NEEDS.aws, { ...base, found: 'not found', fix: hintFor('aws', ctx.platform) }), usable: false };
   const trouble = unanswered('aws', run, 'aws --version', ctx.timeouts.tool);
   if (trouble) return { outcome: optional(ctx, NEEDS.aws, { ...base, found: trouble, fix: `reinstall it: ${hintFor('aws', ctx.platform)}` }), usable: false };
@@ -457,7 +460,7 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
 export async function digAgainstLab(ctx: Context, found: Outcome, lab: RunLab): Promise<Outcome> {
   const query = `dig @${lab.dns.host} -p ${lab.dns.port} ${lab.dns.name}`;
   const args = [`@${lab.dns.host}`, '-p', String(lab.dns.port), '+time=2', '+tries=1', lab.dns.name];
-  const run = await runTool('dig', args, { env: ctx.env, timeoutMs: ctx.timeouts.labTool });
+  const run = await runTool('dig', args, { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.labTool });
   const status = /status: ([A-Z]+)/.exec(run.stdout)?.[1];
   if (!status) {
     const trouble = unanswered('dig', run, query, ctx.timeouts.labTool) ?? `\`${query}\` got no answer: ${firstLine(run)}`;
@@ -475,7 +478,7 @@ export async function digAgainstLab(ctx: Context, found: Outcome, lab: RunLab): 
 export async function awsAgainstLab(ctx: Context, found: Outcome, lab: RunLab): Promise<Outcome> {
   const env = { ...ctx.env, ...lab.environment, AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' };
   const args = ['dynamodb', 'list-tables', '--output', 'text', '--cli-connect-timeout', '5', '--cli-read-timeout', '10'];
-  const run = await runTool('aws', args, { env, timeoutMs: ctx.timeouts.labTool });
+  const run = await runTool('aws', args, { env, signal: ctx.signal, timeoutMs: ctx.timeouts.labTool });
   const listed = lab.tables.filter((table) => run.stdout.includes(table));
   if (run.code === 0 && listed.length === lab.tables.length) {
     return { ...found, found: `${found.found}; listed the lab's tables through AWS_ENDPOINT_URL_DYNAMODB` };
@@ -501,6 +504,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     timeouts: { ...PREFLIGHT_TIMEOUTS_MS, ...options.timeoutsMs },
     root: options.root,
     needed: (needs) => needs.some((id) => session.includes(id)),
+    signal: options.signal,
   };
   const timed = <T>(work: () => Promise<T>): Promise<T & { ms: number }> => {
     const at = performance.now();

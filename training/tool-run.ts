@@ -24,7 +24,15 @@ export interface ToolRun {
 export function runTool(
   command: string,
   args: readonly string[],
-  options: { env: Environment; timeoutMs: number; cwd?: string; /** Kept of each stream (default 64 KiB). */ maxChars?: number },
+  options: {
+    env: Environment;
+    timeoutMs: number;
+    cwd?: string;
+    /** Kept of each stream (default 64 KiB). */
+    maxChars?: number;
+    /** Aborted (Ctrl-C): the command and what it started are killed at once, as on its time limit. */
+    signal?: AbortSignal;
+  },
 ): Promise<ToolRun> {
   const maxChars = options.maxChars ?? 65_536;
   return new Promise((resolve) => {
@@ -38,11 +46,12 @@ export function runTool(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       resolve({ ...run, stdout, stderr });
     };
     // Its own process group (not on Windows), so a time-out kills what it started too.
     const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: !windows, shell });
-    const timer = setTimeout(() => {
+    const kill = () => {
       try {
         if (!windows && child.pid) process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
@@ -51,8 +60,17 @@ export function runTool(
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
+    };
+    const timer = setTimeout(() => {
+      kill();
       settle({ found: true, code: null, timedOut: true });
     }, options.timeoutMs);
+    const abort = () => {
+      kill();
+      settle({ found: true, code: null, timedOut: false, error: 'interrupted' });
+    };
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     const keep = (text: string, more: string) => (text.length < maxChars ? text + more : text);
     child.stdout?.setEncoding('utf8').on('data', (data: string) => (stdout = keep(stdout, data)));
     child.stderr?.setEncoding('utf8').on('data', (data: string) => (stderr = keep(stderr, data)));

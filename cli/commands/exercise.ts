@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { processEnvironment } from '../../infra/environment.ts';
 import { collect, exitWith } from '../command-options.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
-import type { PreflightCliOptions } from '../room.ts';
+import type { BundleCliOptions, PreflightCliOptions } from '../room.ts';
 
 interface JsonOption {
   json?: boolean;
@@ -68,7 +68,7 @@ Examples:
     .description('forget your progress (deletes .racelab-training.json)')
     .option('-y, --yes', 'confirm')
     .action(async (options: { yes?: boolean }) => exitWith(await resetProgress(options)));
-  // The room: is this laptop ready (preflight); cli/room.ts and training/preflight.ts.
+  // The room: is this laptop ready (preflight), and the lab to install with no network (bundle); cli/room.ts and training/.
   exercise
     .command('preflight')
     .description('is this laptop ready for the training? one line per check, with the fix; exit 1 if one fails')
@@ -101,6 +101,30 @@ Examples:
   racelab exercise preflight --json`,
     )
     .action(async (options: PreflightCliOptions) => exitWith(await (await import('../room.ts')).preflightCommand(options)));
+  exercise
+    .command('bundle')
+    .description('for a room without network: the lab and its npm packages in one folder, to install on every laptop offline')
+    .requiredOption('--out <folder>', 'the folder to create (new, or empty)')
+    .option('--platform <os-cpu>', "a laptop platform to serve (repeat, or comma-separate; 'all': every one)", collect, [])
+    .option('--no-verify', 'skip proving the bundle with an offline install in a temporary folder')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Run it once, on a machine with network, in your clone of the lab. It writes:
+  dns-race-lab.bundle   the lab's last commit with its history (git clone works from it)
+  npm-cache/            every package package-lock.json names, with its registry data,
+                        for the platforms (default: darwin-arm64, darwin-x64, linux-x64,
+                        linux-arm64, win32-x64, and this machine's)
+  install.sh, README.txt
+then proves it: a fresh clone from it, npm ci --offline with no network, racelab
+run oct-2025. On each laptop: sh install.sh (docs/training/room.md).
+
+Examples:
+  racelab exercise bundle --out /media/usb/racelab-room
+  racelab exercise bundle --out room --platform darwin-arm64,win32-x64`,
+    )
+    .action(async (options: BundleCliOptions) => exitWith(await (await import('../room.ts')).bundleCommand(options)));
   return exercise;
 }
 
