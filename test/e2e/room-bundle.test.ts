@@ -7,7 +7,7 @@
 // 300 MB) was proved by hand: docs/training/room.md gives its figures.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,10 @@ beforeAll(async () => {
   await git('commit', '-q', '-m', 'fixture');
 });
 
-afterAll(() => registry?.server.close());
+afterAll(() => {
+  registry?.server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('racelab exercise bundle', () => {
   it('lists the lockfile packages for the laptops platforms, leaving out the others', () => {

@@ -5,7 +5,7 @@
 // aws-cli 2.9.19, a missing dig, an aws that hangs). The CLI is spawned twice:
 // once for --json and the exit code of a laptop that is not ready, once for
 // the lines a ready one prints.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,7 +66,10 @@ const base = (overrides: Partial<PreflightOptions>): PreflightOptions => ({
 const byId = (checks: PreflightCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check]));
 
 const held: (Server | Socket)[] = [];
-afterAll(() => held.forEach((item) => item.close()));
+afterAll(() => {
+  held.forEach((item) => item.close());
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('racelab exercise preflight', () => {
   it('reads the AWS CLI version and knows which read AWS_ENDPOINT_URL_* (v2 from 2.13.0, v1 from 1.29.0)', () => {
