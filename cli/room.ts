@@ -96,6 +96,8 @@ export async function preflightCommand(options: PreflightCliOptions): Promise<nu
         : `ready for ${session}${warnings} (${took})\n`,
     );
   }
+  // A quick run abandoned at its bound may still hold the event loop: racelab ends anyway, once its output is out.
+  if (result.checks.some((check) => check.id === 'run' && check.status === 'fail')) setTimeout(() => process.exit(), 1000).unref();
   return result.ready ? EXIT.ok : EXIT.unexpected;
 }
 

@@ -129,7 +129,7 @@ const firstLine = (run: ToolRun) => (run.stderr.trim() || run.stdout.trim()).spl
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 /** A tool that did not answer its version query as a tool should: the sentence, or undefined when it did. */
-function unanswered(name: string, run: ToolRun, query: string, timeoutMs: number): string | undefined {
+function unanswered(run: ToolRun, query: string, timeoutMs: number): string | undefined {
   if (run.timedOut) return `\`${query}\` did not answer within ${seconds(timeoutMs)}`;
   if (run.error) return `\`${query}\` could not start (${run.error})`;
   if (run.code !== 0) return `\`${query}\` failed: ${firstLine(run)}`;
@@ -228,7 +228,7 @@ export async function checkNpm(ctx: Context): Promise<Outcome> {
       fix: 'install npm: apt-get install npm (Debian and Ubuntu package it apart from nodejs), or Node from nodejs.org, which brings it',
     };
   }
-  const trouble = unanswered('npm', run, 'npm --version', ctx.timeouts.tool);
+  const trouble = unanswered(run, 'npm --version', ctx.timeouts.tool);
   const version = parseVersion(run.stdout);
   if (trouble || !version)
     return { ...base, status: 'fail', found: trouble ?? `\`npm --version\` said "${firstLine(run)}"`, fix: 'reinstall Node.js, which brings npm' };
@@ -247,7 +247,7 @@ export async function checkGit(ctx: Context): Promise<Outcome> {
   const base = { id: 'git' as const, title: 'git' };
   const run = await runTool('git', ['--version'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return optional(ctx, NEEDS.git, { ...base, found: 'not found', fix: hintFor('git', ctx.platform) });
-  const trouble = unanswered('git', run, 'git --version', ctx.timeouts.tool);
+  const trouble = unanswered(run, 'git --version', ctx.timeouts.tool);
   if (trouble) return optional(ctx, NEEDS.git, { ...base, found: trouble, fix: `reinstall git: ${hintFor('git', ctx.platform)}` });
   const version = parseVersion(run.stdout) ?? [];
   // The code exercises judge a change against the commit they started from: the lab must be a clone, not a copy.
@@ -273,7 +273,7 @@ export async function findDig(ctx: Context): Promise<ToolFound> {
   const base = { id: 'dig' as const, title: 'dig' };
   const run = await runTool('dig', ['-v'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return { outcome: optional(ctx, NEEDS.dig, { ...base, found: 'not found', fix: hintFor('dig', ctx.platform) }), usable: false };
-  const trouble = unanswered('dig', run, 'dig -v', ctx.timeouts.tool);
+  const trouble = unanswered(run, 'dig -v', ctx.timeouts.tool);
   if (trouble) return { outcome: optional(ctx, NEEDS.dig, { ...base, found: trouble, fix: `reinstall it: ${hintFor('dig', ctx.platform)}` }), usable: false };
   // dig -v prints "DiG 9.18.28-1~deb12u2-Debian" on stderr.
   const version = parseVersion(`${run.stderr}\n${run.stdout}`, /DiG (\d+)\.(\d+)\.(\d+)/);
@@ -284,7 +284,7 @@ export async function findAwsCli(ctx: Context): Promise<ToolFound> {
   const base = { id: 'aws' as const, title: 'AWS CLI' };
   const run = await runTool('aws', ['--version'], { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.tool });
   if (!run.found) return { outcome: optional(ctx, NEEDS.aws, { ...base, found: 'not found', fix: hintFor('aws', ctx.platform) }), usable: false };
-  const trouble = unanswered('aws', run, 'aws --version', ctx.timeouts.tool);
+  const trouble = unanswered(run, 'aws --version', ctx.timeouts.tool);
   if (trouble) return { outcome: optional(ctx, NEEDS.aws, { ...base, found: trouble, fix: `reinstall it: ${hintFor('aws', ctx.platform)}` }), usable: false };
   // "aws-cli/2.9.19 Python/3.11.2 Linux/6.1.0-18-amd64 source/x86_64.debian.12 prompt/off": stdout, or stderr on old v1.
   const said = `${run.stdout}\n${run.stderr}`;
@@ -405,6 +405,8 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
   const { loadScenario } = await import('../scenario/files.ts');
   const { reportOf } = await import('../scenario/run-report.ts');
   let lab: Awaited<ReturnType<typeof startEmbeddedLab>> | undefined;
+  // Past its bound the run is abandoned: a lab it starts late is closed at once, so no port stays open.
+  let abandoned = false;
   const close = async () => {
     await lab?.close().catch(() => undefined);
     lab = undefined;
@@ -418,6 +420,7 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
       (async () => {
         const scenario = await loadScenario('oct-2025');
         lab = await startEmbeddedLab();
+        if (abandoned) await close();
         const run = await runScenarioEmbedded(lab, scenario, { runId: 'preflight', safeguards: [] });
         if (run.failure) throw new Error(`the run failed: ${run.failure.error}: ${run.failure.cause}`);
         const request = { scenario, safeguards: [], seed: scenario.seed, latency: {} };
@@ -449,6 +452,7 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
       close,
     };
   } catch (error) {
+    abandoned = true;
     await close();
     return { outcome: { ...base, status: 'fail', found: `oct-2025 on the embedded target: ${(error as Error).message}`, fix }, close };
   } finally {
@@ -463,7 +467,7 @@ export async function digAgainstLab(ctx: Context, found: Outcome, lab: RunLab): 
   const run = await runTool('dig', args, { env: ctx.env, signal: ctx.signal, timeoutMs: ctx.timeouts.labTool });
   const status = /status: ([A-Z]+)/.exec(run.stdout)?.[1];
   if (!status) {
-    const trouble = unanswered('dig', run, query, ctx.timeouts.labTool) ?? `\`${query}\` got no answer: ${firstLine(run)}`;
+    const trouble = unanswered(run, query, ctx.timeouts.labTool) ?? `\`${query}\` got no answer: ${firstLine(run)}`;
     return optional(ctx, NEEDS.dig, {
       ...found,
       found: `${found.found}, but ${trouble}`,
@@ -483,7 +487,7 @@ export async function awsAgainstLab(ctx: Context, found: Outcome, lab: RunLab): 
   if (run.code === 0 && listed.length === lab.tables.length) {
     return { ...found, found: `${found.found}; listed the lab's tables through AWS_ENDPOINT_URL_DYNAMODB` };
   }
-  const trouble = unanswered('aws', run, 'aws dynamodb list-tables', ctx.timeouts.labTool) ?? `\`aws dynamodb list-tables\` did not list the lab's tables`;
+  const trouble = unanswered(run, 'aws dynamodb list-tables', ctx.timeouts.labTool) ?? `\`aws dynamodb list-tables\` did not list the lab's tables`;
   return optional(ctx, NEEDS.aws, {
     ...found,
     found: `${found.found}, but ${trouble}`,

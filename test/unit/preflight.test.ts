@@ -137,6 +137,15 @@ describe('racelab exercise preflight', () => {
     for (const pid of pids) await expect.poll(() => isAlive(pid)).toBe(false);
   });
 
+  it('abandons a quick run past its bound, with the fix', async () => {
+    const result = await runPreflight(base({ skipRun: false, timeoutsMs: { run: 50 } }));
+    expect(byId(result.checks).run).toMatchObject({
+      status: 'fail',
+      found: 'oct-2025 on the embedded target: it did not end within 0.1 s',
+      fix: expect.stringMatching(/^run `racelab run oct-2025` to see the whole run/),
+    });
+  });
+
   it("reports a port racelab up would be refused, by its option, with the fix: TCP and DNS's UDP", async () => {
     const tcp = await holdTcpPort();
     const udp = await holdUdpPort();
