@@ -7,6 +7,7 @@ import { collect, exitWith } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { Exercise, VerifyResult } from '../../training/exercise-model.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
+import type { BundleCliOptions, PreflightCliOptions } from '../room.ts';
 import { EXERCISES } from '../../training/exercises.ts';
 
 /** The exercises as help lists them, one line each, from their titles ("Observe: read the outage…"). */
@@ -97,6 +98,63 @@ Examples:
     .description('forget your progress (deletes .racelab-training.json)')
     .option('-y, --yes', 'confirm')
     .action(async (options: { yes?: boolean }) => exitWith(await resetProgress(options)));
+  // The room: is this laptop ready (preflight), and the lab to install with no network (bundle); cli/room.ts and training/.
+  exercise
+    .command('preflight')
+    .description('is this laptop ready for the training? one line per check, with the fix; exit 1 if one fails')
+    .option('--exercise <name>', "only this session's exercises (repeat, or comma-separate): a tool only the others need is then a warning", collect, [])
+    .option('--dynamodb-port <port>', `the port racelab up will be given for DynamoDB (default 8000, as in the workbook; 0: up picks one)`)
+    .option('--route53-port <port>', 'the port for Route 53 (default 8053)')
+    .option('--dns-port <port>', 'the port for DNS, UDP and TCP (default 5300)')
+    .option('--json', 'print the checks as JSON')
+    .addHelpText(
+      'after',
+      `
+Checks (✓ passes, ! warns and does not fail, ✗ fails; exit 0 when none fails):
+  Node.js    the version package.json asks for (20.20 to 22.12: a warning)
+  npm        7 or newer
+  git        present, and the lab a git clone               fix, recover, stabilize
+  dig        present, and it gets an answer from the lab     detect, mitigate
+  AWS CLI    present; reads AWS_ENDPOINT_URL_* (from 2.13.0, v1 from 1.29.0; an older one
+             is a warning: add --endpoint-url to each command); lists the lab's tables
+                                                             detect, mitigate
+  ports      racelab up's ports free on 127.0.0.1            detect, mitigate
+  folder     this folder writable: progress is kept in .racelab-training.json
+  quick run  oct-2025 on the embedded target ends as expected (its lab answers dig and aws)
+A missing tool fails only if an exercise of the session needs it (all six unless
+--exercise says). Each tool has 10 s to answer (20 s against the lab), the run 60 s.
+
+Examples:
+  racelab exercise preflight
+  racelab exercise preflight --exercise observe,detect,mitigate     # the 90-minute session
+  racelab exercise preflight --dns-port 5301                         # then: racelab up ... --dns-port 5301
+  racelab exercise preflight --json`,
+    )
+    .action(async (options: PreflightCliOptions) => exitWith(await (await import('../room.ts')).preflightCommand(options)));
+  exercise
+    .command('bundle')
+    .description('for a room without network: the lab and its npm packages in one folder, to install on every laptop offline')
+    .requiredOption('--out <folder>', 'the folder to create (new, or empty)')
+    .option('--platform <os-cpu>', "a laptop platform to serve (repeat, or comma-separate; 'all': every one)", collect, [])
+    .option('--no-verify', 'skip proving the bundle with an offline install in a temporary folder')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Run it once, on a machine with network, in your clone of the lab. It writes:
+  dns-race-lab.bundle   the lab's last commit with its history (git clone works from it)
+  npm-cache/            every package package-lock.json names, with its registry data,
+                        for the platforms (default: darwin-arm64, darwin-x64, linux-x64,
+                        linux-arm64, win32-x64, and this machine's)
+  install.sh, README.txt
+then proves it: a fresh clone from it, npm ci --offline with no network, racelab
+run oct-2025. On each laptop: sh install.sh (docs/training/room.md).
+
+Examples:
+  racelab exercise bundle --out /media/usb/racelab-room
+  racelab exercise bundle --out room --platform darwin-arm64,win32-x64`,
+    )
+    .action(async (options: BundleCliOptions) => exitWith(await (await import('../room.ts')).bundleCommand(options)));
   return exercise;
 }
 
