@@ -4,6 +4,7 @@
 // to come back.
 import type { SweepCell } from '../lambdas/core/cascade/sweep.ts';
 import { MARKERS } from './output-file.ts';
+import { pageStart } from './page-head.ts';
 import { htmlText } from './report-text.ts';
 
 export interface SweepPage {
@@ -62,21 +63,16 @@ export function renderSweepPage(page: SweepPage): string {
       (kind) => `<span style="background:${FILL[kind]}"></span>${{ ok: 'no collapse', collapse: 'collapse', never: 'some droplet never leased again' }[kind]}`,
     )
     .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-${MARKERS.sweep}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlText(`racelab sweep · ${page.scenario}`)}</title>
-<style>
+  return `${pageStart(
+    MARKERS.sweep,
+    `racelab sweep · ${page.scenario}`,
+    `
 body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; max-width: 60rem; color: #111; }
 svg { width: 100%; height: auto; font-size: 13px; }
 .axis { font-weight: 600; }
 .legend span { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin: 0 .3em 0 1em; }
-</style>
-</head>
-<body>
+`,
+  )}<body>
 <h1>${htmlText(`Where the collapse outlasts DNS: ${page.scenario}`)}</h1>
 <p>${htmlText(explanation)}</p>
 ${chart}

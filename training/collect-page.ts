@@ -5,6 +5,7 @@
 // self-contained page.
 import type { Collected, JudgedExercise } from './collect.ts';
 import { MARKERS } from '../report/output-file.ts';
+import { pageStart } from '../report/page-head.ts';
 import { htmlText } from '../report/report-text.ts';
 
 const mark = (item: JudgedExercise) => (item.passed ? '✓' : '✗');
@@ -61,23 +62,18 @@ export function collectedPage(collected: Collected, title = 'racelab exercise co
     });
     return `<h3>${htmlText(row.id)}: ${row.passed.length} of ${row.passed.length + row.failed.length} passed</h3><ul>${items.join('')}</ul>`;
   });
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-${MARKERS.collect}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlText(title)}</title>
-<style>
+  return `${pageStart(
+    MARKERS.collect,
+    title,
+    `
 body { font: 15px/1.5 system-ui, sans-serif; margin: 1rem; max-width: 60rem; color: #111; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; }
 th, td { padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
 .pass { color: #1b6b2a; } .fail { color: #9b1c1c; }
 li { overflow-wrap: anywhere; }
-</style>
-</head>
-<body>
+`,
+  )}<body>
 <h1>Leaderboard</h1>
 <p>Every exercise judged again on the facilitator's lab; "claimed" is the trainee's own score, not counted.</p>
 <div class="scroll"><table>${header}${rows.join('')}</table></div>
