@@ -113,8 +113,10 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
       );
     }
   }
-  // The scenario's operator repairs the DNS as a step; otherwise only the automation can.
-  const repairer = report.events.some((event) => event.actor === 'operator' && event.outcome === 'repaired') ? 'the operator' : 'the automation';
+  // The scenario's operator repairs the DNS as a step, or a person whose turn it was (up --hand-over); otherwise only the automation can.
+  const repairer = report.events.some((event) => event.actor === 'operator' && ['repaired', 'handed-over'].includes(event.outcome))
+    ? 'the operator'
+    : 'the automation';
   for (const endpoint of report.endpoints) {
     const state = endpoint.addresses.length
       ? `answers ${endpoint.addresses.length} address${endpoint.addresses.length === 1 ? '' : 'es'}`

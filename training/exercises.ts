@@ -6,6 +6,7 @@
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { FREEZE } from './freeze.ts';
 import { replayOutage } from './outage-replay.ts';
 
 export { POINTS, type Exercise } from './exercise-model.ts';
@@ -139,8 +140,14 @@ const ANSWERED_EXERCISES: Exercise[] = [
   },
 ];
 
-/** In the order a session takes them: read, find, repair by hand, then change the code. */
-export const EXERCISES: Exercise[] = [...ANSWERED_EXERCISES, ...CODE_EXERCISES];
+/** After recover, freeze (freeze.ts): the mission's order is observe, detect, mitigate, fix, recover, freeze, stabilize. */
+const withFreeze = (list: Exercise[]): Exercise[] => {
+  const at = list.findIndex((exercise) => exercise.id === 'recover') + 1 || list.length;
+  return [...list.slice(0, at), FREEZE, ...list.slice(at)];
+};
+
+/** In the order a session takes them: read, find, repair by hand, change the code, freeze a live lab, then DWFM's code. */
+export const EXERCISES: Exercise[] = withFreeze([...ANSWERED_EXERCISES, ...CODE_EXERCISES]);
 
 export function exerciseById(id: string): Exercise | undefined {
   return EXERCISES.find((exercise) => exercise.id === id || String(EXERCISES.indexOf(exercise) + 1) === id);

@@ -23,6 +23,7 @@ docs/training/facilitator.md, holds the answer keys):
   mitigate   repair the live lab by hand
   fix        close the race in the Enactor's code, with no safeguard on (proved by the explorer)
   recover    make the automation repair itself, with the race still open (proved by the explorer)
+  freeze     throw the kill switch in a live lab before the automation makes things worse, then repair
   stabilize  end DWFM's collapse after DNS is back, in its code, with no lever on (judged over 50 outages)
 
 Progress is kept in .racelab-training.json in the current folder.
