@@ -8,7 +8,7 @@ import { loadScenario } from '../scenario/files.ts';
 import { DEFAULT_SCENARIO } from '../scenario/project-root.ts';
 import type { EmbeddedLab } from '../local/embedded-lab.ts';
 import type { LatencySettings } from '../scenario/schema.ts';
-import type { EmbeddedRun, SimulationSummary } from '../local/run-embedded.ts';
+import type { EmbeddedRun, EmbeddedRunOptions, SimulationSummary } from '../local/run-embedded.ts';
 import { reportOf, type RunReport, type RunRequest } from '../scenario/run-report.ts';
 import { terminalText } from '../scenario/terminal-text.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -67,7 +67,11 @@ export type LocalRunReport = RunReport & { simulation: SimulationSummary; failur
  * Runs a scenario on a lab and builds its report from the run-events table.
  * On Ctrl-C mid-run it prints what that table holds so far, then exits.
  */
-export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: { json?: boolean } = {}): Promise<LocalRunReport> {
+export async function runOnLab(
+  lab: EmbeddedLab,
+  request: RunRequest,
+  options: { json?: boolean; handOver?: EmbeddedRunOptions['handOver'] } = {},
+): Promise<LocalRunReport> {
   const runId = newRunId();
   const report = (events: RunEvent[]) => reportOf(request, { target: 'local', runId }, events);
   if (process.stderr.isTTY && !options.json) process.stderr.write(`running ${request.scenario.name} on the embedded target (run ${runId})…\n`);
@@ -89,6 +93,7 @@ export async function runOnLab(lab: EmbeddedLab, request: RunRequest, options: {
       levers: request.levers,
       seed: request.seed,
       latency: request.latency,
+      handOver: options.handOver,
     });
     if (run.failure && !options.json) process.stderr.write(`racelab: the run failed: ${terminalText(`${run.failure.error}: ${run.failure.cause}`)}\n`);
     return { ...report(run.events), simulation: run.simulation, ...(run.failure ? { failure: run.failure, asExpected: false } : {}) };

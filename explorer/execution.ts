@@ -17,6 +17,7 @@ import { takeMove } from '../lambdas/core/enactor-driver.ts';
 import { cycleState, isEnd, type EnactorState } from '../lambdas/core/enactor-state.ts';
 import type { EnactorContext } from '../lambdas/core/enactor-types.ts';
 import type { EventFields, RunEvent } from '../lambdas/core/events.ts';
+import { NEVER_THROWN } from '../lambdas/core/kill-switch.ts';
 import { writePlans } from '../lambdas/core/planner.ts';
 import type { Plan } from '../lambdas/core/plan.ts';
 import type { Clock, DnsZone, PlanStore } from '../lambdas/core/ports.ts';
@@ -280,7 +281,9 @@ export class Execution {
     };
     const { config } = this;
     const record = this.recorder(PLANNER, () => silent);
-    this.run(actor, () => writePlans({ store: gatedStore(this.world, gate), clock: stillClock, record }, plannerSettings(config), config.generations - 1));
+    this.run(actor, () =>
+      writePlans({ store: gatedStore(this.world, gate), clock: stillClock, record, killSwitch: NEVER_THROWN }, plannerSettings(config), config.generations - 1),
+    );
   }
 
   /**
@@ -471,6 +474,9 @@ export function enactorContext(
     dns,
     clock,
     record,
+    // The explorer models the race, not the operator: nobody throws the kill switch in its world, so reading it
+    // is no call on the world (the handlers' driver reads it; the explorer's never does).
+    killSwitch: NEVER_THROWN,
     safeguards: new SafeguardSet(config.safeguards),
     policy: explorerPolicy(config),
     faults: [],
@@ -482,7 +488,7 @@ async function steadyState(config: ExplorerConfig): Promise<World> {
   const world = new World();
   const clock = stillClock;
   const record = async () => {};
-  await writePlans({ store: world.store, clock, record }, plannerSettings(config), 1);
+  await writePlans({ store: world.store, clock, record, killSwitch: NEVER_THROWN }, plannerSettings(config), 1);
   await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record)).catch((error: unknown) => {
     // Code under test that cannot apply a first plan alone: said so, since no interleaving is there to show.
     throw new Error(`the Enactor, applying g1 alone to an empty zone before any interleaving, failed: ${(error as Error).message ?? String(error)}`);

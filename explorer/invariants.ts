@@ -1,6 +1,7 @@
 // The invariants, each with a name, checked after every step (and, for
 // convergence, once every actor has ended).
 import { runEnactor } from '../lambdas/core/enactor.ts';
+import { NEVER_THROWN } from '../lambdas/core/kill-switch.ts';
 import { writePlans } from '../lambdas/core/planner.ts';
 import { applyRepair, planRepair, repairNeeded } from '../lambdas/core/repair.ts';
 import { MemoryDnsZone } from '../local/memory-dns-zone.ts';
@@ -109,7 +110,9 @@ export async function checkRepair(world: World, config: ExplorerConfig): Promise
   const newest = Math.max(...(await after.store.listGenerations()));
   let next: number;
   try {
-    [next] = (await writePlans({ store: after.store, clock: stillClock, record: async () => {} }, plannerSettings(config), 1)) as [number];
+    [next] = (await writePlans({ store: after.store, clock: stillClock, record: async () => {}, killSwitch: NEVER_THROWN }, plannerSettings(config), 1)) as [
+      number,
+    ];
   } catch (error) {
     return [...violations, { invariant: 'no-crash', detail: `the Planner failed after the repair: ${(error as Error).message}` }];
   }

@@ -2,14 +2,18 @@
 // makes, read from the adapters (lambdas/adapters/*). When an adapter starts
 // making a new call, add the action here and the infra test shows the change.
 
-/** Planner → plans table: DynamoDbPlanStore.nextGeneration (UpdateItem on the counter item) and putPlan (PutItem). */
-export const PLANNER_PLAN_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem'] as const;
+/**
+ * Planner → plans table: DynamoDbPlanStore.nextGeneration (UpdateItem on the counter item) and putPlan (PutItem), and
+ * DynamoDbKillSwitch.read (Query of the kill switch's item) before each plan.
+ */
+export const PLANNER_PLAN_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'] as const;
 
 /**
- * Enactor → plans table: newestPlan and listGenerations (Query), advanceFence
- * (UpdateItem on the fence items), deletePlan (DeleteItem). It never reads one
- * plan by generation (the rollback record needs only the generation), and never
- * writes a plan, so no GetItem and no PutItem.
+ * Enactor → plans table: newestPlan, listGenerations and the kill switch's read
+ * (Query), advanceFence (UpdateItem on the fence items), deletePlan (DeleteItem).
+ * It never reads one plan by generation (the rollback record needs only the
+ * generation), never writes a plan and never sets the kill switch, so no GetItem
+ * and no PutItem.
  */
 export const ENACTOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
@@ -43,12 +47,13 @@ export const DWFM_CASCADE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:BatchWri
 export const OPERATOR_CASCADE_ACTIONS = ['dynamodb:UpdateItem'] as const;
 
 /**
- * Operator → plans table, for its `repair` step (lambdas/core/repair.ts): listGenerations (Query), getPlan and
- * generationCounter (GetItem). A scenario never loses the plans table, so the operator never restores a row (PutItem)
- * or raises the counter (UpdateItem): that repair is `racelab repair`'s, with the user's credentials. If it were
- * needed, the step fails with AccessDenied and records a `failed` event.
+ * Operator → plans table: for its `repair` step (lambdas/core/repair.ts), listGenerations (Query), getPlan and
+ * generationCounter (GetItem); for `freeze` and `unfreeze`, DynamoDbKillSwitch.set (PutItem of the kill switch's
+ * item). A scenario never loses the plans table, so the operator never raises the counter (UpdateItem): that repair
+ * is `racelab repair`'s, with the user's credentials; if it were needed, the step fails with AccessDenied and records
+ * a `failed` event. (The switch's PutItem would also let repair write back a lost plan row.)
  */
-export const OPERATOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem'] as const;
+export const OPERATOR_PLAN_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'] as const;
 
 /** Operator → the lab's hosted zone, for `repair`: the whole zone (List) and one change batch per endpoint (Change). */
 export const OPERATOR_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'] as const;

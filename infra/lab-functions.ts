@@ -99,7 +99,7 @@ export class LabFunctions extends Construct {
     const nlb = tickOnly('nlb', 'NLB: health checks on new instances');
     const operator = new LabFunction(this, FUNCTION_IDS.operator, {
       handler: 'operator',
-      description: "the scenario's operator: repair and the cascade's switches",
+      description: "the scenario's operator: repair, the automation's kill switch and the cascade's switches",
     })
       .bindTable('plansTable', tables.plans, OPERATOR_PLAN_ACTIONS)
       .bindTable('eventsTable', tables.events, EVENT_WRITER_ACTIONS)

@@ -4,11 +4,12 @@
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRecorder, type EventLog } from './core/events.ts';
-import type { Clock, DnsZone, PlanStore, Resolver } from './core/ports.ts';
+import type { Clock, DnsZone, KillSwitchControl, PlanStore, Resolver } from './core/ports.ts';
 import { systemClock } from './adapters/clocks.ts';
 import { DnsResolver } from './adapters/dns-resolver.ts';
 import { DynamoDbEventLog } from './adapters/dynamodb-event-log.ts';
 import { DynamoDbPlanStore } from './adapters/dynamodb-plan-store.ts';
+import { DynamoDbKillSwitch } from './adapters/dynamodb-kill-switch.ts';
 import { DynamoDbCascadeStore } from './adapters/dynamodb-cascade-store.ts';
 import type { CascadeStore } from './core/cascade/ports.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
@@ -17,6 +18,8 @@ import { isWarmUp } from './task-input.ts';
 
 export interface LabDeps {
   store: PlanStore;
+  /** The automation's kill switch, an item of the plans table: the Planner and the Enactors read it, the operator sets it. */
+  killSwitch: KillSwitchControl;
   cascade: CascadeStore;
   dns: DnsZone;
   events: EventLog;
@@ -35,6 +38,7 @@ export interface SdkClients {
 export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, clock: Clock = systemClock): LabDeps {
   return {
     store: new DynamoDbPlanStore(config.plansTable, clients.dynamodb),
+    killSwitch: new DynamoDbKillSwitch(config.plansTable, clients.dynamodb),
     cascade: new DynamoDbCascadeStore(config.cascadeTable, clients.dynamodb),
     dns: new Route53DnsZone(config.hostedZoneId, clients.route53),
     events: new DynamoDbEventLog(config.eventsTable, clients.dynamodb),

@@ -10,6 +10,7 @@ import type { LabDeps } from '../lambdas/deps.ts';
 import { MemoryDnsZone } from './memory-dns-zone.ts';
 import { MemoryEventLog } from './memory-event-log.ts';
 import { MemoryPlanStore } from './memory-plan-store.ts';
+import { MemoryKillSwitch } from './memory-kill-switch.ts';
 import { MemoryCascadeStore } from './memory-cascade-store.ts';
 import { MemoryResolver } from './memory-resolver.ts';
 import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
@@ -19,6 +20,7 @@ import type { ScenarioLab } from './scenario-lab.ts';
 export class MemoryLab implements ScenarioLab {
   readonly zone = ZoneRecords.withApexRecords(DEFAULT_ZONE_NAME);
   readonly store = new MemoryPlanStore();
+  readonly killSwitch = new MemoryKillSwitch();
   readonly cascade = new MemoryCascadeStore();
   readonly dns = new MemoryDnsZone(this.zone);
   readonly events = new MemoryEventLog();
@@ -27,7 +29,16 @@ export class MemoryLab implements ScenarioLab {
   readonly realIo = false;
 
   deps(clock: Clock = systemClock): LabDeps {
-    return { store: this.store, cascade: this.cascade, dns: this.dns, events: this.events, resolver: this.resolver, clock, zone: DEFAULT_ZONE_NAME };
+    return {
+      store: this.store,
+      killSwitch: this.killSwitch,
+      cascade: this.cascade,
+      dns: this.dns,
+      events: this.events,
+      resolver: this.resolver,
+      clock,
+      zone: DEFAULT_ZONE_NAME,
+    };
   }
 
   /** A gate's read: the number of this run's events matching the gate's pattern. */

@@ -8,7 +8,8 @@
 import './node-compat.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
-import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
+import { makeRecorder, RUNNER, type RunEvent } from '../lambdas/core/events.ts';
+import { describePattern, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { CascadeLever } from '../lambdas/core/cascade/settings.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
@@ -20,6 +21,7 @@ import { launcherHandler } from '../lambdas/launcher/handler.ts';
 import { networkHandler } from '../lambdas/network/handler.ts';
 import { nlbHandler } from '../lambdas/nlb/handler.ts';
 import { operatorHandler } from '../lambdas/operator/handler.ts';
+import { isWarmUp } from '../lambdas/task-input.ts';
 import {
   buildScenarioDefinition,
   FUNCTION_KEYS,
@@ -29,7 +31,8 @@ import {
   type TaskEntry,
 } from '../infra/scenario-definition.ts';
 import { executionInput } from '../scenario/schedule.ts';
-import type { LatencySettings, Scenario } from '../scenario/schema.ts';
+import { ACTORS, type LatencySettings, type Scenario, type Step } from '../scenario/schema.ts';
+import { UsageError } from '../scenario/usage-error.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 import { simulatedDeps, Simulation } from './simulation/simulation.ts';
 
@@ -40,6 +43,21 @@ export interface EmbeddedRunOptions {
   seed?: number;
   /** Overrides of the scenario's latency; the seed defaults to the run's seed. */
   latency?: Partial<LatencySettings>;
+  /**
+   * The operator's steps handed over to a person (`racelab up --hand-over`): at the scenario's first operator step
+   * the run holds, no virtual time passing and no actor moving, until `handOver` resolves; the operator's steps are
+   * then the person's, and none runs. Give it the scenario as `handedOver` returns it.
+   */
+  handOver?: (moment: HandOverMoment) => Promise<void>;
+}
+
+/** Where a run is when it hands the operator's steps over. */
+export interface HandOverMoment {
+  runId: string;
+  /** Scenario seconds since second 0. */
+  atSeconds: number;
+  /** The run's events so far. */
+  events: RunEvent[];
 }
 
 /** How the run was simulated: enough to reproduce it, and its size. */
@@ -106,9 +124,11 @@ function actorOf(key: FunctionKey): string {
   return key.replace(/^enactor-/, '');
 }
 
-function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<string, TaskEntry>): Record<string, LocalHandler> {
+function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<string, TaskEntry>, handedOver?: Handler): Record<string, LocalHandler> {
   const handlers = new Map<FunctionKey, Handler>();
   const handler = (key: FunctionKey): Handler => {
+    // A run handed over to a person: the operator's steps are theirs.
+    if (key === 'operator' && handedOver) return handedOver;
     let bound = handlers.get(key);
     if (!bound) {
       const run = HANDLERS[key](simulatedDeps(lab.deps(systemClock), simulation, actorOf(key)));
@@ -128,6 +148,63 @@ function bindTasks(lab: ScenarioLab, simulation: Simulation, tasks: Record<strin
     ) as LocalHandler;
   }
   return bound;
+}
+
+/**
+ * The scenario as it runs handed over to a person (`racelab up --hand-over`): its first operator step is where
+ * their turn comes, and it is the one operator step left (the rest are theirs to do); what the run expects is
+ * every endpoint answering at the end, with no story (the scenario's story is its own operator's). Refused when
+ * the scenario has no operator step, or when another actor waits for an operator event that a handed-over run
+ * never records (only `handed-over`, at the start of the person's turn).
+ */
+export function handedOver(scenario: Scenario): Scenario {
+  const first = scenario.timeline.operator[0];
+  if (!first) {
+    throw new UsageError(
+      `--hand-over: ${scenario.name} has no operator step to hand over (the turn comes where the scenario's operator first acts); ` + 'try oct-2025-freeze',
+    );
+  }
+  const waits: [string, EventPattern | undefined][] = [
+    ...scenario.faults.map((fault, i): [string, EventPattern | undefined] => [`faults.${i}.until`, fault.until]),
+    ...ACTORS.filter((actor) => actor !== 'operator').flatMap((actor) =>
+      (scenario.timeline[actor] as Step[]).map((step, i): [string, EventPattern | undefined] => [`timeline.${actor}.${i}.after`, step.after]),
+    ),
+  ];
+  const blocked = waits.filter(([, pattern]) => pattern?.actor === 'operator' && !(outcomesOf(pattern) ?? ['handed-over']).includes('handed-over'));
+  if (blocked.length) {
+    throw new UsageError(
+      `--hand-over: in ${scenario.name}, other actors wait for the operator's own steps, which a handed-over run never takes:`,
+      blocked.map(
+        ([path, pattern]) => `  ${path}: "${describePattern(pattern!)}" (add "handed-over" to its outcomes to go on once the person's turn has come)`,
+      ),
+    );
+  }
+  return {
+    ...scenario,
+    timeline: { ...scenario.timeline, operator: [first] },
+    expect: { ...scenario.expect, outcome: 'healthy', story: [], safeguards: {} },
+  };
+}
+
+/**
+ * The operator's Task in a handed-over run: at the first, record the hand-over and hold the run for the person's
+ * turn; the later ones (a scenario handedOver left none) do nothing.
+ */
+function handOverTask(lab: ScenarioLab, simulation: Simulation, runId: string, startAt: () => Date, turn: EmbeddedRunOptions['handOver'] & {}): Handler {
+  let handed = false;
+  return async (input) => {
+    if (isWarmUp(input)) return { warm: true };
+    if (handed) return { continue: true, status: 'handed-over' };
+    handed = true;
+    const deps = simulatedDeps(lab.deps(systemClock), simulation, 'operator');
+    const detail = "the operator's steps are a person's from here: the run holds until their turn ends";
+    await makeRecorder(deps.events, deps.clock, runId, 'operator')({ step: 'operate', outcome: 'handed-over', detail });
+    await simulation.hold('operator', async () => {
+      const events = await lab.deps().events.list(runId);
+      await turn({ runId, atSeconds: (simulation.time.now() - startAt().getTime()) / 1000, events });
+    });
+    return { continue: true, status: 'handed-over' };
+  };
 }
 
 /** The innermost error of a failed execution: for a Fail state, its Error and Cause. */
@@ -157,7 +234,8 @@ export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, 
       detail: `${scenario.name}, virtual time, latency seed ${latency.seed}`,
     });
     const input = executionInput(scenario, { runId: options.runId, safeguards: options.safeguards, levers: options.levers, seed: options.seed, startAt });
-    const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks) } });
+    const handOver = options.handOver && handOverTask(lab, simulation, options.runId, () => startAt, options.handOver);
+    const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: bindTasks(lab, simulation, tasks, handOver) } });
     try {
       await simulation.time.drive(execution.result);
     } catch (error) {

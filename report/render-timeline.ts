@@ -135,9 +135,13 @@ export function renderVerdict(report: RunReport, paint: Paint = plain): string[]
   return lines;
 }
 
-/** Who brought the endpoints back: the scenario's operator repairs the DNS as a step; otherwise only the automation can. */
+/**
+ * Who brought the endpoints back: the scenario's operator repairs the DNS as a step, or a person whose turn it was
+ * (up --hand-over); otherwise only the automation can.
+ */
 export function repairer(report: RunReport): string {
-  return report.events.some((event) => event.actor === 'operator' && event.outcome === 'repaired') ? 'the operator' : 'the automation';
+  const byHand = report.events.some((event) => event.actor === 'operator' && ['repaired', 'handed-over'].includes(event.outcome));
+  return byHand ? 'the operator' : 'the automation';
 }
 
 /** The cascade's verdict: when DNS came back, whether DWFM's collapse outlasted it, when every subsystem was healthy again. */

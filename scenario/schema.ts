@@ -12,7 +12,7 @@ import { LOCK_LEASE_SECONDS_MAX, NEGATIVE_TTL_SECONDS, RECORD_TTL_SECONDS } from
 import { ScenarioError } from './scenario-error.ts';
 import { terminalText } from './terminal-text.ts';
 import { cascadeSettingsSchema, eventPatternSchema, faultSchema } from '../lambdas/task-input.ts';
-import { CASCADE_LEVERS, OPERATOR_ACTIONS } from '../lambdas/core/cascade/settings.ts';
+import { CASCADE_LEVERS, DNS_OPERATOR_ACTIONS, OPERATOR_ACTIONS } from '../lambdas/core/cascade/settings.ts';
 
 /** The actors with a timeline of steps. */
 export const ACTORS = ['planner', ...ENACTOR_IDS, 'probe', 'operator'] as const;
@@ -52,7 +52,7 @@ const probeStep = z.strictObject({
   do: z.literal('probe'),
   label: z.string().min(1).max(60).describe("The probe event's detail: gates and stories find the probe by it."),
 });
-/** An operator's step: the DNS repair, or a switch of the cascade (docs/cascade.md). */
+/** An operator's step: the DNS repair, the automation's kill switch, or a switch of the cascade (docs/cascade.md). */
 const operatorStep = z.strictObject({ at, after, do: z.enum(OPERATOR_ACTIONS).describe('What the operator does.') });
 export type PlannerStep = z.infer<typeof plannerStep>;
 export type OperatorStep = z.infer<typeof operatorStep>;
@@ -252,7 +252,7 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['cascade', 'dwfm', 'backoffSecondsMax'], message: 'must be at least cascade.dwfm.backoffSeconds' });
     } else {
       scenario.timeline.operator.forEach((step, i) => {
-        if (step.do !== 'repair')
+        if (!(DNS_OPERATOR_ACTIONS as readonly string[]).includes(step.do))
           ctx.addIssue({
             code: 'custom',
             path: ['timeline', 'operator', i, 'do'],

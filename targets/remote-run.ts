@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { RUNNER, type RunEvent } from '../lambdas/core/events.ts';
 import { DynamoDbEventLog } from '../lambdas/adapters/dynamodb-event-log.ts';
+import { DynamoDbKillSwitch } from '../lambdas/adapters/dynamodb-kill-switch.ts';
 import { executionInput } from '../scenario/schedule.ts';
 import { reportOf as reportOfRequest, type RunReport, type RunRequest } from '../scenario/run-report.ts';
 import { compareDeployedDefinition } from './deployed-definition.ts';
@@ -74,7 +75,12 @@ export async function runOnRemoteLab(lab: ReadyRemoteLab, request: RunRequest, o
   const events = new DynamoDbEventLog(lab.outputs.eventsTable, lab.clients.dynamodb);
 
   await ensureNoRunningExecution(lab, `start ${scenario.name}`);
-  if (await labHoldsPlans(lab)) {
+  if ((await new DynamoDbKillSwitch(lab.outputs.plansTable, lab.clients.dynamodb).read()).thrown) {
+    warn(
+      `warning: the automation's kill switch is thrown (an earlier run's operator froze it), so the Planner and every Enactor will ` +
+        `stop before their first change; release it first: racelab reset --target ${lab.target.name}`,
+    );
+  } else if (await labHoldsPlans(lab)) {
     warn(
       `warning: the lab still holds plans from an earlier run, so this run does not start from steady state; for a clean run, first: ` +
         `racelab reset --target ${lab.target.name}`,

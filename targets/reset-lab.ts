@@ -1,5 +1,5 @@
 // Restores a deployed lab to the state a fresh deploy starts from: no plans,
-// fences or generation counter in the plans table, and nothing in the hosted
+// fences, generation counter or kill switch in the plans table, and nothing in the hosted
 // zone but its apex SOA and NS. Run events are kept (they expire by TTL).
 import {
   ChangeResourceRecordSetsCommand,
@@ -22,7 +22,7 @@ const CHANGE_BATCH_SIZE = 100;
 
 /** Deletes every item of the plans table (Scan + DeleteItem) and counts them by kind. */
 export async function clearPlansTable(client: DynamoDBDocumentClient, tableName: string): Promise<PlanTableCounts> {
-  const counts: PlanTableCounts = { plan: 0, fence: 0, counter: 0, other: 0 };
+  const counts: PlanTableCounts = { plan: 0, fence: 0, counter: 0, 'kill-switch': 0, other: 0 };
   const { partitionKey, sortKey } = PLANS_TABLE_KEYS;
   const keys: Record<string, unknown>[] = [];
   const pages = paginateScan(
@@ -99,6 +99,8 @@ export function describeReset(summary: ResetSummary): string {
     `${fence} fence${fence === 1 ? '' : 's'}`,
     counter ? 'the generation counter' : 'no generation counter',
   ];
+  // A thrown kill switch would freeze every run after this one: reset releases it, and says so.
+  if (summary.items['kill-switch']) parts.push('the kill switch');
   if (other) parts.push(`${other} other item${other === 1 ? '' : 's'}`);
   return `deleted ${parts.join(', ')} and ${summary.recordSets} record set${summary.recordSets === 1 ? '' : 's'} (the zone keeps its SOA and NS)`;
 }

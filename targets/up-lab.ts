@@ -2,7 +2,9 @@
 // environment `up` prints: `racelab repair --target local` and the training
 // exercises that work on a live lab use it.
 import { CONFIG_VARIABLES } from '../lambdas/config.ts';
-import type { DnsZone, PlanStore } from '../lambdas/core/ports.ts';
+import { RUNNER, type EventLog } from '../lambdas/core/events.ts';
+import type { DnsZone, KillSwitchControl, PlanStore } from '../lambdas/core/ports.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENVIRONMENT_VARIABLES, type Environment } from '../infra/environment.ts';
 import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../local/embedded-account.ts';
 import { errorName, networkErrorCode } from './target-errors.ts';
@@ -19,7 +21,11 @@ const UP_VARIABLES = [
 
 export interface UpLab {
   store: PlanStore;
+  /** The automation's kill switch, in the plans table. */
+  killSwitch: KillSwitchControl;
   dns: DnsZone;
+  /** The run-events table, when the exports name it (EVENTS_TABLE): the runs `up` played, and their events. */
+  runs?: { ids(): Promise<string[]>; events: EventLog };
   zone: string;
   /** "host:port" of the lab's DNS server, when `up` printed it. */
   dnsServer?: string;
@@ -44,6 +50,8 @@ export async function attachToUpLab(what: string, env: Environment): Promise<UpL
   // The adapters bring the AWS SDK: loaded only when a command attaches. The clients are made from
   // this environment (not whatever the process has), so they reach exactly the lab it names.
   const { DynamoDbPlanStore } = await import('../lambdas/adapters/dynamodb-plan-store.ts');
+  const { DynamoDbKillSwitch } = await import('../lambdas/adapters/dynamodb-kill-switch.ts');
+  const { DynamoDbEventLog } = await import('../lambdas/adapters/dynamodb-event-log.ts');
   const { Route53DnsZone } = await import('../lambdas/adapters/route53-dns-zone.ts');
   const { documentClient } = await import('../lambdas/adapters/dynamodb-clients.ts');
   const { Route53Client } = await import('@aws-sdk/client-route-53');
@@ -53,8 +61,12 @@ export async function attachToUpLab(what: string, env: Environment): Promise<UpL
   // The lab takes any credentials: exports pasted without the key lines still attach.
   const credentials = keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : EMBEDDED_CREDENTIALS;
   const client = (endpoint: string) => ({ region, endpoint, credentials });
+  const documents = documentClient(client(env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]!));
+  const eventsTable = env[CONFIG_VARIABLES.eventsTable];
   return {
-    store: new DynamoDbPlanStore(env[CONFIG_VARIABLES.plansTable]!, documentClient(client(env[ENVIRONMENT_VARIABLES.dynamodbEndpoint]!))),
+    store: new DynamoDbPlanStore(env[CONFIG_VARIABLES.plansTable]!, documents),
+    killSwitch: new DynamoDbKillSwitch(env[CONFIG_VARIABLES.plansTable]!, documents),
+    ...(eventsTable ? { runs: { ids: () => runIds(documents, eventsTable), events: new DynamoDbEventLog(eventsTable, documents) } } : {}),
     dns: new Route53DnsZone(env[CONFIG_VARIABLES.hostedZoneId]!, new Route53Client(client(env[ENVIRONMENT_VARIABLES.route53Endpoint]!))),
     zone: env[CONFIG_VARIABLES.zoneName]!,
     dnsServer: env[CONFIG_VARIABLES.dnsServer] || undefined,
@@ -63,6 +75,25 @@ export async function attachToUpLab(what: string, env: Environment): Promise<UpL
 }
 
 const ENDPOINT_VARIABLES = [ENVIRONMENT_VARIABLES.dynamodbEndpoint, ENVIRONMENT_VARIABLES.route53Endpoint] as const;
+
+/** The runs the events table holds, oldest first, by their start events (a Scan: the lab's table holds only what `up` played). */
+async function runIds(documents: DynamoDBDocumentClient, table: string): Promise<string[]> {
+  const { paginateScan } = await import('@aws-sdk/lib-dynamodb');
+  const starts: { runId: string; at: number }[] = [];
+  const pages = paginateScan(
+    { client: documents },
+    {
+      TableName: table,
+      FilterExpression: '#actor = :runner',
+      ProjectionExpression: 'runId, #at',
+      ExpressionAttributeNames: { '#actor': 'actor', '#at': 'at' },
+      ExpressionAttributeValues: { ':runner': RUNNER },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) starts.push({ runId: String(item.runId), at: Number(item.at) });
+  return starts.sort((a, b) => a.at - b.at).map((start) => start.runId);
+}
 
 function isHttpUrl(value: string): boolean {
   try {

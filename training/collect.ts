@@ -13,8 +13,7 @@ import { promisify } from 'node:util';
 import { UsageError } from '../scenario/usage-error.ts';
 import { treeWithPatch } from './change-patch.ts';
 import { POINTS, type Exercise, type VerifyResult } from './exercise-model.ts';
-import { EXERCISES, exerciseById, judgeSnapshot } from './exercises.ts';
-import type { LabSnapshot } from './mitigation-judge.ts';
+import { EXERCISES, exerciseById } from './exercises.ts';
 import { judgeInPristineCopy } from './pristine-judge.ts';
 import { readSubmission, type ExerciseWork, type Submission } from './submission.ts';
 
@@ -100,10 +99,10 @@ async function judge(exercise: Exercise, work: ExerciseWork, labRoot: string): P
       await rm(tree.dir, { recursive: true, force: true });
     }
   }
-  if (exercise.id === 'mitigate') {
-    if (work.snapshot === undefined) return 'no snapshot of the live lab was submitted (verify mitigate once before submitting)';
-    const checks = await judgeSnapshot(work.snapshot as LabSnapshot).catch((error: Error) => `its snapshot cannot be judged (${error.message})`);
-    return typeof checks === 'string' ? checks : { passed: checks.every((item) => item.ok), checks };
+  if (exercise.rejudge) {
+    // A live lab's exercise: its judge again, on what the trainee's verify read from their lab.
+    if (work.snapshot === undefined) return `no snapshot of the live lab was submitted (verify ${exercise.id} once before submitting)`;
+    return exercise.rejudge(work.snapshot).catch((error: Error) => `its snapshot cannot be judged (${error.message.split('\n')[0]})`);
   }
   return exercise
     .verify({ answers: work.answers ?? {}, env: {}, root: labRoot })

@@ -49,6 +49,8 @@ export interface Exercise {
    */
   rules?: ChangeRules;
   verify(input: VerifyInput): Promise<VerifyResult>;
+  /** For an exercise judged on a live lab: its judge again, on the evidence a verify kept (`exercise collect`). */
+  rejudge?(evidence: unknown): Promise<VerifyResult>;
 }
 
 export const POINTS = { exercise: 100, hint: 20 } as const;

@@ -6,6 +6,7 @@
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';
 import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { FREEZE } from './freeze.ts';
 import { replayOutage } from './outage-replay.ts';
 import type { LabSnapshot } from './mitigation-judge.ts';
 import type { UpLab } from '../targets/up-lab.ts';
@@ -124,6 +125,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
       }
       return { ...result(await judgeSnapshot(snapshot)), evidence: snapshot };
     },
+    rejudge: async (evidence) => result(await judgeSnapshot(evidence as LabSnapshot)),
   },
 ];
 
@@ -153,8 +155,14 @@ export async function judgeSnapshot(snapshot: LabSnapshot): Promise<VerifyResult
   return judgeMitigation(snapshot, settings.policy, { pool: settings.pool, seed: settings.seed });
 }
 
-/** In the order a session takes them: read, find, repair by hand, then change the code. */
-export const EXERCISES: Exercise[] = [...ANSWERED_EXERCISES, ...CODE_EXERCISES];
+/** After recover, freeze (freeze.ts): the mission's order is observe, detect, mitigate, fix, recover, freeze, stabilize. */
+const withFreeze = (list: Exercise[]): Exercise[] => {
+  const at = list.findIndex((exercise) => exercise.id === 'recover') + 1 || list.length;
+  return [...list.slice(0, at), FREEZE, ...list.slice(at)];
+};
+
+/** In the order a session takes them: read, find, repair by hand, change the code, freeze a live lab, then DWFM's code. */
+export const EXERCISES: Exercise[] = withFreeze([...ANSWERED_EXERCISES, ...CODE_EXERCISES]);
 
 export function exerciseById(id: string): Exercise | undefined {
   return EXERCISES.find((exercise) => exercise.id === id || String(EXERCISES.indexOf(exercise) + 1) === id);

@@ -7,6 +7,7 @@
 import { endpointName, leaseOf, lockName, LOCK_LEASE_SECONDS_MAX, planTreeName, pointedGeneration } from '../lambdas/core/dns-tree.ts';
 import type { RecordChange, RecordSet } from '../lambdas/core/dns-records.ts';
 import { runEnactor } from '../lambdas/core/enactor.ts';
+import { NEVER_THROWN } from '../lambdas/core/kill-switch.ts';
 import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
 import type { Plan } from '../lambdas/core/plan.ts';
 import { writePlans, type PlannerSettings } from '../lambdas/core/planner.ts';
@@ -144,7 +145,7 @@ async function automationGoesOn(
   const record = async () => {};
   let next: number;
   try {
-    [next] = (await writePlans({ store, clock, record }, { ...planner, endpoints }, 1)) as [number];
+    [next] = (await writePlans({ store, clock, record, killSwitch: NEVER_THROWN }, { ...planner, endpoints }, 1)) as [number];
   } catch (error) {
     return [
       check(
@@ -166,6 +167,7 @@ async function automationGoesOn(
       dns: new MemoryDnsZone(copy),
       clock: copyClock(clock.now()),
       record,
+      killSwitch: NEVER_THROWN,
       safeguards: new SafeguardSet([...safeguards]),
       policy,
       faults: [],

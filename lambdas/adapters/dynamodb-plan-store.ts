@@ -11,20 +11,23 @@ import { hasErrorName } from './sdk-errors.ts';
 /**
  * The plans table's item layout, shared with `racelab reset` (which clears
  * the table between runs): plan rows under one partition, one fence item per
- * endpoint, and the generation counter.
+ * endpoint, the generation counter, and the automation's kill switch
+ * (dynamodb-kill-switch.ts).
  */
 export const PLAN_TABLE_LAYOUT = {
   planPartition: 'plan',
   counterKey: { pk: 'generation-counter', sk: 0 },
   fencePrefix: 'fence#',
+  killSwitchKey: { pk: 'kill-switch', sk: 0 },
 } as const;
 
-export type PlanTableItemKind = 'plan' | 'fence' | 'counter' | 'other';
+export type PlanTableItemKind = 'plan' | 'fence' | 'counter' | 'kill-switch' | 'other';
 
 /** What an item of the plans table is, from its partition key. */
 export function planTableItemKind(pk: string): PlanTableItemKind {
   if (pk === PLAN_TABLE_LAYOUT.planPartition) return 'plan';
   if (pk === PLAN_TABLE_LAYOUT.counterKey.pk) return 'counter';
+  if (pk === PLAN_TABLE_LAYOUT.killSwitchKey.pk) return 'kill-switch';
   if (pk.startsWith(PLAN_TABLE_LAYOUT.fencePrefix)) return 'fence';
   return 'other';
 }

@@ -9,9 +9,11 @@
 // holds is the state its move started from, so two Enactors with the same state
 // and the same world ahead behave the same. The explorer's own driver enforces
 // the rule; this one, which the Lambda handlers and the embedded lab run, just
-// passes the value along.
+// passes the value along, and reads the kill switch before the moves that
+// change the world (kill-switch.ts).
 import type { EnactorContext, StepResult } from './enactor-types.ts';
 import { isEnd, type At, type EnactorState, type Next, type StateAt } from './enactor-state.ts';
+import { enactorFrozen } from './kill-switch.ts';
 
 export type Move<A extends At> = (ctx: EnactorContext, state: StateAt<A>) => Promise<Next>;
 
@@ -25,9 +27,15 @@ export function takeMove(ctx: EnactorContext, state: EnactorState, moves: Partia
   return move(ctx, state as never);
 }
 
-/** Moves from `state` until a move ends the step (or the cycle), and returns how it ended. */
+/**
+ * Moves from `state` until a move ends the step (or the cycle), and returns how it ended. Before each move that
+ * starts a cycle or an attempt, sends a change batch or deletes an old plan, it reads the kill switch: thrown, the
+ * Enactor stops there (`frozen`) and the move never makes its call.
+ */
 export async function drive(ctx: EnactorContext, state: EnactorState, moves: Partial<Moves>): Promise<StepResult> {
   for (;;) {
+    const frozen = await enactorFrozen(ctx, state);
+    if (frozen) return frozen;
     const next = await takeMove(ctx, state, moves);
     if (isEnd(next)) return next.end;
     state = next;

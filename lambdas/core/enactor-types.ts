@@ -4,7 +4,7 @@
 import type { RunEvent } from './events.ts';
 import type { Fault } from './faults.ts';
 import type { Plan } from './plan.ts';
-import type { Clock, DnsZone, PlanStore, Recorder } from './ports.ts';
+import type { Clock, DnsZone, KillSwitch, PlanStore, Recorder } from './ports.ts';
 import type { EndpointSnapshot } from './endpoint-state.ts';
 
 export interface EnactorPolicy {
@@ -26,6 +26,8 @@ export interface EnactorContext {
   dns: DnsZone;
   clock: Clock;
   record: Recorder;
+  /** The automation's kill switch, read before each change (kill-switch.ts); the driver reads it, never a move. */
+  killSwitch: KillSwitch;
   safeguards: ActiveSafeguards;
   policy: EnactorPolicy;
   faults: readonly Fault[];
@@ -45,7 +47,7 @@ export interface EnactorWork {
   checkedAgainst: number | null;
 }
 
-export const STEP_STATUSES = ['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned'] as const;
+export const STEP_STATUSES = ['ready', 'no-plan', 'up-to-date', 'applied', 'current', 'stale', 'stuck', 'refused', 'gave-up', 'cleaned', 'frozen'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /** A step's result; the state machine goes on with the Enactor's next step only when `continue` is true. */

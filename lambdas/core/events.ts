@@ -58,6 +58,11 @@ export const EVENT_OUTCOMES = [
   'failover-disabled',
   'throttles-relaxed',
   'failover-enabled',
+  // the kill switch: the operator throws or releases it; the Planner or an Enactor that finds it thrown stops (frozen)
+  'frozen',
+  'unfrozen',
+  // the embedded runner hands the operator's steps to a person (racelab up --hand-over)
+  'handed-over',
   // any handler that threw
   'failed',
 ] as const;

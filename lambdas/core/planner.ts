@@ -3,7 +3,8 @@
 // Generations come from the store's counter, never from "newest + 1": after a
 // clean-up deletes plans, newest + 1 could hand out a number used before.
 import type { Plan } from './plan.ts';
-import type { Clock, PlanStore, Recorder } from './ports.ts';
+import { plannerFrozen } from './kill-switch.ts';
+import type { Clock, KillSwitch, PlanStore, Recorder } from './ports.ts';
 import { randomInt, seededRandom } from './random.ts';
 
 export interface PoolMember {
@@ -28,6 +29,8 @@ export interface PlannerContext {
   store: PlanStore;
   clock: Clock;
   record: Recorder;
+  /** The automation's kill switch, read before each plan (kill-switch.ts). */
+  killSwitch: KillSwitch;
 }
 
 const WEIGHT_MAX = 3;
@@ -51,10 +54,14 @@ export function makePlan(generation: number, settings: PlannerSettings, createdA
   };
 }
 
-/** Writes `count` new generations, each taken from the store's counter; returns the generations written. */
+/**
+ * Writes `count` new generations, each taken from the store's counter; returns the generations written. Before each
+ * it reads the kill switch: thrown, it records `frozen` and writes no more (and takes no generation).
+ */
 export async function writePlans(ctx: PlannerContext, settings: PlannerSettings, count: number): Promise<number[]> {
   const written: number[] = [];
   for (let i = 0; i < count; i++) {
+    if (await plannerFrozen(ctx.killSwitch, ctx.record)) break;
     written.push(await writeNextPlan(ctx, settings));
   }
   return written;

@@ -24,6 +24,27 @@ export interface PlanStore {
   advanceFence(endpoint: string, generation: number, enactor: string): Promise<boolean>;
 }
 
+/** The kill switch as an operator left it. Thrown: the automation changes nothing until it is released. */
+export interface KillSwitchState {
+  thrown: boolean;
+  /** Who threw (or released) it, and why, when they said. */
+  by?: string;
+  reason?: string;
+}
+
+/**
+ * The automation's kill switch (kill-switch.ts): one item beside the plans. The Planner and every Enactor read it
+ * before each change they would make; a consistent read, so a switch thrown before the read is seen.
+ */
+export interface KillSwitch {
+  read(): Promise<KillSwitchState>;
+}
+
+/** The operator's side of the switch: throws it, or releases it. */
+export interface KillSwitchControl extends KillSwitch {
+  set(state: KillSwitchState): Promise<void>;
+}
+
 export interface DnsZone {
   /**
    * Every record set at this name and under it, from ONE read: a consistent

@@ -31,6 +31,7 @@ export function enactorContextOf(deps: LabDeps, input: EnactorInput): EnactorCon
     dns: deps.dns,
     clock: deps.clock,
     record: withMetrics(makeRecorder(deps.events, deps.clock, input.runId, input.enactor), input.runId, input.enactor),
+    killSwitch: deps.killSwitch,
     safeguards: new SafeguardSet(input.safeguards),
     policy: input.settings.policy,
     faults: input.settings.faults,

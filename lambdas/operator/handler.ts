@@ -1,6 +1,9 @@
 // The operator's Lambda: the scenario's operator steps. `repair` repairs the
-// DNS as `racelab repair` does; every other step changes one of the cascade's
-// switches (lambdas/core/cascade/operator.ts), which DWFM reads each tick.
+// DNS as `racelab repair` does; `freeze` and `unfreeze` throw and release the
+// DNS automation's kill switch (lambdas/core/kill-switch.ts), as AWS disabled
+// the Planner and the Enactors worldwide on the day; every other step changes
+// one of the cascade's switches (lambdas/core/cascade/operator.ts), which DWFM
+// reads each tick.
 import { OPERATOR_STEPS } from '../core/cascade/operator.ts';
 import { makeRecorder } from '../core/events.ts';
 import { applyRepair, planRepair } from '../core/repair.ts';
@@ -21,6 +24,16 @@ export function operatorHandler(deps: LabDeps) {
         const onto = repair.plan ? ` onto g${repair.plan.generation}` : '';
         await record({ step: 'operate', outcome: OPERATOR_STEPS.repair.outcome, detail: `repaired ${changed.length ? changed.join(', ') : 'nothing'}${onto}` });
         return { continue: true, status: OPERATOR_STEPS.repair.outcome };
+      }
+      if (input.action === 'freeze' || input.action === 'unfreeze') {
+        const thrown = input.action === 'freeze';
+        await deps.killSwitch.set({ thrown, by: 'operator' });
+        const detail = thrown
+          ? 'kill switch thrown: the Planner and every Enactor stop before their next change'
+          : 'kill switch released: the automation goes on';
+        const outcome = OPERATOR_STEPS[input.action].outcome;
+        await record({ step: 'operate', outcome, detail });
+        return { continue: true, status: outcome };
       }
       const { outcome, change } = OPERATOR_STEPS[input.action];
       const controls = await deps.cascade.changeControls(input.runId, change);

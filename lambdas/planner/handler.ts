@@ -10,11 +10,12 @@ export function plannerHandler(deps: LabDeps) {
       const record = makeRecorder(deps.events, deps.clock, input.runId, 'planner');
       const { endpoints, pool, seed, emptyPlans } = input.settings;
       const generations = await writePlans(
-        { store: deps.store, clock: deps.clock, record },
+        { store: deps.store, clock: deps.clock, record, killSwitch: deps.killSwitch },
         { endpoints, pool, seed, emptyGenerations: emptyPlans },
         input.count,
       );
-      return { continue: true, status: 'written', generations };
+      // Fewer than asked: the kill switch stopped the Planner (its `frozen` event says where).
+      return { continue: true, status: generations.length < input.count ? 'frozen' : 'written', generations };
     }),
   );
 }

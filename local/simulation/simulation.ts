@@ -53,6 +53,14 @@ export class Simulation {
     return this.turns ? this.time.exclusive(rankOf(actor), io) : io();
   }
 
+  /**
+   * A person's turn: the world holds still (no virtual time passes, no actor moves) until `work` ends, however
+   * long it takes. Always a turn of its own, on the in-memory lab too, so that nothing moves meanwhile.
+   */
+  hold<T>(actor: string, work: () => Promise<T>): Promise<T> {
+    return this.time.hold(rankOf(actor), work);
+  }
+
   /** On a function's first invocation, its cold start. */
   async coldStart(fn: string): Promise<void> {
     if (this.coldFunctions.has(fn)) return;
@@ -65,7 +73,12 @@ export class Simulation {
   }
 }
 
-/** An actor's view of the lab: every port call goes through the simulation. */
+/**
+ * An actor's view of the lab: every port call goes through the simulation. A read of the kill switch takes its
+ * turn but no time, as a DNS query does: the automation reads it in the instant before each change it would make,
+ * so a run in which nobody throws it keeps every event's time, to the millisecond, and its digest. The change that
+ * follows still takes its latency, and a switch thrown in that while does not stop it: the window is real on AWS too.
+ */
 export function simulatedDeps(deps: LabDeps, simulation: Simulation, actor: string): LabDeps {
   const through = <P extends object>(port: P, how: 'call' | 'lookup'): P =>
     new Proxy(port, {
@@ -78,6 +91,10 @@ export function simulatedDeps(deps: LabDeps, simulation: Simulation, actor: stri
   return {
     ...deps,
     store: through(deps.store, 'call'),
+    killSwitch: {
+      read: () => simulation.lookup(actor, () => deps.killSwitch.read()),
+      set: (state) => simulation.call(actor, () => deps.killSwitch.set(state)),
+    },
     cascade: through(deps.cascade, 'call'),
     dns: through(deps.dns, 'call'),
     events: through(deps.events, 'call'),

@@ -15,6 +15,25 @@ import { withGlobal, type Clock as InstalledClock } from '@sinonjs/fake-timers';
 const realSetImmediate = globalThis.setImmediate;
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
+const realNow = Date.now.bind(Date);
+
+/** Real time, whether or not a virtual clock is installed: what a person's turn in a run (a hold) waits on. */
+export const realTime = {
+  now: (): number => realNow(),
+  /** Resolves after `ms` real milliseconds, or at once when `signal` aborts. */
+  delay(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = realSetTimeout(() => done(), ms);
+      const done = () => {
+        realClearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  },
+};
 
 /** What becomes virtual. Not setImmediate, nextTick or I/O: the driver and the endpoints need them real. */
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const;
@@ -33,6 +52,8 @@ let installed: VirtualTime | undefined;
 export class VirtualTime {
   private readonly waiting: Waiter[] = [];
   private inFlight = 0;
+  /** Turns held open for as long as a person takes (hold): the driver waits for them without a stall guard. */
+  private holding = 0;
   private seq = 0;
   private onRelease?: () => void;
 
@@ -69,6 +90,22 @@ export class VirtualTime {
       this.inFlight--;
       this.onRelease?.();
     }
+  }
+
+  /**
+   * A turn of its own for `work`, however long it takes in real time: while it runs, no other actor gets a
+   * turn and the clock does not move, so the world stands still at that instant. A person's turn in a run
+   * (`racelab up --hand-over`): the lab's endpoints answer them meanwhile, as they answer any caller.
+   */
+  hold<T>(rank: number, work: () => Promise<T>): Promise<T> {
+    return this.exclusive(rank, async () => {
+      this.holding++;
+      try {
+        return await work();
+      } finally {
+        this.holding--;
+      }
+    });
   }
 
   /**
@@ -132,12 +169,15 @@ export class VirtualTime {
 
   private callEnded(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const stall = realSetTimeout(
-        () => reject(new Error(`a call to the embedded endpoints took over ${CALL_STALL_MS / 1000} s of real time; the run is stuck`)),
-        CALL_STALL_MS,
-      );
+      // A hold takes what the person takes: no stall guard while one is open.
+      const stall = this.holding
+        ? undefined
+        : realSetTimeout(
+            () => reject(new Error(`a call to the embedded endpoints took over ${CALL_STALL_MS / 1000} s of real time; the run is stuck`)),
+            CALL_STALL_MS,
+          );
       this.onRelease = () => {
-        realClearTimeout(stall);
+        if (stall) realClearTimeout(stall);
         this.onRelease = undefined;
         resolve();
       };

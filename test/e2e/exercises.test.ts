@@ -71,13 +71,14 @@ describe('the training exercises', () => {
     await racelab('hint', 'observe');
     await racelab('verify', 'observe', '--answer', 'emptied-by=az-b', '--answer', 'second=18', '--answer', 'plan=g2');
     const score = JSON.parse((await racelab('score', '--json')).stdout);
-    expect(score).toMatchObject({ total: 80, possible: 600 });
+    expect(score).toMatchObject({ total: 80, possible: 700 });
     expect(score.rows.map((row: { id: string; passed: boolean }) => [row.id, row.passed])).toEqual([
       ['observe', true],
       ['detect', false],
       ['mitigate', false],
       ['fix', false],
       ['recover', false],
+      ['freeze', false],
       ['stabilize', false],
     ]);
     expect(score.rows[0]).toMatchObject({ hints: 1, attempts: 1, points: 80 });

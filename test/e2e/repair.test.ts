@@ -29,7 +29,7 @@ async function nextPlanGoesOut(served: EmbeddedLab, scenario: Scenario, runId: s
   const deps = served.deps();
   const settings = labSettings(scenario);
   const record = makeRecorder(deps.events, deps.clock, runId, 'planner');
-  const [next] = (await writePlans({ store: deps.store, clock: deps.clock, record }, settings, 1)) as [number];
+  const [next] = (await writePlans({ store: deps.store, clock: deps.clock, record, killSwitch: deps.killSwitch }, settings, 1)) as [number];
   const ctx = {
     enactor: 'az-c',
     zone: served.zone,
@@ -37,6 +37,7 @@ async function nextPlanGoesOut(served: EmbeddedLab, scenario: Scenario, runId: s
     dns: deps.dns,
     clock: deps.clock,
     record,
+    killSwitch: deps.killSwitch,
     safeguards: new SafeguardSet(),
     policy: settings.policy,
     faults: [],

@@ -19,6 +19,7 @@ import { MOVES, runEnactor } from '../../lambdas/core/enactor.ts';
 import type { EventFields } from '../../lambdas/core/events.ts';
 import type { Fault } from '../../lambdas/core/faults.ts';
 import { writePlans, loadBalancerPool } from '../../lambdas/core/planner.ts';
+import { NEVER_THROWN } from '../../lambdas/core/kill-switch.ts';
 import { SafeguardSet, type Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
@@ -37,6 +38,7 @@ function lab(zone: ZoneRecords, store: MemoryPlanStore, time: number, safeguards
     dns: new MemoryDnsZone(zone),
     clock,
     record: async (fields) => void events.push(fields),
+    killSwitch: NEVER_THROWN,
     safeguards: new SafeguardSet(safeguards),
     policy: POLICY,
     faults,

@@ -43,6 +43,7 @@ function readable(resource: string): string {
   return resource
     .replace(/^<TablesPlans[0-9A-F]{8}\.Arn>$/, 'plans table')
     .replace(/^<TablesEvents[0-9A-F]{8}\.Arn>$/, 'events table')
+    .replace(/^<TablesCascade[0-9A-F]{8}\.Arn>$/, 'cascade table')
     .replace(/^arn:<AWS::Partition>:route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
     .replace(/^<Functions(\w+?)Logs[0-9A-F]{8}\.Arn>$/, 'log group of $1')
     .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1')
@@ -86,9 +87,16 @@ describe('IAM in the dns-race-lab stack', () => {
     }
   });
 
-  it('lets the Planner only write plans (generation counter and new plans) and append run events', () => {
+  it('lets the Planner only write plans (generation counter and new plans), read the kill switch and append run events', () => {
     expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Planner'))).toEqual(
-      [...ownLogs('Planner'), 'dynamodb:PutItem on plans table', 'dynamodb:UpdateItem on plans table', ...EVENT_WRITES].sort(),
+      [
+        ...ownLogs('Planner'),
+        'dynamodb:PutItem on plans table',
+        'dynamodb:UpdateItem on plans table',
+        // The kill switch's item, read before each plan.
+        'dynamodb:Query on plans table',
+        ...EVENT_WRITES,
+      ].sort(),
     );
   });
 
@@ -123,6 +131,22 @@ describe('IAM in the dns-race-lab stack', () => {
     expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Probe'))).toEqual(
       // The zone read is its second witness (Route53DnsZone.recordsUnder); it never changes the zone.
       [...ownLogs('Probe'), ...EVENT_WRITES, 'route53:ListResourceRecordSets on lab zone', ...eni.map((action) => `ec2:${action} on *`)].sort(),
+    );
+  });
+
+  it("lets the operator repair (read plans, change the lab zone), throw the kill switch, set the cascade's switches and append run events", () => {
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Operator'))).toEqual(
+      [
+        ...ownLogs('Operator'),
+        'dynamodb:Query on plans table',
+        'dynamodb:GetItem on plans table',
+        // freeze and unfreeze: the kill switch's item.
+        'dynamodb:PutItem on plans table',
+        'dynamodb:UpdateItem on cascade table',
+        ...EVENT_WRITES,
+        'route53:ChangeResourceRecordSets on lab zone',
+        'route53:ListResourceRecordSets on lab zone',
+      ].sort(),
     );
   });
 

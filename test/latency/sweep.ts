@@ -1,4 +1,4 @@
-// The race holds by cause, not by slack: oct-2025 with 100 latency seeds
+// The race holds by cause, not by slack: oct-2025 (and oct-2025-freeze) with 100 latency seeds
 // (0 to 3 s per call, up to 5 s of cold start per function, all in virtual
 // time) tells the same story with the same outcome every time. One file per
 // case (baseline, each safeguard), so the cases spread over the test workers.
@@ -17,10 +17,10 @@ import { runScenarioEmbedded } from '../../local/run-embedded.ts';
 export const SEEDS = 100;
 export const HEAVY_LATENCY = { callSeconds: { min: 0, max: 3 }, coldStartSeconds: 5 };
 
-export function latencySweep(safeguards: Safeguard[]): void {
-  describe(`oct-2025 with ${safeguards.join(', ') || 'no safeguard'}, under ${SEEDS} latency seeds (0-3 s per call, up to 5 s cold start)`, () => {
+export function latencySweep(safeguards: Safeguard[], name = 'oct-2025'): void {
+  describe(`${name} with ${safeguards.join(', ') || 'no safeguard'}, under ${SEEDS} latency seeds (0-3 s per call, up to 5 s cold start)`, () => {
     it('tells its story, with the expected outcome, for every seed', async () => {
-      const scenario = await loadScenario('oct-2025');
+      const scenario = await loadScenario(name);
       const expected = expectedOutcome(scenario, safeguards);
       const misses: string[] = [];
       for (let seed = 0; seed < SEEDS; seed++) {

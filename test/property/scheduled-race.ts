@@ -4,6 +4,7 @@
 import type fc from 'fast-check';
 import { runEnactor } from '../../lambdas/core/enactor.ts';
 import { writePlans } from '../../lambdas/core/planner.ts';
+import { NEVER_THROWN } from '../../lambdas/core/kill-switch.ts';
 import type { DnsZone, PlanStore } from '../../lambdas/core/ports.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { plannerSettings, type ExplorerConfig } from '../../explorer/config.ts';
@@ -48,7 +49,7 @@ export async function raceUnder(s: fc.Scheduler, safeguards: Safeguard[]): Promi
   const clock = stillClock;
   const record = async () => {};
   const actors = [
-    writePlans({ store, clock, record }, plannerSettings(config), config.generations - 1),
+    writePlans({ store, clock, record, killSwitch: NEVER_THROWN }, plannerSettings(config), config.generations - 1),
     runEnactor(enactorContext(config, 'az-a', store, dns, clock, record)),
     runEnactor(enactorContext(config, 'az-b', store, dns, clock, record)),
   ];

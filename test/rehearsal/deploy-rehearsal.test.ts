@@ -1,6 +1,7 @@
 // The deploy, rehearsed without an account: the stack synthesized with its
 // bundled Lambda code, "deployed" onto the embedded endpoints, and oct-2025
-// (and cascade-drill, for the cascade's functions) run on it in real time through the template's own state machine definition
+// (and cascade-drill, for the cascade's functions, and oct-2025-freeze, for the
+// operator's kill switch) run on it in real time through the template's own state machine definition
 // (rehearsal.ts). It must tell the same story as `racelab run`, and every call
 // the code made must be allowed by the synthesized IAM, with no grant unused.
 import { rmSync } from 'node:fs';
@@ -19,13 +20,15 @@ let stack: SynthesizedStack;
 let baseline: Rehearsal;
 let fenced: Rehearsal;
 let cascade: Rehearsal;
+let freeze: Rehearsal;
 
 beforeAll(async () => {
   stack = await synthesizeForDeploy();
-  [baseline, fenced, cascade] = await Promise.all([
+  [baseline, fenced, cascade, freeze] = await Promise.all([
     rehearse(stack, 'oct-2025', []),
     rehearse(stack, 'oct-2025', ['write-time-check']),
     rehearse(stack, 'cascade-drill', []),
+    rehearse(stack, 'oct-2025-freeze', []),
   ]);
 });
 afterAll(() => stack && rmSync(stack.outdir, { recursive: true, force: true }));
@@ -56,6 +59,7 @@ describe('the deploy rehearsal', () => {
     ['oct-2025', 'no safeguard', () => baseline, [] as Safeguard[]],
     ['oct-2025', 'write-time-check', () => fenced, ['write-time-check'] as Safeguard[]],
     ['cascade-drill', 'no safeguard', () => cascade, [] as Safeguard[]],
+    ['oct-2025-freeze', 'no safeguard', () => freeze, [] as Safeguard[]],
   ])('%s with %s tells the story racelab run tells, each actor with the same key events', async (name, _, rehearsal, safeguards) => {
     const { report, failure, output, events } = rehearsal();
     expect(failure, output).toBeUndefined();
@@ -71,9 +75,12 @@ describe('the deploy rehearsal', () => {
     const checked = await checkCalls(stack, baseline.physical, baseline.principals, baseline.calls);
     checked.push(...(await checkCalls(stack, fenced.physical, fenced.principals, fenced.calls)));
     checked.push(...(await checkCalls(stack, cascade.physical, cascade.principals, cascade.calls)));
+    checked.push(...(await checkCalls(stack, freeze.physical, freeze.principals, freeze.calls)));
     expect(checked.filter((call) => call.decision !== 'Allowed')).toEqual([]);
     // Every principal called: the ten lab functions, the two state machines, and the zone's SOA custom resource.
-    const principals = new Set([...Object.values(baseline.principals), ...Object.values(cascade.principals)].map((principal) => principal.of));
+    const principals = new Set(
+      [...Object.values(baseline.principals), ...Object.values(cascade.principals), ...Object.values(freeze.principals)].map((principal) => principal.of),
+    );
     expect(new Set(checked.map((call) => call.who))).toEqual(principals);
     // The check bites: take route53:ListResourceRecordSets out of the Enactors' policies and their reads are denied.
     const narrowed: SynthesizedStack = structuredClone({ ...stack, assetDir: undefined }) as unknown as SynthesizedStack;
@@ -125,9 +132,15 @@ describe('the deploy rehearsal', () => {
     expect(fenced.physical).toEqual(baseline.physical);
     expect(fenced.principals).toEqual(baseline.principals);
     expect(cascade.physical).toEqual(baseline.physical);
+    expect(freeze.physical).toEqual(baseline.physical);
     const cascadeCalls = cascade.calls.filter((call) => cascade.principals[call.principal]?.kind === 'function');
-    const calls = [...baseline.calls, ...fenced.calls, ...cascadeCalls];
+    const freezeCalls = freeze.calls.filter((call) => freeze.principals[call.principal]?.kind === 'function');
+    const calls = [...baseline.calls, ...fenced.calls, ...cascadeCalls, ...freezeCalls];
     expect(unusedGrants(stack, baseline.physical, baseline.principals, calls)).toEqual([]);
+    // And without the freeze's run, the operator's PutItem (the kill switch) goes unused.
+    expect(unusedGrants(stack, baseline.physical, baseline.principals, [...baseline.calls, ...fenced.calls, ...cascadeCalls])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FunctionsOperator.*: dynamodb:PutItem on /)]),
+    );
     // The check bites: without the write-time-check run, the Enactor's fence writes (UpdateItem) go unused;
     // without the cascade's run, DWFM's lease reads.
     expect(unusedGrants(stack, baseline.physical, baseline.principals, [...baseline.calls, ...cascadeCalls])).toEqual(

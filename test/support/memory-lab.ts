@@ -14,6 +14,7 @@ import { loadBalancerPool } from '../../lambdas/core/planner.ts';
 import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryEventLog } from '../../local/memory-event-log.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
+import { MemoryKillSwitch } from '../../local/memory-kill-switch.ts';
 import { ZoneRecords } from '../../local/route53/zone-model.ts';
 
 export const ZONE = 'lab.internal';
@@ -36,6 +37,7 @@ export class ManualClock implements Clock {
 export function memoryLab() {
   const zone = ZoneRecords.withApexRecords(ZONE);
   const store = new MemoryPlanStore();
+  const killSwitch = new MemoryKillSwitch();
   const dns = new MemoryDnsZone(zone);
   const events = new MemoryEventLog();
   const clock = new ManualClock();
@@ -43,6 +45,7 @@ export function memoryLab() {
   return {
     zone,
     store,
+    killSwitch,
     dns,
     events,
     clock,
@@ -55,6 +58,7 @@ export function memoryLab() {
         dns,
         clock,
         record: makeRecorder(events, clock, runId, enactor),
+        killSwitch,
         safeguards: new SafeguardSet(options.safeguards ?? []),
         policy: { ...POLICY, ...options.policy },
         faults: options.faults ?? [],
@@ -62,7 +66,7 @@ export function memoryLab() {
     },
     plan(count = 1, seed = 7): Promise<number[]> {
       return writePlans(
-        { store, clock, record: makeRecorder(events, clock, runId, 'planner') },
+        { store, clock, record: makeRecorder(events, clock, runId, 'planner'), killSwitch },
         { endpoints: ENDPOINTS, pool: loadBalancerPool(3), seed },
         count,
       );

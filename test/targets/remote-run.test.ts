@@ -170,6 +170,18 @@ describe('a run on a deployed target', () => {
     await run('r-dirty', { warn: (line) => warnings.push(line) });
     expect(warnings).toEqual([expect.stringContaining('racelab reset --target aws'), expect.stringContaining('differs from the scenario file')]);
   });
+
+  it("warns when an earlier run's operator left the kill switch thrown: the run would be frozen from its first step", async () => {
+    await fixture.lab.deps().killSwitch.set({ thrown: true, by: 'operator' });
+    fixture.stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
+    fixture.stepFunctions.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    const warnings: string[] = [];
+    await run('r-frozen', { warn: (line) => warnings.push(line) });
+    expect(warnings).toEqual([
+      "warning: the automation's kill switch is thrown (an earlier run's operator froze it), so the Planner and every Enactor will stop " +
+        'before their first change; release it first: racelab reset --target aws',
+    ]);
+  });
 });
 
 describe('racelab run --target localstack (the command)', () => {

@@ -72,8 +72,18 @@ describe('reset on a deployed lab', () => {
 
   it('on a lab already at steady state deletes nothing and succeeds, twice', async () => {
     // Like a fresh deploy, a fresh embedded lab holds nothing (its warm-up cleans up after itself).
-    expect(await resetLab(remote.clients, remote.outputs)).toEqual({ items: { plan: 0, fence: 0, counter: 0, other: 0 }, recordSets: 0 });
-    expect(await resetLab(remote.clients, remote.outputs)).toEqual({ items: { plan: 0, fence: 0, counter: 0, other: 0 }, recordSets: 0 });
+    const nothing = { items: { plan: 0, fence: 0, counter: 0, 'kill-switch': 0, other: 0 }, recordSets: 0 };
+    expect(await resetLab(remote.clients, remote.outputs)).toEqual(nothing);
+    expect(await resetLab(remote.clients, remote.outputs)).toEqual(nothing);
+  });
+
+  it('releases the kill switch an operator left thrown, and says so: the next run starts with the automation on', async () => {
+    await runScenarioEmbedded(fixture.lab, await loadScenario('oct-2025-freeze'), { runId: 'r-frozen', safeguards: [] });
+    expect((await fixture.lab.deps().killSwitch.read()).thrown).toBe(true);
+    const summary = await resetLab(remote.clients, remote.outputs);
+    expect(summary.items['kill-switch']).toBe(1);
+    expect(describeReset(summary)).toMatch(/^deleted \d+ plans, 0 fences, the generation counter, the kill switch and \d+ record sets/);
+    expect(await fixture.lab.deps().killSwitch.read()).toEqual({ thrown: false });
   });
 
   it('refuses while an execution runs, since the run would lose its zone mid-way', async () => {

@@ -16,6 +16,7 @@ import { MemoryDnsZone } from '../../local/memory-dns-zone.ts';
 import { MemoryEventLog } from '../../local/memory-event-log.ts';
 import { MemoryCascadeStore } from '../../local/memory-cascade-store.ts';
 import { MemoryPlanStore } from '../../local/memory-plan-store.ts';
+import { MemoryKillSwitch } from '../../local/memory-kill-switch.ts';
 import { MemoryResolver } from '../../local/memory-resolver.ts';
 import { ZoneRecords } from '../../local/route53/zone-model.ts';
 import { renderAfterAction } from '../../report/after-action.ts';
@@ -114,6 +115,7 @@ describe('the Probe and the verdict with two witnesses', () => {
     let now = 1_000;
     const deps: LabDeps = {
       store: new MemoryPlanStore(),
+      killSwitch: new MemoryKillSwitch(),
       cascade: new MemoryCascadeStore(),
       dns,
       events,

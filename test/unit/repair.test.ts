@@ -172,7 +172,7 @@ describe('racelab repair (domain)', () => {
     await applyRepair(ctx, plan);
     expect(repairNeeded(await planRepair(ctx))).toBe(false);
     const settings = { endpoints: ENDPOINTS, pool: loadBalancerPool(3), seed: 7 };
-    expect(await writePlans({ store: lost, clock: lab.clock, record: async () => {} }, settings, 1)).toEqual([7]);
+    expect(await writePlans({ store: lost, clock: lab.clock, record: async () => {}, killSwitch: lab.killSwitch }, settings, 1)).toEqual([7]);
     lab.clock.time += 5_000;
     expect((await runEnactor({ ...lab.enactor('az-c'), store: lost })).status).toBe('cleaned');
     for (const endpoint of ENDPOINTS) expect(lab.pointsAt(endpoint)).toBe(7);

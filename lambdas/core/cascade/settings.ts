@@ -15,8 +15,10 @@ export const CASCADE_LEVER_SUMMARIES: Record<CascadeLever, string> = {
 };
 
 /** What the scenario's operator can do, each a step of the operator's timeline. */
-export const OPERATOR_ACTIONS = ['repair', 'throttle', 'restart-dwfm', 'disable-failover', 'relax-throttles', 'enable-failover'] as const;
+export const OPERATOR_ACTIONS = ['repair', 'freeze', 'unfreeze', 'throttle', 'restart-dwfm', 'disable-failover', 'relax-throttles', 'enable-failover'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+/** The operator's steps on the DNS automation itself, which need no cascade: the repair, and the kill switch. */
+export const DNS_OPERATOR_ACTIONS = ['repair', 'freeze', 'unfreeze'] as const satisfies readonly OperatorAction[];
 
 /** The switches the operator sets, kept in the cascade table and read by DWFM once per tick. */
 export interface Controls {
