@@ -52,9 +52,9 @@ export const PORT_OPTIONS = { dynamodb: '--dynamodb-port', route53: '--route53-p
 /** Which exercises need what, beyond Node, npm, a writable folder and a working lab (every exercise). */
 export const NEEDS = {
   git: ['fix', 'recover', 'stabilize'],
-  dig: ['detect', 'mitigate'],
-  aws: ['detect', 'mitigate'],
-  ports: ['detect', 'mitigate'],
+  dig: ['detect', 'mitigate', 'freeze'],
+  aws: ['detect', 'mitigate', 'freeze'],
+  ports: ['detect', 'mitigate', 'freeze'],
 } as const satisfies Partial<Record<CheckId, readonly string[]>>;
 
 /** The AWS CLI reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> from these versions on (v1, v2). */
@@ -405,9 +405,13 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
   const { loadScenario } = await import('../scenario/files.ts');
   const { reportOf } = await import('../scenario/run-report.ts');
   let lab: Awaited<ReturnType<typeof startEmbeddedLab>> | undefined;
-  // Past its bound the run is abandoned: a lab it starts late is closed at once, so no port stays open.
+  // Past its bound the run is abandoned: its line fails at once, and a lab it starts late is closed at once, so no
+  // port stays open. The run itself cannot be stopped midway, and it holds the process's virtual clock while it goes
+  // on: close waits for its end (its own stall guard bounds it), so nothing started after preflight shares the clock.
   let abandoned = false;
+  let running: Promise<unknown> | undefined;
   const close = async () => {
+    await running?.catch(() => undefined);
     await lab?.close().catch(() => undefined);
     lab = undefined;
   };
@@ -416,16 +420,18 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
     timer = setTimeout(() => reject(new Error(`it did not end within ${seconds(ctx.timeouts.run)}`)), ctx.timeouts.run);
   });
   try {
+    running = (async () => {
+      const scenario = await loadScenario('oct-2025');
+      lab = await startEmbeddedLab();
+      // Abandoned while the lab started: no run at all (close, waiting for this, then closes the lab).
+      if (abandoned) throw new Error('abandoned');
+      const run = await runScenarioEmbedded(lab, scenario, { runId: 'preflight', safeguards: [] });
+      if (run.failure) throw new Error(`the run failed: ${run.failure.error}: ${run.failure.cause}`);
+      const request = { scenario, safeguards: [], seed: scenario.seed, latency: {} };
+      return { scenario, report: reportOf(request, { target: 'local', runId: 'preflight' }, run.events) };
+    })();
     const { scenario, report } = await Promise.race([
-      (async () => {
-        const scenario = await loadScenario('oct-2025');
-        lab = await startEmbeddedLab();
-        if (abandoned) await close();
-        const run = await runScenarioEmbedded(lab, scenario, { runId: 'preflight', safeguards: [] });
-        if (run.failure) throw new Error(`the run failed: ${run.failure.error}: ${run.failure.cause}`);
-        const request = { scenario, safeguards: [], seed: scenario.seed, latency: {} };
-        return { scenario, report: reportOf(request, { target: 'local', runId: 'preflight' }, run.events) };
-      })(),
+      running as Promise<{ scenario: Awaited<ReturnType<typeof loadScenario>>; report: ReturnType<typeof reportOf> }>,
       bound,
     ]);
     const took = seconds(performance.now() - started);
@@ -453,7 +459,6 @@ export async function quickRun(ctx: Context): Promise<{ outcome: Outcome; lab?: 
     };
   } catch (error) {
     abandoned = true;
-    await close();
     return { outcome: { ...base, status: 'fail', found: `oct-2025 on the embedded target: ${(error as Error).message}`, fix }, close };
   } finally {
     clearTimeout(timer);

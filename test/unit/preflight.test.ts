@@ -181,7 +181,7 @@ describe('racelab exercise preflight', () => {
 
   it('names an unknown exercise or a port out of range before any check (a usage error: exit 2)', async () => {
     await expect(preflightCommand({ exercise: ['observe,nope'] })).rejects.toThrow(
-      new UsageError('--exercise "nope" is not an exercise; choose from: observe, detect, mitigate, fix, recover, stabilize'),
+      new UsageError(`--exercise "nope" is not an exercise; choose from: ${EXERCISES.map((exercise) => exercise.id).join(', ')}`),
     );
     await expect(preflightCommand({ exercise: [], dnsPort: '65536' })).rejects.toThrow(
       new UsageError('--dns-port must be a whole number from 0 to 65535 (got "65536")'),
@@ -225,7 +225,7 @@ describe('racelab exercise preflight', () => {
       'ready for ob',
     ]);
     expect(lines[5]).toContain(`${tcp} (--dynamodb-port) is in use (EADDRINUSE)`);
-    expect(lines[5]).toContain('only detect, mitigate need it, and this session leaves them out');
+    expect(lines[5]).toContain('only detect, mitigate, freeze need it, and this session leaves them out');
     expect(lines[5]).toContain(' — fix: stop what holds it');
     expect(lines.at(-1)).toMatch(/^ready for observe, with [23] warnings \(!\): read those lines \(\d+\.\d s\)$/);
     expect(code).toBe(0);
