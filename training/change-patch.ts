@@ -4,12 +4,13 @@
 // files included; git builds it in a temporary index, so the trainee's own
 // index is never touched.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { allowedBy, changesSince } from './change-checks.ts';
 import type { ChangeRules } from './exercise-model.ts';
+import { unpackLab } from './lab-copy.ts';
 
 const exec = promisify(execFile);
 const git = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
@@ -38,11 +39,7 @@ export async function patchOfChange(root: string, base: string, rules: ChangeRul
 export async function treeWithPatch(labRoot: string, base: string, patch: string): Promise<{ dir: string; base: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'racelab-trainee-'));
   try {
-    await exec('git', ['archive', '--format=tar', '-o', join(dir, '.lab.tar'), base], { cwd: labRoot });
-    await exec('tar', ['-x', '-f', '.lab.tar'], { cwd: dir });
-    rmSync(join(dir, '.lab.tar'));
-    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
-    symlinkSync(join(labRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    await unpackLab(labRoot, base, dir, labRoot);
     const id = ['-c', 'user.email=collect@racelab', '-c', 'user.name=racelab collect'];
     await git(dir, ['init', '-q']);
     await git(dir, ['add', '-A']);

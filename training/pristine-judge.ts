@@ -7,11 +7,12 @@
 // that the change stays in its files. The start commit comes from git
 // (start-commit.ts), not from the progress file.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { allowedBy, changesSince } from './change-checks.ts';
 import { check, result, type Exercise, type VerifyResult } from './exercise-model.ts';
+import { unpackLab } from './lab-copy.ts';
 
 export interface JudgeRequest {
   exercise: Exercise;
@@ -25,18 +26,13 @@ export interface JudgeRequest {
 }
 
 /** Runs a command, its stdin closed; resolves with its stdout, or rejects with its stderr's last lines. */
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; stdin?: NodeJS.ReadableStream; inheritStderr?: boolean; signal?: AbortSignal },
-): Promise<string> {
+function run(command: string, args: string[], options: { cwd: string; inheritStderr?: boolean; signal?: AbortSignal }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       signal: options.signal,
-      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
+      stdio: ['ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
     });
-    if (options.stdin) options.stdin.pipe(child.stdin!);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
@@ -51,25 +47,13 @@ function run(
   });
 }
 
-/** The start commit's tree, unpacked into `dir`: git archive piped into tar, with nothing of the working tree. */
-async function unpack(root: string, base: string, dir: string): Promise<void> {
-  const archive = spawn('git', ['archive', '--format=tar', base], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const archived = new Promise<void>((resolve, reject) => {
-    archive.on('error', reject);
-    archive.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git archive ${base} failed (exit code ${code})`))));
-  });
-  await Promise.all([run('tar', ['-x', '-f', '-', '-C', dir], { cwd: dir, stdin: archive.stdout }), archived]);
-}
-
 /** A pristine copy of the lab at `base`, with the allowed files (changed or new) taken from the trainee's tree. */
 export async function pristineCopy(request: JudgeRequest): Promise<string> {
   const rules = request.exercise.rules!;
   const dir = mkdtempSync(join(tmpdir(), 'racelab-judge-'));
   try {
-    await unpack(request.root, request.base, dir);
     // The lab's dependencies as installed; the judge's own code is the copy's.
-    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
-    symlinkSync(join(request.root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    await unpackLab(request.root, request.base, dir, request.root);
     const { files, created } = await changesSince(request.root, request.base);
     const allowed = allowedBy(rules, created);
     for (const file of files.filter(allowed)) {
