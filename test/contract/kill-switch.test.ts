@@ -2,14 +2,13 @@
 // table, on dynalite, through the AWS SDK) and the in-memory one behave the
 // same. And the item a person writes by hand with the AWS CLI, as the trainee
 // guide says, is read as the switch thrown; the switch fails safe.
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteItemCommand, PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbKillSwitch } from '../../lambdas/adapters/dynamodb-kill-switch.ts';
 import { PLANS_TABLE_KEYS } from '../../lambdas/adapters/tables.ts';
 import type { KillSwitchControl } from '../../lambdas/core/ports.ts';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';
 import { MemoryKillSwitch } from '../../local/memory-kill-switch.ts';
-import { dynaliteTables } from '../support/dynalite-tables.ts';
+import { dynaliteTables, embeddedLabForFile } from '../support/dynalite-tables.ts';
 
 const newTable = dynaliteTables('kill-switch');
 
@@ -38,20 +37,14 @@ describe.each(switches)('KillSwitch contract: %s', (_name, makeSwitch) => {
 });
 
 describe('the kill switch written by hand, as the trainee guide says', () => {
-  let lab: EmbeddedLab;
-  let client: DynamoDBClient;
-  beforeAll(async () => {
-    lab = await startEmbeddedLab();
-    client = new DynamoDBClient({ endpoint: lab.endpoints.dynamodb, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await lab.close();
-  });
+  const current = embeddedLabForFile();
 
   /** `aws dynamodb put-item --table-name racelab-plans --item '<item>'`, as the AWS CLI sends it. */
-  const putItem = (item: string) => client.send(new PutItemCommand({ TableName: lab.tables.plans, Item: JSON.parse(item) } as PutItemCommandInput));
-  const readOnLab = () => lab.deps().killSwitch.read();
+  const putItem = (item: string) => {
+    const { lab, client } = current();
+    return client.send(new PutItemCommand({ TableName: lab.tables.plans, Item: JSON.parse(item) } as PutItemCommandInput));
+  };
+  const readOnLab = () => current().lab.deps().killSwitch.read();
 
   it('reads the documented item as thrown, and goes back to released when the item says frozen false or is deleted', async () => {
     expect(await readOnLab()).toEqual({ thrown: false });
@@ -61,12 +54,13 @@ describe('the kill switch written by hand, as the trainee guide says', () => {
     expect(await readOnLab()).toEqual({ thrown: false, by: 'alice' });
     await putItem('{"pk":{"S":"kill-switch"},"sk":{"N":"0"},"frozen":{"BOOL":true},"by":{"S":"alice"},"reason":{"S":"DNS race"}}');
     expect(await readOnLab()).toEqual({ thrown: true, by: 'alice', reason: 'DNS race' });
+    const { lab, client } = current();
     await client.send(new DeleteItemCommand({ TableName: lab.tables.plans, Key: { pk: { S: 'kill-switch' }, sk: { N: '0' } } }));
     expect(await readOnLab()).toEqual({ thrown: false });
   });
 
   it('lives beside the plans without being one: the plan store neither lists it nor counts it', async () => {
-    const store = lab.deps().store;
+    const store = current().lab.deps().store;
     await store.putPlan({ generation: 1, createdAt: 1, endpoints: ['e'], loadBalancers: [{ id: 'lb-1', address: '10.10.0.11', weight: 1 }] });
     await putItem('{"pk":{"S":"kill-switch"},"sk":{"N":"0"},"frozen":{"BOOL":true}}');
     expect(await store.listGenerations()).toEqual([1]);
