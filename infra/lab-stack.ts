@@ -34,7 +34,9 @@ export class DnsRaceLabStack extends Stack {
   private readonly namedAvailabilityZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: DnsRaceLabStackProps) {
-    super(scope, id, props);
+    // Stack tags, which CloudFormation puts on every resource it can tag, must be given to the stack itself
+    // (feature flag @aws-cdk/core:explicitStackTags); Tags.of puts them on each resource's own Tags as well.
+    super(scope, id, { ...props, tags: { ...LAB_TAGS, ...props.tags } });
     this.namedAvailabilityZones = props.availabilityZones;
     for (const [key, value] of Object.entries(LAB_TAGS)) Tags.of(this).add(key, value);
 

@@ -44,7 +44,7 @@ function readable(resource: string): string {
     .replace(/^<TablesPlans[0-9A-F]{8}\.Arn>$/, 'plans table')
     .replace(/^<TablesEvents[0-9A-F]{8}\.Arn>$/, 'events table')
     .replace(/^<TablesCascade[0-9A-F]{8}\.Arn>$/, 'cascade table')
-    .replace(/^arn:<AWS::Partition>:route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
+    .replace(/^arn:(<AWS::Partition>|aws):route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
     .replace(/^<Functions(\w+?)Logs[0-9A-F]{8}\.Arn>$/, 'log group of $1')
     .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1')
     .replace(/^<ZoneSoaLogs[0-9A-F]{8}\.Arn>$/, 'log group of the SOA update');
