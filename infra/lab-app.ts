@@ -6,7 +6,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContextError } from './context-error.ts';
 import { DnsRaceLabStack } from './lab-stack.ts';
-import { LAB_AVAILABILITY_ZONES } from './lab-network.ts';
+import { AVAILABILITY_ZONES_CONTEXT, LAB_AVAILABILITY_ZONES, areLabAvailabilityZones, availabilityZoneList } from './lab-placement.ts';
 import { resolveSandboxTarget, type SandboxTarget } from './sandbox-guard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_STACK_NAME } from './stack-outputs.ts';
@@ -14,7 +14,7 @@ import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import { processEnvironment, type Environment } from './environment.ts';
 
 export const ZONE_NAME_CONTEXT = 'zoneName';
-export const AVAILABILITY_ZONES_CONTEXT = 'availabilityZones';
+export { AVAILABILITY_ZONES_CONTEXT };
 const ZONE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 
 export interface LabApp {
@@ -47,10 +47,8 @@ export function buildLabApp(app: App, scenarios: readonly Scenario[], env: Envir
 }
 
 function readAvailabilityZones(value: unknown, region: string): string[] | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const zones = (Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/)).filter(Boolean);
-  if (zones.length === LAB_AVAILABILITY_ZONES && new Set(zones).size === zones.length && zones.every((zone) => new RegExp(`^${region}[a-z]$`).test(zone)))
-    return zones;
+  const zones = availabilityZoneList(value);
+  if (zones === undefined || areLabAvailabilityZones(zones, region)) return zones;
   throw new ContextError(
     `Refusing to synthesize the dns-race-lab stack: context ${AVAILABILITY_ZONES_CONTEXT} must name ${LAB_AVAILABILITY_ZONES} different AZs ` +
       `of ${region}, not "${zones.join(',')}" (e.g. \`npx cdk deploy -c ${AVAILABILITY_ZONES_CONTEXT}=${region}a,${region}c\`).`,

@@ -11,16 +11,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EVENT_WRITER_ACTIONS } from './lab-access.ts';
+import { LAB_AVAILABILITY_ZONES, ROUTE53_ENDPOINT_REGION, ROUTE53_ENDPOINT_SERVICE } from './lab-placement.ts';
 
-/** Two AZs: Lambda's advice for a VPC function, and all the Probe needs; the stack picks them (lab-stack.ts). */
-export const LAB_AVAILABILITY_ZONES = 2;
-
-/**
- * Route 53's API through AWS PrivateLink: the service com.amazonaws.route53, which AWS hosts in us-east-1
- * only. Elsewhere the VPC gets no endpoint and the Probe reads no zone (lab-functions.ts tells it).
- */
-export const ROUTE53_ENDPOINT_SERVICE = 'com.amazonaws.route53';
-export const ROUTE53_ENDPOINT_REGION = 'us-east-1';
+export { LAB_AVAILABILITY_ZONES, ROUTE53_ENDPOINT_REGION, ROUTE53_ENDPOINT_SERVICE };
 
 export interface LabNetworkProps {
   /** The only table code in the VPC may reach. */
@@ -50,7 +43,8 @@ export class LabNetwork extends Construct {
     );
 
     this.route53Reachable = new CfnCondition(this, 'Route53EndpointRegion', { expression: Fn.conditionEquals(Aws.REGION, ROUTE53_ENDPOINT_REGION) });
-    // One AZ: an interface endpoint is billed per AZ-hour, and the Probe in the other AZ reaches it across the VPC.
+    // One AZ, the VPC's first: an interface endpoint is billed per AZ-hour, and the Probe in the other AZ reaches it across the VPC.
+    // Whether AWS offers the service in that AZ is known only to the account, never at synth: `racelab doctor --target aws` checks.
     // Private DNS makes route53.amazonaws.com, the SDK's endpoint, resolve to it inside the VPC.
     this.route53Endpoint = this.vpc.addInterfaceEndpoint('Route53', {
       service: new ec2.InterfaceVpcEndpointService(ROUTE53_ENDPOINT_SERVICE, 443),

@@ -33,9 +33,12 @@ export function isStackMissing(error: unknown): boolean {
   return errorName(error) === 'ValidationError' && /does not exist/i.test((error as Error).message);
 }
 
+/** The stack is not there at all (as opposed to there but not usable): the doctor's checks before a deploy still mean something. */
+export class StackMissingError extends TargetError {}
+
 export function stackMissingError(target: RemoteTarget): TargetError {
   if (target.name === 'localstack') {
-    return new TargetError(
+    return new StackMissingError(
       `stack ${target.stackName} is not deployed on LocalStack at ${target.endpoints.cloudformation} (region ${target.region}); deploy it: ` +
         `${target.commands.deploy}`,
     );
@@ -44,7 +47,7 @@ export function stackMissingError(target: RemoteTarget): TargetError {
     target.regionSource === 'default'
       ? `${target.region} (no region is configured, so racelab used ${target.region})`
       : `${target.region} (from ${target.regionSource})`;
-  return new TargetError(
+  return new StackMissingError(
     `stack ${target.stackName} is not deployed in region ${region}; if you deployed it in another region, set AWS_REGION=<that region> (or ` +
       `pass --region), otherwise deploy it: ${target.commands.deploy}`,
   );

@@ -19,8 +19,11 @@ import type { RemoteTarget } from './target.ts';
 
 type Paint = typeof plain;
 
-/** ok: nothing to do; gap: the lab cannot be trusted here until the fix; unknown: could not be checked (the fix says how to let it). */
-export type CheckStatus = 'ok' | 'gap' | 'unknown';
+/**
+ * ok: nothing to do; gap: the lab cannot be trusted here until the fix; unknown: could not be checked (the fix says how to let it);
+ * skipped: does not apply here (found says why).
+ */
+export type CheckStatus = 'ok' | 'gap' | 'unknown' | 'skipped';
 
 export interface TargetCheck {
   name: string;
@@ -200,20 +203,26 @@ export async function localStackDoctorChecks(lab: ReadyRemoteLab, status: LocalS
   return [...localStackChecks(status), dns];
 }
 
-const MARK: Record<CheckStatus, [Parameters<Paint>[0], string]> = { ok: ['green', '✓'], gap: ['red', '✗'], unknown: ['yellow', '?'] };
+const MARK: Record<CheckStatus, [Parameters<Paint>[0], string]> = { ok: ['green', '✓'], gap: ['red', '✗'], unknown: ['yellow', '?'], skipped: ['dim', '-'] };
 
-export function formatCheck(check: TargetCheck, paint: Paint = plain): string {
+/** A check's lines: the mark and name, then (unless it is ok, or `showFound`) what was found, and the fix. */
+export function formatCheck(check: TargetCheck, paint: Paint = plain, showFound = false): string {
   const [colour, mark] = MARK[check.status];
   const lines = [`  ${paint(colour, mark)} ${check.name}`];
-  if (check.status !== 'ok') lines.push(`      found: ${check.found}`);
+  if (check.status !== 'ok' || showFound) lines.push(`      found: ${check.found}`);
   if (check.status !== 'ok' && check.fix) lines.push(`      ${paint('yellow', 'fix:')} ${check.fix}`);
   return lines.join('\n');
 }
 
-export function formatLocalStackSummary(checks: readonly TargetCheck[], paint: Paint = plain): string {
+/** One line after a target's checks: "<where> has what the lab needs", or how many things it lacks. */
+export function formatChecksSummary(checks: readonly TargetCheck[], where: string, paint: Paint = plain): string {
   const gaps = checks.filter((check) => check.status === 'gap').length;
   const unknown = checks.filter((check) => check.status === 'unknown').length;
   const unchecked = unknown ? `; ${unknown} could not be checked` : '';
-  if (!gaps) return `${paint('green', 'LocalStack has what the lab needs')}${unchecked}`;
-  return `${paint('red', `LocalStack lacks ${gaps} thing${gaps > 1 ? 's' : ''} the lab needs`)} (each ✗ names its fix)${unchecked}`;
+  if (!gaps) return `${paint('green', `${where} has what the lab needs`)}${unchecked}`;
+  return `${paint('red', `${where} lacks ${gaps} thing${gaps > 1 ? 's' : ''} the lab needs`)} (each ✗ names its fix)${unchecked}`;
+}
+
+export function formatLocalStackSummary(checks: readonly TargetCheck[], paint: Paint = plain): string {
+  return formatChecksSummary(checks, 'LocalStack', paint);
 }

@@ -19,7 +19,8 @@ export interface RemoteClients {
   destroy(): void;
 }
 
-function configFor(target: RemoteTarget, service: RemoteService) {
+/** A client's configuration for one service of the target (for a client only one command needs, built where it is used). */
+export function configFor(target: RemoteTarget, service: RemoteService) {
   return {
     region: target.region,
     ...(target.endpoints[service] ? { endpoint: target.endpoints[service] } : {}),

@@ -11,8 +11,8 @@ export const TARGETS = ['local', 'aws', 'localstack'] as const;
 export type TargetName = (typeof TARGETS)[number];
 export type RemoteTargetName = Exclude<TargetName, 'local'>;
 
-/** The AWS services the CLI calls on a deployed stack. */
-export type RemoteService = 'cloudformation' | 'stepfunctions' | 'iam' | 'route53' | 'dynamodb';
+/** The AWS services the CLI calls on a deployed stack (EC2: only the doctor's look at where the stack would go). */
+export type RemoteService = 'cloudformation' | 'stepfunctions' | 'iam' | 'route53' | 'dynamodb' | 'ec2';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -48,7 +48,7 @@ export const LOCALSTACK_DEFAULT_REGION = 'us-east-1';
 /** Where the aws target falls back to when nothing names a region: the outage's region. */
 export const AWS_FALLBACK_REGION = 'us-east-1';
 
-const REMOTE_SERVICES: readonly RemoteService[] = ['cloudformation', 'stepfunctions', 'iam', 'route53', 'dynamodb'];
+const REMOTE_SERVICES: readonly RemoteService[] = ['cloudformation', 'stepfunctions', 'iam', 'route53', 'dynamodb', 'ec2'];
 // CloudFormation: a letter, then letters, digits and hyphens, at most 128 characters.
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;

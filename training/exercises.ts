@@ -70,7 +70,7 @@ const ANSWERED_EXERCISES: Exercise[] = [
     title: 'Detect: find the dangling record with dig and the AWS CLI',
     goal: 'Using only dig and the AWS CLI against a live lab, find why dynamodb.us-east-1 answers nothing, and name the dangling record and what it points at.',
     context: 'racelab up --scenario oct-2025 runs the race and keeps serving its end state: a Route 53 endpoint, DynamoDB and a DNS server on loopback.',
-    use: 'racelab up --scenario oct-2025 --dns-port 5300 (paste its export lines), dig, aws route53 list-resource-record-sets',
+    use: 'racelab up --scenario oct-2025 --dns-port 5300 (paste its export lines), dig, aws route53 list-resource-record-sets (--endpoint-url as up prints it)',
     verifiedBy: 'racelab exercise verify detect --answer record=<name> --answer target=<name>',
     hints: [
       'dig @127.0.0.1 -p 5300 dynamodb.us-east-1.lab.internal: the status is NOERROR, yet there is no answer. So the name exists, but what ' +
@@ -102,7 +102,9 @@ const ANSWERED_EXERCISES: Exercise[] = [
     context:
       'The automation is stuck: its next change must write a rollback record to the live tree, which is gone. On the day, operators ' +
       'repaired DNS by hand. Leave racelab repair alone until you have verified.',
-    use: 'racelab up --scenario oct-2025 (paste its export lines), aws route53 change-resource-record-sets, aws dynamodb query, dig',
+    use:
+      'racelab up --scenario oct-2025 (paste its export lines), aws route53 change-resource-record-sets, aws dynamodb query ' +
+      '(--endpoint-url as up prints it), dig',
     verifiedBy:
       "racelab exercise verify mitigate (in the terminal with the exports): reads the live zone, the plan table and the lab's DNS. " +
       'Every endpoint answers, from a plan that has its row; no lock the automation cannot read or wait out; and, on a copy, the ' +

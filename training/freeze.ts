@@ -155,7 +155,9 @@ export const FREEZE: Exercise = {
     'waiting, for 5 minutes or until you press Enter in its terminal; then the automation goes on. The Planner and every Enactor read ' +
     'the kill switch before each change they would make: an item in the plans table (racelab-plans), pk "kill-switch", sk 0, thrown ' +
     'while it exists unless its frozen is false. On the day, AWS disabled the DNS Planner and Enactor automation worldwide.',
-  use: `${UP} (paste its export lines), aws dynamodb put-item and get-item, racelab repair (or the AWS CLI, as in mitigate), dig`,
+  use:
+    `${UP} (paste its export lines), aws dynamodb put-item and get-item (--endpoint-url as up prints it), racelab repair ` +
+    '(or the AWS CLI, as in mitigate), dig',
   verifiedBy:
     "racelab exercise verify freeze (in the terminal with the exports, once the automation has gone on): reads the run's events, the " +
     'kill switch, the live zone and DNS',
@@ -164,7 +166,8 @@ export const FREEZE: Exercise = {
       'While they run, they can break what you repair, or the endpoints you have not touched.',
     'The switch is one DynamoDB item: pk is the string "kill-switch", sk the number 0, and frozen the boolean true. Write it with ' +
       'aws dynamodb put-item and read it back with get-item, before you press Enter.',
-    'aws dynamodb put-item --table-name racelab-plans --item \'{"pk":{"S":"kill-switch"},"sk":{"N":"0"},"frozen":{"BOOL":true}}\', ' +
+    'aws dynamodb put-item --table-name racelab-plans --item \'{"pk":{"S":"kill-switch"},"sk":{"N":"0"},"frozen":{"BOOL":true}}\' ' +
+      "--endpoint-url <up's DynamoDB API>, " +
       "then racelab repair (it is the operator's tool: the switch does not stop it), then Enter in up's terminal, then verify.",
   ],
   rejudge: async (evidence) => judgeFreeze(evidence as FreezeFacts),

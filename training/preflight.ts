@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Environment } from '../infra/environment.ts';
 import { UsageError } from '../scenario/usage-error.ts';
+import { AWS_CLI_ENDPOINT_VARIABLES_FROM, AWS_CLI_ENDPOINT_VARIABLES_VERSIONS } from '../local/aws-cli.ts';
 import { EXERCISES } from './exercises.ts';
 import { loadProgress, progressPath } from './progress.ts';
 import { runTool, type ToolRun } from './tool-run.ts';
@@ -56,9 +57,6 @@ export const NEEDS = {
   aws: ['detect', 'mitigate', 'freeze'],
   ports: ['detect', 'mitigate', 'freeze'],
 } as const satisfies Partial<Record<CheckId, readonly string[]>>;
-
-/** The AWS CLI reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> from these versions on (v1, v2). */
-export const AWS_CLI_ENDPOINT_VARIABLES_FROM = { 1: [1, 29, 0], 2: [2, 13, 0] } as const;
 
 /** The lowest Node below package.json's engines that the suite runs on in CI (README, "Node.js 22.13 or newer"). */
 export const NODE_TESTED_FLOOR = [20, 20, 0] as const;
@@ -302,7 +300,7 @@ export async function findAwsCli(ctx: Context): Promise<ToolFound> {
         ...base,
         status: 'warn',
         found:
-          `aws-cli/${dotted(version)} does not read AWS_ENDPOINT_URL_* (v2 does from 2.13.0, v1 from 1.29.0): ` +
+          `aws-cli/${dotted(version)} does not read AWS_ENDPOINT_URL_* (read by ${AWS_CLI_ENDPOINT_VARIABLES_VERSIONS}): ` +
           'with the exports `racelab up` prints, its commands would go to AWS, not the lab',
         fix: oldAwsFix,
         neededBy,

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { exitWith, safeguardOption, simulationOptions } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { SimulationOptions } from '../local-run.ts';
+import { AWS_CLI_ENDPOINT_VARIABLES_VERSIONS, labAwsTries } from '../../local/aws-cli.ts';
 import type { EmbeddedLab } from '../../local/embedded-lab.ts';
 import type { HandOverMoment } from '../../local/run-embedded.ts';
 import type { RunReport } from '../../scenario/run-report.ts';
@@ -130,9 +131,9 @@ function banner(lab: EmbeddedLab, json: boolean | undefined, digName: string, tr
     'Environment for the AWS CLI and SDKs:',
     env,
     '',
-    'Try:',
-    `  aws route53 list-resource-record-sets --hosted-zone-id ${lab.hostedZoneId}`,
-    `  aws dynamodb scan --table-name ${lab.tables.plans}`,
+    // An AWS CLI too old for AWS_ENDPOINT_URL_* would send a bare `aws …` to the real AWS: each line names its endpoint.
+    `Try (each aws line names its --endpoint-url: only AWS CLI ${AWS_CLI_ENDPOINT_VARIABLES_VERSIONS} read AWS_ENDPOINT_URL_*):`,
+    ...labAwsTries(lab).map((line) => `  ${line}`),
     `  dig @${dnsHost} -p ${dnsPort} ${digName}`,
     '  racelab repair --dry-run        # with the exports above: how the automation would be repaired',
     ...tries,

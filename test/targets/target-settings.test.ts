@@ -20,7 +20,7 @@ describe('the localstack target', () => {
       credentials: LOCALSTACK_CREDENTIALS,
       guardAccount: false,
     });
-    expect(Object.values(target.endpoints)).toEqual(Array(5).fill(LOCALSTACK_ENDPOINT));
+    expect(Object.values(target.endpoints)).toEqual(Array(6).fill(LOCALSTACK_ENDPOINT));
   });
 
   it('follows AWS_ENDPOINT_URL, AWS_REGION and keys set in the environment', () => {

@@ -96,7 +96,7 @@ describe('racelab exercise preflight', () => {
     expect(checks.npm).toMatchObject({ status: 'pass', found: '10.9.2' });
     expect(checks.dig).toMatchObject({ status: 'pass', found: '9.18.28' });
     expect(checks.aws!.status).toBe('warn');
-    expect(checks.aws!.found).toMatch(/^aws-cli\/2\.9\.19 does not read AWS_ENDPOINT_URL_\* \(v2 does from 2\.13\.0, v1 from 1\.29\.0\)/);
+    expect(checks.aws!.found).toMatch(/^aws-cli\/2\.9\.19 does not read AWS_ENDPOINT_URL_\* \(read by v2 from 2\.13\.0, v1 from 1\.29\.0\)/);
     expect(checks.aws!.fix).toMatch(/add --endpoint-url to each aws command/);
     expect(checks.git).toMatchObject({ status: 'fail', found: 'not found', fix: expect.stringContaining('apt-get install git') });
     expect(checks.git!.neededBy).toEqual(['fix', 'recover', 'stabilize']);
