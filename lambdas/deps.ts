@@ -15,6 +15,7 @@ import type { CascadeStore } from './core/cascade/ports.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
 import { readConfig, type LambdaConfig } from './config.ts';
 import { isWarmUp } from './task-input.ts';
+import { bundledSdkVersions, type SdkVersions } from './bundled-sdk.ts';
 
 export interface LabDeps {
   store: PlanStore;
@@ -75,14 +76,19 @@ export function reportingFailures<R>(deps: LabDeps, actor: string, step: string,
   };
 }
 
-/** What a handler answers to the warm-up branch's invocation. */
+/** What a handler answers to the warm-up branch's invocation: with the SDK versions its bundle carries, when bundled. */
 export interface WarmUpResult {
   warm: true;
+  sdk?: SdkVersions;
 }
 
 /** Answers the warm-up invocation at once (the invocation itself is the warming), else runs the handler. */
 export function answeringWarmUp<R>(handler: (event: unknown) => Promise<R>): (event: unknown) => Promise<R | WarmUpResult> {
-  return async (event) => (isWarmUp(event) ? { warm: true } : handler(event));
+  return async (event) => {
+    if (!isWarmUp(event)) return handler(event);
+    const sdk = bundledSdkVersions();
+    return sdk ? { warm: true, sdk } : { warm: true };
+  };
 }
 
 /** A Lambda entry point: deps are built on the first invocation and reused while the environment is warm. */

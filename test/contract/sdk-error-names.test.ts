@@ -1,7 +1,6 @@
-// The deployed functions use the AWS SDK the Lambda runtime carries, not the
-// one installed here (infra/lab-function.ts), so the adapters must recognise
-// an SDK error by its name alone: here each error comes from a class of no SDK
-// at all, as one from another copy or version of the SDK would be to ours.
+// The adapters recognise an SDK error by its name alone (lambdas/adapters/sdk-errors.ts):
+// some codes have no class in the SDK (Route 53's Throttling), and a name holds whichever
+// copy of the SDK threw it. Here each error comes from a class of no SDK at all.
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -1,27 +1,37 @@
 // What each lab function deploys, bundled as `cdk deploy` bundles it: one ESM
-// file, index.mjs, exporting `handler`, at most 250 KB; the AWS SDK left to the
-// Node 22 runtime, which provides it, so the bundle imports nothing else from
-// outside; no source map unless context sourceMaps=true asks for one, and only
-// then NODE_OPTIONS=--enable-source-maps.
+// file, index.mjs, exporting `handler`, within BUNDLE_BYTES_MAX; the AWS SDK
+// inside it (infra/lab-function.ts says why), so the bundle imports nothing but
+// Node's built-ins and runs alone, and its warm-up answer names the SDK versions
+// it carries; no source map unless context sourceMaps=true asks for one, and
+// only then NODE_OPTIONS=--enable-source-maps.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContextError } from '../../infra/context-error.ts';
-import { PROJECT_ROOT, RUNTIME_PROVIDED_PACKAGES, SOURCE_MAPS_CONTEXT } from '../../infra/lab-function.ts';
+import { BUNDLE_BYTES_MAX, PROJECT_ROOT, SOURCE_MAPS_CONTEXT } from '../../infra/lab-function.ts';
+import { LAMBDA_SDK_PACKAGES } from '../../lambdas/bundled-sdk.ts';
+import { configEnvironment } from '../../lambdas/config.ts';
+import { WARM_UP_INPUT } from '../../lambdas/task-input.ts';
+import { installedSdkVersions, isolatedDir } from '../rehearsal/synthesized-stack.ts';
 import { buildTestLabApp, resourcesOfType, type CfnTemplate } from './lab-app-fixture.ts';
 
-const MAX_BUNDLE_BYTES = 250 * 1024;
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** Synthesizes with bundling under cdk.out, inside the project, so a bundle's externals resolve to its node_modules as in a build. */
+/** An isolated directory (no node_modules above it), removed after the tests. */
+function scratchDir(prefix: string): string {
+  const dir = isolatedDir(prefix);
+  outdirs.push(dir);
+  return dir;
+}
+
+/** Synthesizes with bundling into an isolated directory, as `cdk deploy` would upload each asset. */
 function synthesizeBundled(context: Record<string, unknown> = {}): { json: CfnTemplate; assets: [string, string, Record<string, string>][] } {
-  mkdirSync(join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
-  const outdir = mkdtempSync(join(PROJECT_ROOT, 'cdk.out', 'bundles-'));
-  outdirs.push(outdir);
+  const outdir = scratchDir('racelab-bundles-');
   const lab = buildTestLabApp({ scenarios: [], context: { 'aws:cdk:bundling-stacks': ['**'], ...context }, outdir });
   const json = lab.app.synth().getStackArtifact(lab.stack.artifactId).template as CfnTemplate;
   const assets = resourcesOfType(json, 'AWS::Lambda::Function')
@@ -33,54 +43,59 @@ function synthesizeBundled(context: Record<string, unknown> = {}): { json: CfnTe
   return { json, assets };
 }
 
-/** Every module specifier the bundle imports (static, dynamic or through require). */
-function importsOf(code: string): string[] {
-  const specifiers = [
-    ...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\brequire\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s*["']([^"']+)["']/g),
-  ];
-  return [...new Set(specifiers.map((match) => match[1] ?? match[2] ?? match[3] ?? match[4]!))].sort();
+/**
+ * Every module the bundle imports (statically, by import() or require()), as esbuild parses it: the
+ * SDK's error messages name packages in strings, which a text search would take for imports.
+ */
+function importsOf(bundle: string): string[] {
+  const { metafile } = buildSync({ entryPoints: [bundle], bundle: true, packages: 'external', platform: 'node', format: 'esm', write: false, metafile: true });
+  return [...new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.map((item) => item.path)))].sort();
 }
 
-/** The names the bundle imports from each SDK package. */
-function sdkNamesOf(code: string): string[] {
-  return [...code.matchAll(/\bimport\s*\{([^}]*)\}\s*from\s*["'](@aws-sdk\/[^"']+)["']/g)].flatMap((match) =>
-    match[1]!.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!),
-  );
+/** The packages of every `@aws-sdk/*` import in lambdas/'s source. */
+function sdkPackagesImportedByLambdas(): string[] {
+  const files = readdirSync(join(PROJECT_ROOT, 'lambdas'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const imports = files.flatMap((file) => [...readFileSync(join(PROJECT_ROOT, 'lambdas', file), 'utf8').matchAll(/\bfrom\s*'(@aws-sdk\/[^'/]+)/g)]);
+  return [...new Set(imports.map((match) => match[1]!))].sort();
 }
 
-const runtimeProvided = (specifier: string) =>
-  specifier.startsWith('node:') || RUNTIME_PROVIDED_PACKAGES.some((pattern) => specifier.startsWith(pattern.replace('*', '')));
+/** The configuration a function reads on its first invocation: any values, as the warm-up touches no table or zone. */
+const CONFIG_ENV = configEnvironment({ plansTable: 'plans', eventsTable: 'events', cascadeTable: 'cascade', hostedZoneId: 'Z0', zoneName: 'lab.internal' });
 
 describe('Lambda bundles', () => {
   const { assets } = synthesizeBundled();
 
-  it('are one index.mjs each, at most 250 KB, with no source map', () => {
+  it(`are one index.mjs each, at most ${BUNDLE_BYTES_MAX / 1024} KB, with no source map`, () => {
     expect(assets).toHaveLength(10);
     for (const [, dir] of assets) {
       expect(readdirSync(dir)).toEqual(['index.mjs']);
-      expect(statSync(join(dir, 'index.mjs')).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+      expect(statSync(join(dir, 'index.mjs')).size).toBeLessThanOrEqual(BUNDLE_BYTES_MAX);
       expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).not.toMatch(/sourceMappingURL/);
     }
   });
 
-  it('import only Node built-ins and the AWS SDK the runtime provides, and from the SDK only clients, commands and paginators', () => {
+  it("import nothing but Node's built-ins: the AWS SDK is inside", () => {
     for (const [, dir] of assets) {
-      const imports = importsOf(readFileSync(join(dir, 'index.mjs'), 'utf8'));
-      expect(imports.filter((specifier) => !runtimeProvided(specifier))).toEqual([]);
-      expect(imports).toContain('@aws-sdk/client-route-53');
-      // Clients, commands and paginators: no error class, which a runtime's older SDK may lack (errors are told by name).
-      const names = sdkNamesOf(readFileSync(join(dir, 'index.mjs'), 'utf8'));
-      expect(names.length).toBeGreaterThan(0);
-      expect(names.filter((name) => !/(Client|Command)$|^paginate/.test(name))).toEqual([]);
+      const imports = importsOf(join(dir, 'index.mjs'));
+      expect(imports.length).toBeGreaterThan(0);
+      expect(imports.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
     }
   });
 
-  it('load as the runtime loads them, with the SDK from outside the bundle, and export a handler', async () => {
-    for (const dir of new Set(assets.map(([, assetDir]) => assetDir))) {
-      const url = pathToFileURL(join(dir, 'index.mjs')).href;
-      const script = `const m = await import(${JSON.stringify(url)}); process.stdout.write(typeof m.handler);`;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
-      expect(stdout).toBe('function');
+  it('name every SDK package lambdas/ imports, so a warm-up answer leaves none out', () => {
+    expect(sdkPackagesImportedByLambdas()).toEqual([...LAMBDA_SDK_PACKAGES].sort());
+  });
+
+  it('load alone, copied into an empty directory with no node_modules above it, and answer the warm-up with the SDK versions inside', async () => {
+    const expected = installedSdkVersions();
+    for (const bundle of new Set(assets.map(([, dir]) => join(dir, 'index.mjs')))) {
+      const alone = scratchDir('racelab-bundle-alone-');
+      copyFileSync(bundle, join(alone, 'index.mjs'));
+      // As Lambda loads it: import the file, then the first invocation (the warm-up) reads the configuration and builds the clients.
+      const script = `const { handler } = await import('./index.mjs'); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(WARM_UP_INPUT)})));`;
+      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...CONFIG_ENV };
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: alone, env });
+      expect(JSON.parse(stdout)).toEqual({ warm: true, sdk: expected });
     }
   });
 

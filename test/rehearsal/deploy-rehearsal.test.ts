@@ -14,7 +14,7 @@ import { loadScenario } from '../../scenario/files.ts';
 import { reportOf } from '../../scenario/run-report.ts';
 import { checkCalls, decide, rolePolicies, unusedGrants } from './iam-check.ts';
 import { rehearse, type Rehearsal } from './rehearsal.ts';
-import { ARN_CONTEXT, synthesizeForDeploy, type SynthesizedStack } from './synthesized-stack.ts';
+import { ARN_CONTEXT, installedSdkVersions, resourcesOf, synthesizeForDeploy, type SynthesizedStack } from './synthesized-stack.ts';
 
 let stack: SynthesizedStack;
 let baseline: Rehearsal;
@@ -69,6 +69,14 @@ describe('the deploy rehearsal', () => {
     expect(report.outcome).toBe(embedded.report.outcome);
     expect(report.story?.events.map((line) => [line.says, line.seen])).toEqual(embedded.report.story?.events.map((line) => [line.says, line.seen]));
     expect(keyEvents(events)).toEqual(keyEvents(embedded.events));
+  });
+
+  it('every lab function answers the warm-up with the SDK versions in its bundle, those npm installed here', () => {
+    const installed = installedSdkVersions();
+    const answers = { ...baseline.warmUps, ...fenced.warmUps, ...cascade.warmUps, ...freeze.warmUps };
+    const labFunctions = resourcesOf(stack, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Functions'));
+    expect(Object.keys(answers).sort()).toEqual(labFunctions.map(([id]) => id).sort());
+    for (const answer of Object.values(answers)) expect(answer).toEqual({ warm: true, sdk: installed });
   });
 
   it('every call the code made is allowed by its role in the synthesized template', async () => {

@@ -18,6 +18,7 @@ import { scheduleStart } from '../../targets/remote-run.ts';
 import { RUNNER, type RunEvent } from '../../lambdas/core/events.ts';
 import type { Safeguard } from '../../lambdas/core/safeguards/index.ts';
 import { CONFIG_VARIABLES } from '../../lambdas/config.ts';
+import { isWarmUp } from '../../lambdas/task-input.ts';
 import { DynamoDbEventLog } from '../../lambdas/adapters/dynamodb-event-log.ts';
 import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
 import { EMBEDDED_CREDENTIALS, startEmbeddedLab } from '../../local/embedded-lab.ts';
@@ -69,6 +70,8 @@ export interface Rehearsal {
   failure?: { error: string; cause: string };
   /** What the functions' processes printed, for a failing test to show. */
   output: string;
+  /** Each function's answer to the warm-up branch's invocation, by logical id. */
+  warmUps: Record<string, unknown>;
 }
 
 type StateMap = Record<
@@ -266,12 +269,15 @@ export async function rehearse(stack: SynthesizedStack, scenarioName: string, sa
     });
     closers.push(() => gateClient.destroy());
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const warmUps: Record<string, unknown> = {};
     for (const [state, resource] of Object.entries(taskResources(definition.States))) {
       const fn = byArn.get(resource);
       if (fn) {
-        handlers[state] = (input) => {
+        handlers[state] = async (input) => {
           calls.push({ principal: machineKey, action: 'lambda:InvokeFunction', resource, status: 200 });
-          return fn.invoke(input);
+          const output = await fn.invoke(input);
+          if (isWarmUp(input)) warmUps[fn.name] = output;
+          return output;
         };
       } else if (resource === GATE_RESOURCE) {
         handlers[state] = async (input) => {
@@ -297,7 +303,7 @@ export async function rehearse(stack: SynthesizedStack, scenarioName: string, sa
     }
     const logged = await events.list(runId);
     const report = reportOf({ scenario, safeguards, seed: scenario.seed, latency: {} }, { target: 'rehearsal', runId }, logged);
-    return { report, events: logged, calls, principals, physical, failure, output: functions.flatMap((fn) => fn.output).join('') };
+    return { report, events: logged, calls, principals, physical, failure, output: functions.flatMap((fn) => fn.output).join(''), warmUps };
   } finally {
     for (const close of closers.reverse()) await close();
   }

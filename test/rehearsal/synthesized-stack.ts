@@ -2,9 +2,11 @@
 // bundling (the Lambda code is the esbuild output that gets zipped), and the
 // template's values resolved to the physical resources of one rehearsal, the
 // way CloudFormation resolves Ref and Fn::GetAtt at deploy time.
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
+import { LAMBDA_SDK_PACKAGES } from '../../lambdas/bundled-sdk.ts';
 import { allScenarios, buildTestLabApp, SANDBOX_ACCOUNT, type CfnResource } from '../infra/lab-app-fixture.ts';
 
 export interface StackTemplate {
@@ -21,10 +23,32 @@ export interface SynthesizedStack {
   assetDir(functionId: string): string;
 }
 
-/** Synthesizes with bundling into a fresh directory under cdk.out (inside the project, so the bundles resolve its node_modules as in a build). */
+/**
+ * A fresh directory outside the project with no node_modules anywhere above it, so that a bundle
+ * run from there can import only what it carries, as from Lambda's /var/task.
+ */
+export function isolatedDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (let at = dir; dirname(at) !== at; at = dirname(at)) {
+    if (!existsSync(join(dirname(at), 'node_modules'))) continue;
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(
+      `${join(dirname(at), 'node_modules')} is on the import path of ${dir}: a bundle there could load packages it lacks; point TMPDIR elsewhere`,
+    );
+  }
+  return dir;
+}
+
+/** The version of each SDK package the Lambda code imports, as npm installed it here: what every bundle must carry. */
+export function installedSdkVersions(): Record<string, string> {
+  const versionOf = (name: string) =>
+    (JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return Object.fromEntries(LAMBDA_SDK_PACKAGES.map((name) => [name, versionOf(name)]));
+}
+
+/** Synthesizes with bundling into an isolated directory: each function's asset then runs with nothing but itself and Node. */
 export async function synthesizeForDeploy(): Promise<SynthesizedStack> {
-  mkdirSync(join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
-  const outdir = mkdtempSync(join(PROJECT_ROOT, 'cdk.out', 'rehearsal-'));
+  const outdir = isolatedDir('racelab-rehearsal-');
   const lab = buildTestLabApp({ scenarios: await allScenarios(), context: { 'aws:cdk:bundling-stacks': ['**'] }, outdir });
   const artifact = lab.app.synth().getStackArtifact(lab.stack.artifactId);
   const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as StackTemplate;
