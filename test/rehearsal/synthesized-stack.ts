@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
 import { allScenarios, buildTestLabApp, SANDBOX_ACCOUNT, type CfnResource } from '../infra/lab-app-fixture.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 
 export interface StackTemplate {
   Conditions?: Record<string, unknown>;
@@ -21,11 +22,14 @@ export interface SynthesizedStack {
   assetDir(functionId: string): string;
 }
 
-/** Synthesizes with bundling into a fresh directory under cdk.out (inside the project, so the bundles resolve its node_modules as in a build). */
-export async function synthesizeForDeploy(): Promise<SynthesizedStack> {
+/**
+ * Synthesizes with bundling into a fresh directory under cdk.out (inside the project, so the bundles resolve its node_modules as in a build);
+ * `extra` scenarios get state machines beside those of scenarios/, as a copy of a file into scenarios/ would.
+ */
+export async function synthesizeForDeploy(extra: Scenario[] = []): Promise<SynthesizedStack> {
   mkdirSync(join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
   const outdir = mkdtempSync(join(PROJECT_ROOT, 'cdk.out', 'rehearsal-'));
-  const lab = buildTestLabApp({ scenarios: await allScenarios(), context: { 'aws:cdk:bundling-stacks': ['**'] }, outdir });
+  const lab = buildTestLabApp({ scenarios: [...(await allScenarios()), ...extra], context: { 'aws:cdk:bundling-stacks': ['**'] }, outdir });
   const artifact = lab.app.synth().getStackArtifact(lab.stack.artifactId);
   const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as StackTemplate;
   return {
