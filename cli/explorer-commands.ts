@@ -28,6 +28,7 @@ import { MATRIX_PROGRESS_EVERY_MS, type CellProgress } from '../explorer/matrix-
 import type { CellLimits } from '../explorer/matrix-worker.ts';
 import { searchProgress } from './search-progress.ts';
 import { styler } from '../report/style.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { EXIT, UsageError } from '../scenario/usage-error.ts';
 
 export interface ExploreOptions {
@@ -129,7 +130,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
   let replay: { outcome: string; expected: string } | undefined;
   if (counterexample) {
     const { report, execution } = await counterexampleReport(config, counterexample);
-    const scenario = counterexampleScenario(config, counterexample, execution, report.outcome);
+    const scenario = await counterexampleScenario(config, counterexample, execution, report.outcome);
     const notWritten = await writeCounterexample(out, scenario);
     replay = await replayOnEmbedded(scenario, config.safeguards);
     if (options.json) {
@@ -171,7 +172,7 @@ function goFurther(config: ExplorerConfig): string {
 }
 
 /** Writes the counterexample's scenario file, marked as racelab's; returns why it could not, in one line. */
-async function writeCounterexample(out: Output, scenario: ReturnType<typeof counterexampleScenario>): Promise<string | undefined> {
+async function writeCounterexample(out: Output, scenario: Scenario): Promise<string | undefined> {
   try {
     await out.write(printJson({ generator: MARKERS.counterexample, ...scenario }));
     return undefined;
@@ -203,7 +204,7 @@ function header(config: ExplorerConfig, result: Found): string {
   return lines.join('\n');
 }
 
-async function replayOnEmbedded(scenario: ReturnType<typeof counterexampleScenario>, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
+async function replayOnEmbedded(scenario: Scenario, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
   const lab = await startEmbeddedLab();
   try {
     const { events } = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });

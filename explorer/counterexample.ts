@@ -5,7 +5,8 @@
 import { STEP_STATUSES } from '../lambdas/core/enactor-types.ts';
 import { buildRunReport, type RunReport } from '../scenario/run-report.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { ENACTOR_IDS, type EnactorId, type RunEvent } from '../lambdas/core/events.ts';
+import { ENACTOR_IDS, type EnactorId, type EventOutcome, type RunEvent } from '../lambdas/core/events.ts';
+import { matchesPattern, type EventPattern } from '../lambdas/core/event-pattern.ts';
 import { EXPLORER_SEED, endpointsOf, type ExplorerConfig } from './config.ts';
 import { Execution, independent, PLANNER, type Footprint } from './execution.ts';
 import { INVARIANTS } from './invariant-names.ts';
@@ -63,37 +64,47 @@ interface ProjectedStep {
   /** Where in the interleaving this step is decided: its first op (begin, clean-up) or its last (plan, apply). */
   position: number;
   spec: Scenario['timeline'][EnactorId][number] | Scenario['timeline']['planner'][number];
+  /** The event that ended the step in the explorer; none when the counterexample stops inside the step. */
+  end: RunEvent | undefined;
 }
 
-/** An Enactor's ops (their indexes in the trace) in each of its steps, begin, apply each endpoint, clean-up: the events that end a step split them. */
-function opsByStep(config: ExplorerConfig, execution: Execution, enactor: EnactorId): number[][] {
+/** The events that end an Enactor's step: a step status, except inside clean-up, which only `cleaned` ends (its `refused` and `gave-up` are about one plan). */
+export const endsStep = (event: RunEvent): boolean => STEP_ENDS.has(event.outcome) && (event.step !== 'cleanup' || event.outcome === 'cleaned');
+
+/**
+ * An Enactor's steps, begin, apply each endpoint, clean-up: each with its ops (their indexes in the trace) and the
+ * event that ended it, the events that end a step splitting the ops.
+ */
+function opsByStep(config: ExplorerConfig, execution: Execution, enactor: EnactorId): { ops: number[]; end: RunEvent | undefined }[] {
   const ops = execution.trace.flatMap((step, index) => (step.actor === enactor ? [index] : []));
-  const ends = execution.events.filter((event) => event.actor === enactor && STEP_ENDS.has(event.outcome)).map((event) => event.at / 1000);
+  const ends = execution.events.filter((event) => event.actor === enactor && endsStep(event));
   let from = 0;
   return Array.from({ length: config.endpoints + 2 }, (_, k) => {
-    const end = ends[k] ?? Infinity;
-    const own = ops.filter((index) => index >= from && index < end);
-    from = end;
-    return own;
+    const end = ends[k];
+    const until = end ? end.at / 1000 : Infinity;
+    const own = ops.filter((index) => index >= from && index < until);
+    from = until;
+    return { ops: own, end };
   });
 }
 
 /** Splits each actor's ops into its domain steps, using the events that end each step. */
 function projectSteps(config: ExplorerConfig, execution: Execution): ProjectedStep[] {
   const steps: ProjectedStep[] = [];
-  execution.trace.forEach((step, index) => {
-    if (step.actor === PLANNER) steps.push({ actor: PLANNER, position: index, spec: { at: 0, do: 'plan', count: 1 } });
-  });
+  const written = execution.events.filter((event) => event.actor === PLANNER && event.outcome === 'written');
+  execution.trace
+    .flatMap((step, index) => (step.actor === PLANNER ? [index] : []))
+    .forEach((index, k) => steps.push({ actor: PLANNER, position: index, spec: { at: 0, do: 'plan', count: 1 }, end: written[k] }));
   for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
     const specs: ProjectedStep['spec'][] = [
       { at: 0, do: 'begin' },
       ...endpointsOf(config).map((endpoint) => ({ at: 0, do: 'apply' as const, endpoint })),
       { at: 0, do: 'cleanup' },
     ];
-    opsByStep(config, execution, enactor).forEach((own, k) => {
+    opsByStep(config, execution, enactor).forEach(({ ops: own, end }, k) => {
       if (own.length === 0) return;
       const spec = specs[k]!;
-      steps.push({ actor: enactor, position: spec.do === 'apply' ? own.at(-1)! : own[0]!, spec });
+      steps.push({ actor: enactor, position: spec.do === 'apply' ? own.at(-1)! : own[0]!, spec, end });
     });
   }
   return steps.sort((a, b) => a.position - b.position);
@@ -115,7 +126,7 @@ export async function readableCounterexample(config: ExplorerConfig, found: Coun
   }
   const stepOf = schedule.map((_, index) => `planner ${index}`);
   for (const enactor of ENACTOR_IDS.slice(0, config.enactors)) {
-    opsByStep(config, execution, enactor).forEach((own, k) => own.forEach((index) => (stepOf[index] = `${enactor} ${k}`)));
+    opsByStep(config, execution, enactor).forEach(({ ops }, k) => ops.forEach((index) => (stepOf[index] = `${enactor} ${k}`)));
   }
   // From the end back: each call moves on to just before the next call of its step, if it commutes with all between.
   const order = schedule.map((_, index) => index);
@@ -136,33 +147,81 @@ export async function readableCounterexample(config: ExplorerConfig, found: Coun
 
 const SECONDS_PER_STEP = 2;
 const RACE_STARTS_AT = 3;
+/** The Enactor that applies g1 before the race, as the explorer's steady state has it. */
+const STEADY_ENACTOR = ENACTOR_IDS.at(-1)!;
+
+/** What ends an Enactor's cycle before its clean-up, per step: after one of these its later steps are skipped, and record nothing. */
+const CYCLE_STOPS = { begin: ['no-plan', 'up-to-date'], apply: ['stale', 'stuck', 'refused', 'gave-up'] } as const satisfies Record<string, EventOutcome[]>;
+/** The outcomes with which a step lets its Enactor go on (or, for clean-up, ends its cycle). */
+const STEP_GOES_ON = { begin: ['ready'], apply: ['applied', 'current'], cleanup: ['cleaned'] } as const satisfies Record<string, EventOutcome[]>;
 
 /**
- * A scenario that plays the counterexample's steps in its order, one every
- * two seconds after a steady state (g1 applied by az-c). Interleavings inside
- * one step cannot be scripted; `racelab explore` replays the file to say
- * whether the projection still shows the violation.
+ * The gate of a step that must come after `before`, another actor's step: the event that ends `before`. A plan step
+ * ends with its last generation written. An Enactor's step ends the way it went on in the explorer (its generation,
+ * its endpoint), or with what stops the Enactor's cycle at it or earlier (then it and its later steps never come:
+ * a replay with other safeguards than the explorer's must not wait for them in vain), or with a `failed` handler.
+ * A pattern that an event of the steady state matches is left out: it would open the gate before the race.
  */
-export function counterexampleScenario(
+function gateAfter(before: ProjectedStep, events: readonly RunEvent[], steady: readonly RunEvent[]): EventPattern | EventPattern[] {
+  const { actor, spec, end } = before;
+  if (spec.do === 'plan') return { actor, step: 'plan', outcome: 'written', generation: end!.generation! };
+  const step = spec.do as keyof typeof STEP_GOES_ON;
+  // Cut short in the explorer: the generation it worked on, as its begin read it.
+  const generation = end?.generation ?? events.find((event) => event.actor === actor && event.step === 'begin' && event.generation)?.generation;
+  const [single, ...more] = STEP_GOES_ON[step];
+  const goesOn: EventPattern = {
+    actor,
+    step,
+    outcome: more.length ? [single, ...more] : single,
+    ...(generation !== undefined ? { generation } : {}),
+    ...(spec.do === 'apply' ? { endpoint: spec.endpoint } : {}),
+  };
+  const stops: EventPattern[] = [
+    { actor, step: 'begin', outcome: [...CYCLE_STOPS.begin] },
+    ...(step === 'begin' ? [] : [{ actor, step: 'apply' as const, outcome: [...CYCLE_STOPS.apply] }]),
+    { actor, outcome: 'failed' },
+  ];
+  return [goesOn, ...stops].filter((pattern) => !steady.some((event) => matchesPattern(event, pattern)));
+}
+
+/**
+ * A scenario that plays the counterexample's steps in its order, after a steady state (g1 applied by az-c). Each
+ * step that follows another actor's step waits for that step's event (its gate), so the order holds by cause on
+ * every target, whatever calls and cold starts take; the seconds, one step every two, only pace it. Interleavings
+ * inside one step cannot be scripted; `racelab explore` replays the file to say whether the projection still shows
+ * the violation.
+ */
+export async function counterexampleScenario(
   config: ExplorerConfig,
   counterexample: Counterexample,
   execution: Execution,
   expectOutcome: 'outage' | 'healthy',
-): Scenario {
+): Promise<Scenario> {
   const enactors = Object.fromEntries(ENACTOR_IDS.map((id) => [id, []])) as unknown as Pick<Scenario['timeline'], EnactorId>;
-  const timeline: Scenario['timeline'] = { planner: [{ at: 0, do: 'plan', count: 1 }], ...enactors, probe: [], operator: [] };
-  // The last Enactor applies g1 before the race, as the explorer's steady state has it.
-  timeline[ENACTOR_IDS.at(-1)!].push({ at: 1, do: 'run' });
+  const timeline: Scenario['timeline'] = { planner: [], ...enactors, probe: [], operator: [] };
+  const steady = await Execution.steadyStateEvents(config, STEADY_ENACTOR);
+  // The steady state: the Planner writes g1, then the last Enactor applies it alone.
+  timeline.planner.push({ at: 0, do: 'plan', count: 1 });
+  timeline[STEADY_ENACTOR].push({ at: 1, do: 'run', after: { actor: PLANNER, step: 'plan', outcome: 'written', generation: 1 } });
+  // The race's first step waits for the steady state's last event, its clean-up.
+  let before: { actor: string; gate: EventPattern | EventPattern[] } = {
+    actor: STEADY_ENACTOR,
+    gate: { actor: STEADY_ENACTOR, step: 'cleanup', outcome: 'cleaned', generation: 1 },
+  };
   let at = RACE_STARTS_AT;
+  let previous: { at: number; do: string; count?: number } | undefined;
   for (const step of projectSteps(config, execution)) {
-    const list = timeline[step.actor] as { at: number }[];
-    const previous = list.at(-1) as { do?: string; count?: number; at: number } | undefined;
-    // Consecutive plan writes with nothing between them become one burst.
-    if (step.actor === PLANNER && previous?.do === 'plan' && previous.at === at - SECONDS_PER_STEP) {
+    // Consecutive plan writes with nothing between them become one burst, which ends with its last generation.
+    if (step.actor === PLANNER && before.actor === PLANNER && previous?.do === 'plan') {
       previous.count = (previous.count ?? 1) + 1;
+      before = { actor: PLANNER, gate: gateAfter(step, execution.events, steady) };
       continue;
     }
-    list.push({ ...step.spec, at });
+    // Only where the order crosses actors: an actor's own steps already run in order.
+    const after = before.actor === step.actor ? {} : { after: before.gate };
+    previous = { ...step.spec, at, ...after };
+    (timeline[step.actor] as object[]).push(previous);
+    before = { actor: step.actor, gate: gateAfter(step, execution.events, steady) };
     at += SECONDS_PER_STEP;
   }
   const name = `explored-${counterexample.invariant}`;
@@ -172,7 +231,8 @@ export function counterexampleScenario(
     description:
       `Found by racelab explore (${config.enactors} enactors, ${config.endpoints} endpoints, ${config.generations} generations, ` +
       `${config.retries} attempt(s), keep ${config.keepGenerations}; safeguards: ${config.safeguards.join(', ') || 'none'}): ` +
-      `${counterexample.detail}. Steps are played in the interleaving's order, ${SECONDS_PER_STEP} s apart.`,
+      `${counterexample.detail}. Steps are played in the interleaving's order, ${SECONDS_PER_STEP} s apart; each step that follows another ` +
+      "actor's waits for that step's event.",
     endpoints: endpointsOf(config),
     loadBalancers: 2,
     seed: EXPLORER_SEED,

@@ -155,6 +155,13 @@ export class Execution {
     return steadyState(config);
   }
 
+  /** The events the Enactor that makes the steady state records, as `actor`: what a replay's steady state records. */
+  static async steadyStateEvents(config: ExplorerConfig, actor: string): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    await steadyState(config, async (fields) => void events.push({ runId: 'explore', at: 0, actor, ...fields }));
+    return events;
+  }
+
   /** Replays a schedule from the start. */
   static async replay(config: ExplorerConfig, schedule: readonly number[], initial?: World): Promise<Execution> {
     const execution = await Execution.start(config, initial);
@@ -484,12 +491,12 @@ export function enactorContext(
 }
 
 /** g1 written and applied to every endpoint by an Enactor running alone. */
-async function steadyState(config: ExplorerConfig): Promise<World> {
+/** The steady state; `recordEnactor` takes the events of the Enactor run that applies g1. */
+async function steadyState(config: ExplorerConfig, recordEnactor: (fields: EventFields) => Promise<void> = async () => {}): Promise<World> {
   const world = new World();
   const clock = stillClock;
-  const record = async () => {};
-  await writePlans({ store: world.store, clock, record, killSwitch: NEVER_THROWN }, plannerSettings(config), 1);
-  await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, record)).catch((error: unknown) => {
+  await writePlans({ store: world.store, clock, record: async () => {}, killSwitch: NEVER_THROWN }, plannerSettings(config), 1);
+  await runEnactor(enactorContext(config, 'setup', world.store, new MemoryDnsZone(world.zone), clock, recordEnactor)).catch((error: unknown) => {
     // Code under test that cannot apply a first plan alone: said so, since no interleaving is there to show.
     throw new Error(`the Enactor, applying g1 alone to an empty zone before any interleaving, failed: ${(error as Error).message ?? String(error)}`);
   });

@@ -10,7 +10,7 @@
 // the story. Where the story needs one step after another actor's, the step
 // has a gate: a bounded poll of the run-events table (a direct DynamoDB Query
 // integration, no Lambda), so the order holds by cause on every target.
-import { describePattern, EXACT_PATTERN_FIELDS, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
+import { describePatterns, EXACT_PATTERN_FIELDS, outcomesOf, patternList, type EventPattern, type EventPatterns } from '../lambdas/core/event-pattern.ts';
 import { CASCADE_ACTORS, type CascadeActor, type EnactorId } from '../lambdas/core/events.ts';
 import { WARM_UP_INPUT } from '../lambdas/task-input.ts';
 import { lastScheduledSecond, probeSeconds, scheduleKey } from '../scenario/schedule.ts';
@@ -73,7 +73,7 @@ export type TaskEntry =
   | { kind: 'step'; function: FunctionKey; actor: Actor; at: number }
   | { kind: 'probe'; function: 'probe'; at?: number }
   | { kind: 'tick'; function: CascadeActor; actor: CascadeActor }
-  | { kind: 'gate'; actor: Actor; pattern: EventPattern };
+  | { kind: 'gate'; actor: Actor; pattern: EventPatterns };
 
 export interface ScenarioDefinition {
   definition: AslDefinition;
@@ -268,8 +268,8 @@ function actorBranch(scenario: Scenario, actor: Actor, steps: readonly Step[], t
 }
 
 /**
- * A gate: check the run-events table for an event matching the pattern; if
- * none yet, wait and check again, the wait doubling from pollSeconds up to
+ * A gate: check the run-events table for an event matching the pattern (or any
+ * pattern of a list); if none yet, wait and check again, the wait doubling from pollSeconds up to
  * pollSecondsMax (a gate that opens at once costs one read; a long one few);
  * after waiting timeoutSeconds in all, fail the run saying what never
  * happened. The gate's bookkeeping lives in $.gate so that $.last (the work
@@ -279,7 +279,7 @@ function gateStates(
   scenario: Scenario,
   actor: Actor,
   base: string,
-  pattern: EventPattern,
+  pattern: EventPatterns,
   open: string,
   tasks: Record<string, TaskEntry>,
   skipTo?: string,
@@ -321,8 +321,8 @@ function gateStates(
       Next: check,
     },
     [timedOut]: skipTo
-      ? { Type: 'Pass', Comment: `${base} skipped: "${describePattern(pattern)}" did not happen within ${timeoutSeconds} s`, Next: skipTo }
-      : { Type: 'Fail', Error: GATE_TIMEOUT_ERROR, Cause: `${base} waited ${timeoutSeconds} s for "${describePattern(pattern)}", which never happened` },
+      ? { Type: 'Pass', Comment: `${base} skipped: "${describePatterns(pattern)}" did not happen within ${timeoutSeconds} s`, Next: skipTo }
+      : { Type: 'Fail', Error: GATE_TIMEOUT_ERROR, Cause: `${base} waited ${timeoutSeconds} s for "${describePatterns(pattern)}", which never happened` },
   };
 }
 
@@ -333,36 +333,45 @@ function typed(value: string | number): { S: string } | { N: string } {
 
 /**
  * The Query a gate sends: this run's partition, filtered on every field the
- * pattern gives (names through placeholders: several are reserved words).
- * Count after the filter is the number of matching events. A run's events fit
- * in one Query page (1 MB) by far, so no paging.
+ * pattern gives (names through placeholders: several are reserved words); a
+ * list of patterns is their filters joined by OR. Count after the filter is
+ * the number of matching events. A run's events fit in one Query page (1 MB)
+ * by far, so no paging.
  */
-export function gateQuery(pattern: EventPattern): Record<string, unknown> {
+export function gateQuery(patterns: EventPatterns): Record<string, unknown> {
   const names: Record<string, string> = { '#runId': 'runId' };
   const values: Record<string, unknown> = { ':runId': { 'S.$': '$$.Execution.Input.runId' } };
-  const filters: string[] = [];
-  for (const field of EXACT_PATTERN_FIELDS) {
-    const value = pattern[field];
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = typed(value);
-    filters.push(`#${field} = :${field}`);
-  }
-  const outcomes = outcomesOf(pattern);
-  if (outcomes) {
-    names['#outcome'] = 'outcome';
-    outcomes.forEach((outcome, i) => (values[`:outcome${i}`] = typed(outcome)));
-    filters.push(`#outcome IN (${outcomes.map((_, i) => `:outcome${i}`).join(', ')})`);
-  }
+  const list = patternList(patterns);
+  // One pattern keeps its plain placeholders (:actor); in a list each pattern's values carry its index (:p1actor).
+  const filters = list.map((pattern, p) => patternFilter(pattern, list.length === 1 ? '' : `p${p}`, names, values));
   return {
     TableName: `\${${EVENTS_TABLE_PLACEHOLDER}}`,
     KeyConditionExpression: '#runId = :runId',
-    FilterExpression: filters.join(' AND '),
+    FilterExpression: filters.length === 1 ? filters[0] : filters.map((filter) => `(${filter})`).join(' OR '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ConsistentRead: true,
     Select: 'COUNT',
   };
+}
+
+/** One pattern's filter, its field names and values added to the Query's; `prefix` keeps its value placeholders apart. */
+function patternFilter(pattern: EventPattern, prefix: string, names: Record<string, string>, values: Record<string, unknown>): string {
+  const filters: string[] = [];
+  for (const field of EXACT_PATTERN_FIELDS) {
+    const value = pattern[field];
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${prefix}${field}`] = typed(value);
+    filters.push(`#${field} = :${prefix}${field}`);
+  }
+  const outcomes = outcomesOf(pattern);
+  if (outcomes) {
+    names['#outcome'] = 'outcome';
+    outcomes.forEach((outcome, i) => (values[`:${prefix}outcome${i}`] = typed(outcome)));
+    filters.push(`#outcome IN (${outcomes.map((_, i) => `:${prefix}outcome${i}`).join(', ')})`);
+  }
+  return filters.join(' AND ');
 }
 
 function periodicProbeBranch(probe: Scenario['probe'], tasks: Record<string, TaskEntry>): Branch {

@@ -3,7 +3,7 @@
 // to the same behaviour by the contract tests. The scenario runner drives it
 // exactly as it drives the loopback lab; it exists so that a test can play
 // hundreds of races in seconds (the latency sweep, test/latency/).
-import { matchesPattern, type EventPattern } from '../lambdas/core/event-pattern.ts';
+import { matchesAny, type EventPatterns } from '../lambdas/core/event-pattern.ts';
 import type { Clock } from '../lambdas/core/ports.ts';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
@@ -41,9 +41,9 @@ export class MemoryLab implements ScenarioLab {
     };
   }
 
-  /** A gate's read: the number of this run's events matching the gate's pattern. */
-  async gateQuery(input: unknown, pattern: EventPattern): Promise<{ Count: number }> {
+  /** A gate's read: the number of this run's events matching the gate's pattern (any of a list). */
+  async gateQuery(input: unknown, pattern: EventPatterns): Promise<{ Count: number }> {
     const runId = (input as { ExpressionAttributeValues: { ':runId': { S: string } } }).ExpressionAttributeValues[':runId'].S;
-    return { Count: (await this.events.list(runId)).filter((event) => matchesPattern(event, pattern)).length };
+    return { Count: (await this.events.list(runId)).filter((event) => matchesAny(event, pattern)).length };
   }
 }

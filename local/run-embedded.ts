@@ -9,7 +9,7 @@ import './node-compat.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../lambdas/adapters/clocks.ts';
 import { makeRecorder, RUNNER, type RunEvent } from '../lambdas/core/events.ts';
-import { describePattern, outcomesOf, type EventPattern } from '../lambdas/core/event-pattern.ts';
+import { describePatterns, outcomesOf, patternList, type EventPattern, type EventPatterns } from '../lambdas/core/event-pattern.ts';
 import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import type { CascadeLever } from '../lambdas/core/cascade/settings.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
@@ -164,18 +164,20 @@ export function handedOver(scenario: Scenario): Scenario {
       `--hand-over: ${scenario.name} has no operator step to hand over (the turn comes where the scenario's operator first acts); ` + 'try oct-2025-freeze',
     );
   }
-  const waits: [string, EventPattern | undefined][] = [
-    ...scenario.faults.map((fault, i): [string, EventPattern | undefined] => [`faults.${i}.until`, fault.until]),
+  const waits: [string, EventPatterns | undefined][] = [
+    ...scenario.faults.map((fault, i): [string, EventPatterns | undefined] => [`faults.${i}.until`, fault.until]),
     ...ACTORS.filter((actor) => actor !== 'operator').flatMap((actor) =>
-      (scenario.timeline[actor] as Step[]).map((step, i): [string, EventPattern | undefined] => [`timeline.${actor}.${i}.after`, step.after]),
+      (scenario.timeline[actor] as Step[]).map((step, i): [string, EventPatterns | undefined] => [`timeline.${actor}.${i}.after`, step.after]),
     ),
   ];
-  const blocked = waits.filter(([, pattern]) => pattern?.actor === 'operator' && !(outcomesOf(pattern) ?? ['handed-over']).includes('handed-over'));
+  const ownStep = (pattern: EventPattern) => pattern.actor === 'operator' && !(outcomesOf(pattern) ?? ['handed-over']).includes('handed-over');
+  // A gate with a list waits in vain only if every pattern of it names such a step.
+  const blocked = waits.filter(([, patterns]) => patterns !== undefined && patternList(patterns).every(ownStep));
   if (blocked.length) {
     throw new UsageError(
       `--hand-over: in ${scenario.name}, other actors wait for the operator's own steps, which a handed-over run never takes:`,
       blocked.map(
-        ([path, pattern]) => `  ${path}: "${describePattern(pattern!)}" (add "handed-over" to its outcomes to go on once the person's turn has come)`,
+        ([path, patterns]) => `  ${path}: "${describePatterns(patterns!)}" (add "handed-over" to its outcomes to go on once the person's turn has come)`,
       ),
     );
   }

@@ -1,6 +1,6 @@
 // What the scenario runner needs of a lab: the ports each handler gets, and
 // the read a gate makes of the run-events table.
-import type { EventPattern } from '../lambdas/core/event-pattern.ts';
+import type { EventPatterns } from '../lambdas/core/event-pattern.ts';
 import type { Clock } from '../lambdas/core/ports.ts';
 import type { LabDeps } from '../lambdas/deps.ts';
 
@@ -16,7 +16,7 @@ export interface ScenarioLab {
   /**
    * Answers a gate's Query as Step Functions' aws-sdk:dynamodb:query
    * integration does: `input` is the API request, the result the API response
-   * (its Count is what the gate reads). `pattern` is what the Query filters on.
+   * (its Count is what the gate reads). `pattern` is what the Query filters on (a list: any of them).
    */
-  gateQuery(input: unknown, pattern: EventPattern): Promise<{ Count?: number }>;
+  gateQuery(input: unknown, pattern: EventPatterns): Promise<{ Count?: number }>;
 }

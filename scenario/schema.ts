@@ -4,7 +4,7 @@
 // LocalStack and AWS. Its JSON Schema for editors is generated from this one
 // (scenario/json-schema.ts).
 import { z } from 'zod';
-import type { EventPattern } from '../lambdas/core/event-pattern.ts';
+import type { EventPattern, EventPatterns } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';
 import { ENACTOR_IDS, type EnactorId } from '../lambdas/core/events.ts';
@@ -29,8 +29,15 @@ const at = z
   .min(0)
   .max(3600)
   .describe('Whole seconds after the race starts; the step starts then, or when its actor is free, or when its gate opens, whichever is last.');
-/** A gate: the step also waits until an event of the run matches this pattern. */
-const after = eventPatternSchema.optional().describe('A gate: the step also waits until an event of the run matches this.');
+/** The most patterns one gate lists: each is a filter of the gate's Query (the counterexamples explore writes list up to four). */
+export const GATE_PATTERNS_MAX = 8;
+/** A gate: the step also waits until an event of the run matches this pattern, or any pattern of a list. */
+const after = z
+  .union([eventPatternSchema, z.array(eventPatternSchema).min(1).max(GATE_PATTERNS_MAX)], {
+    error: `must be an event pattern, or a list of 1 to ${GATE_PATTERNS_MAX} event patterns (any of them opens the gate)`,
+  })
+  .optional()
+  .describe('A gate: the step also waits until an event of the run matches this pattern, or any pattern of a list.');
 
 const plannerStep = z.strictObject({ at, after, do: z.literal('plan'), count: z.number().int().min(1).max(100) });
 /** One list of steps per Enactor, named by its id. */
@@ -204,6 +211,10 @@ export const scenarioSchema = z
       }
     };
     const checkPattern = (pattern: EventPattern | undefined, path: (string | number)[]) => checkEndpoint(pattern?.endpoint, [...path, 'endpoint']);
+    const checkGate = (patterns: EventPatterns | undefined, path: (string | number)[]) => {
+      if (Array.isArray(patterns)) patterns.forEach((pattern, i) => checkPattern(pattern, [...path, i]));
+      else checkPattern(patterns as EventPattern | undefined, path);
+    };
     scenario.faults.forEach((fault, i) => {
       checkEndpoint(fault.endpoint, ['faults', i, 'endpoint']);
       checkPattern(fault.until, ['faults', i, 'until']);
@@ -218,7 +229,7 @@ export const scenarioSchema = z
             message: `${step.at} is earlier than the step before it (${before.at}); list each actor's steps in time order`,
           });
         }
-        checkPattern(step.after, ['timeline', actor, i, 'after']);
+        checkGate(step.after, ['timeline', actor, i, 'after']);
       });
     }
     for (const enactor of ENACTOR_IDS) {
@@ -293,11 +304,22 @@ const ISSUES_SHOWN = 15;
  * characters are shown, not sent to the terminal.
  */
 export function issueLines(issues: readonly z.core.$ZodIssue[], shownMax: number): string[] {
-  const lines = issues.map((issue) => `  ${terminalText(issue.path.join('.')) || '(top level)'}: ${terminalText(issue.message)}`);
+  const lines = issues.flatMap(withinUnion).map((issue) => `  ${terminalText(issue.path.join('.')) || '(top level)'}: ${terminalText(issue.message)}`);
   const shown = lines.slice(0, shownMax);
   const more = lines.length - shown.length;
   if (more > 0) shown.push(`  … and ${more} more problem${more === 1 ? '' : 's'}`);
   return shown;
+}
+
+/**
+ * A value that may take one of two forms (a gate: one pattern or a list) fails as a union, which names no field. When
+ * the value has one form's shape and only fields inside it are wrong, those fields' issues are what the user needs.
+ */
+function withinUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const shaped = issue.errors.filter((errors) => errors.length > 0 && errors.every((inner) => inner.path.length > 0));
+  if (shaped.length !== 1) return [issue];
+  return shaped[0]!.flatMap((inner) => withinUnion({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 /** Validates parsed JSON; the error names each bad field and what is allowed. */

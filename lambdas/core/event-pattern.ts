@@ -1,6 +1,7 @@
 // A pattern over run events. One idea serves three purposes: what a gated
 // step waits for, what ends a fault, and each line of a scenario's story.
 // Every field given must match; `outcome` may list several (any of them).
+// A gate may list several patterns: any one opens it.
 import type { EventOutcome, RunEvent } from './events.ts';
 
 export interface EventPattern {
@@ -31,6 +32,17 @@ export function matchesPattern(event: RunEvent, pattern: EventPattern): boolean 
   return outcomes === undefined || outcomes.includes(event.outcome);
 }
 
+/** A gate's events: one pattern, or a list of which any one matching opens the gate. */
+export type EventPatterns = EventPattern | readonly EventPattern[];
+
+export function patternList(patterns: EventPatterns): readonly EventPattern[] {
+  return Array.isArray(patterns) ? patterns : [patterns as EventPattern];
+}
+
+export function matchesAny(event: RunEvent, patterns: EventPatterns): boolean {
+  return patternList(patterns).some((pattern) => matchesPattern(event, pattern));
+}
+
 export function hasHappened(events: readonly RunEvent[], pattern: EventPattern): boolean {
   return events.some((event) => matchesPattern(event, pattern));
 }
@@ -48,4 +60,9 @@ export function describePattern(pattern: EventPattern): string {
     pattern.detail !== undefined && `"${pattern.detail}"`,
   ];
   return parts.filter(Boolean).join(' ');
+}
+
+/** A gate's patterns for people: "az-b apply applied g6 on dynamodb.us-east-1.api or az-b apply stale". */
+export function describePatterns(patterns: EventPatterns): string {
+  return patternList(patterns).map(describePattern).join(' or ');
 }

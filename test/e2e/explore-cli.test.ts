@@ -5,9 +5,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { racelab as run } from '../support/racelab-cli.ts';
+import { parseScenario } from '../../scenario/schema.ts';
+import { replayedOrder, scriptedOrder } from '../support/counterexample-order.ts';
+import { racelab as cli } from '../support/racelab-cli.ts';
 
-const racelab = (...args: string[]) => run(args);
+const racelab = (...args: string[]) => cli(args);
 
 describe('racelab explore, check and run --from', () => {
   it('check fails the baseline with the counterexample, and passes write-time-check', async () => {
@@ -35,8 +37,12 @@ describe('racelab explore, check and run --from', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^\{\n {2}"generator": "racelab counterexample v1",\n/);
 
     const replayed = await racelab('run', '--from', out, '--json');
-    expect(JSON.parse(replayed.stdout)).toMatchObject({ outcome: 'outage', asExpected: true });
+    const run = JSON.parse(replayed.stdout);
+    expect(run).toMatchObject({ outcome: 'outage', asExpected: true });
     expect(replayed.code).toBe(0);
+    // In the counterexample's order, which its gates keep (test/explorer/counterexample-order.test.ts takes the seconds away).
+    const scenario = parseScenario(JSON.parse(readFileSync(out, 'utf8')), out);
+    expect(replayedOrder(scenario, run.events)).toEqual(scriptedOrder(scenario));
   });
 
   it('refuses bounds outside their range with exit code 2', async () => {

@@ -291,7 +291,7 @@ describe('explorer', () => {
     expect(shrunk.schedule.length).toBeLessThanOrEqual(result.violations.answers!.schedule.length);
     const { report, execution } = await counterexampleReport(config, shrunk);
     expect(report.outcome).toBe('outage');
-    const scenario = counterexampleScenario(config, shrunk, execution, report.outcome);
+    const scenario = await counterexampleScenario(config, shrunk, execution, report.outcome);
     expect(() => parseScenario(JSON.parse(JSON.stringify(scenario)), 'counterexample')).not.toThrow();
     expect(scenario.timeline['az-a'][0]).toMatchObject({ do: 'begin' });
     expect(scenario.counterexample).toMatchObject({ invariant: 'answers', safeguards: [] });

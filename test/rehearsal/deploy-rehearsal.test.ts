@@ -4,6 +4,7 @@
 // operator's kill switch) run on it in real time through the template's own state machine definition
 // (rehearsal.ts). It must tell the same story as `racelab run`, and every call
 // the code made must be allowed by the synthesized IAM, with no grant unused.
+// A counterexample explore writes, every step at second 0, keeps its order by its gates.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../lambdas/core/events.ts';
@@ -15,20 +16,28 @@ import { reportOf } from '../../scenario/run-report.ts';
 import { checkCalls, decide, rolePolicies, unusedGrants } from './iam-check.ts';
 import { rehearse, type Rehearsal } from './rehearsal.ts';
 import { ARN_CONTEXT, installedSdkVersions, resourcesOf, synthesizeForDeploy, type SynthesizedStack } from './synthesized-stack.ts';
+import { baselineCounterexample, replayedOrder, scriptedOrder, withoutSeconds } from '../support/counterexample-order.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 
 let stack: SynthesizedStack;
 let baseline: Rehearsal;
 let fenced: Rehearsal;
 let cascade: Rehearsal;
 let freeze: Rehearsal;
+let explored: Scenario;
+let counterexample: Rehearsal;
 
 beforeAll(async () => {
-  stack = await synthesizeForDeploy();
-  [baseline, fenced, cascade, freeze] = await Promise.all([
+  explored = (await baselineCounterexample()).scenario;
+  // Every step at second 0: in real time the seconds give no order, only the gates can keep it.
+  const unpaced = withoutSeconds(explored);
+  stack = await synthesizeForDeploy([unpaced]);
+  [baseline, fenced, cascade, freeze, counterexample] = await Promise.all([
     rehearse(stack, 'oct-2025', []),
     rehearse(stack, 'oct-2025', ['write-time-check']),
     rehearse(stack, 'cascade-drill', []),
     rehearse(stack, 'oct-2025-freeze', []),
+    rehearse(stack, unpaced, []),
   ]);
 });
 afterAll(() => stack && rmSync(stack.outdir, { recursive: true, force: true }));
@@ -77,6 +86,13 @@ describe('the deploy rehearsal', () => {
     const labFunctions = resourcesOf(stack, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Functions'));
     expect(Object.keys(answers).sort()).toEqual(labFunctions.map(([id]) => id).sort());
     for (const answer of Object.values(answers)) expect(answer).toEqual({ warm: true, sdk: installed });
+  });
+
+  it("replays explore's counterexample, every step at second 0, in the counterexample's order: its gates keep it", () => {
+    const { report, failure, output, events } = counterexample;
+    expect(failure, output).toBeUndefined();
+    expect(replayedOrder(explored, events)).toEqual(scriptedOrder(explored));
+    expect(report.outcome).toBe('outage');
   });
 
   it('every call the code made is allowed by its role in the synthesized template', async () => {

@@ -24,6 +24,7 @@ import { documentClient } from '../../lambdas/adapters/dynamodb-clients.ts';
 import { EMBEDDED_CREDENTIALS, startEmbeddedLab } from '../../local/embedded-lab.ts';
 import { createActiveTable } from '../../local/create-table.ts';
 import { loadScenario } from '../../scenario/files.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { reportOf, type RunReport } from '../../scenario/run-report.ts';
 import { executionInput } from '../../scenario/schedule.ts';
 import { startRecordingProxy, type RecordedCall } from './call-recorder.ts';
@@ -167,9 +168,10 @@ async function deployCustomResources(
   }
 }
 
-export async function rehearse(stack: SynthesizedStack, scenarioName: string, safeguards: Safeguard[]): Promise<Rehearsal> {
+/** Runs a scenario of scenarios/ by name, or one given (synthesized into the stack as an extra). */
+export async function rehearse(stack: SynthesizedStack, scenarioOrName: string | Scenario, safeguards: Safeguard[]): Promise<Rehearsal> {
   checkResourceTypes(stack);
-  const scenario = await loadScenario(scenarioName);
+  const scenario = typeof scenarioOrName === 'string' ? await loadScenario(scenarioOrName) : scenarioOrName;
   // The bootstrap zone only gives the lab its servers; the template's zone is created below, as CloudFormation would.
   const lab = await startEmbeddedLab({ zone: 'bootstrap.rehearsal.invalid' });
   const calls: RecordedCall[] = [];

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/lab-function.ts';
 import { LAMBDA_SDK_PACKAGES } from '../../lambdas/bundled-sdk.ts';
 import { allScenarios, buildTestLabApp, SANDBOX_ACCOUNT, type CfnResource } from '../infra/lab-app-fixture.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 
 export interface StackTemplate {
   Conditions?: Record<string, unknown>;
@@ -46,10 +47,13 @@ export function installedSdkVersions(): Record<string, string> {
   return Object.fromEntries(LAMBDA_SDK_PACKAGES.map((name) => [name, versionOf(name)]));
 }
 
-/** Synthesizes with bundling into an isolated directory: each function's asset then runs with nothing but itself and Node. */
-export async function synthesizeForDeploy(): Promise<SynthesizedStack> {
+/**
+ * Synthesizes with bundling into an isolated directory: each function's asset then runs with nothing but itself and Node.
+ * `extra` scenarios get state machines beside those of scenarios/, as a copy of a file into scenarios/ would.
+ */
+export async function synthesizeForDeploy(extra: Scenario[] = []): Promise<SynthesizedStack> {
   const outdir = isolatedDir('racelab-rehearsal-');
-  const lab = buildTestLabApp({ scenarios: await allScenarios(), context: { 'aws:cdk:bundling-stacks': ['**'] }, outdir });
+  const lab = buildTestLabApp({ scenarios: [...(await allScenarios()), ...extra], context: { 'aws:cdk:bundling-stacks': ['**'] }, outdir });
   const artifact = lab.app.synth().getStackArtifact(lab.stack.artifactId);
   const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as StackTemplate;
   return {

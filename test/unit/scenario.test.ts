@@ -89,6 +89,13 @@ describe('scenario files', () => {
     expect(errorFor({ ...oct2025, timeline })).toMatch(/timeline\.az-b\.4\.after\.actor: .*"planner"/);
     timeline['az-b']![4]!.after = { actor: 'az-a', endpoint: 'dynamodb.eu-west-1' };
     expect(errorFor({ ...oct2025, timeline })).toContain('timeline.az-b.4.after.endpoint: "dynamodb.eu-west-1" is not one of the scenario\'s endpoints');
+    // A gate's list: each pattern named by its place; and a gate that is neither form says what it may be.
+    (timeline['az-b']![4] as { after?: unknown }).after = [{ actor: 'az-a' }, { actor: 'az-a', outcome: 'clened' }];
+    expect(errorFor({ ...oct2025, timeline })).toMatch(/timeline\.az-b\.4\.after\.1\.outcome: .*"cleaned"/);
+    (timeline['az-b']![4] as { after?: unknown }).after = [{ actor: 'az-a' }, { actor: 'az-a', endpoint: 'dynamodb.eu-west-1' }];
+    expect(errorFor({ ...oct2025, timeline })).toContain('timeline.az-b.4.after.1.endpoint: "dynamodb.eu-west-1" is not one of');
+    (timeline['az-b']![4] as { after?: unknown }).after = 'az-a';
+    expect(errorFor({ ...oct2025, timeline })).toContain('timeline.az-b.4.after: must be an event pattern, or a list of 1 to 8 event patterns');
     const faults = [{ kind: 'throttle', enactor: 'az-a', endpoint: 'dynamodb.us-east-1', untilSecond: 3, until: { actor: 'az-b' } }];
     expect(errorFor({ ...oct2025, faults })).toContain(
       'faults.0: give exactly one of "times" (attempts to spoil), "untilSecond" (spoil attempts until this scenario second) or "until" (spoil attempts until an event)',
@@ -118,7 +125,12 @@ describe('the JSON Schema for editors', () => {
     const schema = JSON.parse(scenarioJsonSchemaText());
     expect(oct2025.$schema).toBe('./scenario.schema.json');
     expect(schema.$defs.EventPattern.properties.actor.enum).toContain('probe');
-    expect(schema.properties.timeline.properties['az-b'].items.oneOf[0].properties.after.$ref).toBe('#/$defs/EventPattern');
+    // A gate: one pattern, or a list of them.
+    expect(
+      schema.properties.timeline.properties['az-b'].items.oneOf[0].properties.after.anyOf.map(
+        (form: { $ref?: string; items?: { $ref: string } }) => form.$ref ?? form.items?.$ref,
+      ),
+    ).toEqual(['#/$defs/EventPattern', '#/$defs/EventPattern']);
     expect(schema.properties.expect.properties.story.items.properties.event.$ref).toBe('#/$defs/EventPattern');
   });
 });
