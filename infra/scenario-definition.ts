@@ -42,11 +42,19 @@ export interface DefinitionValues {
 }
 
 /**
- * Every lab function's timeout, in the CDK stack and on each Lambda Task (so
- * the embedded target times a Task out as AWS would). Long, because an
- * Enactor held by a fault waits inside one invocation for the event that ends it.
+ * Every lab function's timeout in the CDK stack. Long, because an Enactor
+ * held by a fault waits inside one invocation for the event that ends it.
  */
 export const FUNCTION_TIMEOUT_SECONDS = 900;
+/**
+ * How much longer a Lambda Task waits than its function may run, so that Lambda's own timeout always fires first.
+ * Step Functions does not stop an invocation whose Task timed out: an Enactor would go on applying a plan after
+ * the state machine moved past its step, the delayed Enactor this lab is about, made by the harness. The Task's
+ * clock also counts what the function's does not: the Invoke's round trip and a cold start's init (up to 10 s).
+ */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 60;
+/** Every Lambda Task's TimeoutSeconds (the warm-up's too). */
+export const TASK_TIMEOUT_SECONDS = FUNCTION_TIMEOUT_SECONDS + TASK_TIMEOUT_MARGIN_SECONDS;
 
 /** The Step Functions integration a gate uses to read the run-events table. */
 export const GATE_QUERY_RESOURCE = 'arn:aws:states:::aws-sdk:dynamodb:query';
@@ -89,10 +97,9 @@ const FROM_EXECUTION = {
 };
 
 /**
- * What Lambda itself throws, retried: the transient service errors AWS's Step Functions guide says to
- * retry on every Lambda task (the list CDK's LambdaInvoke retries by default), and Lambda's own
- * throttling. The handlers' outcomes come back as results, and a handler error is never retried.
- * Short backoff: an actor's steps are seconds apart.
+ * What Lambda itself throws, retried: the transient service errors the Step Functions guide says to retry on every
+ * Lambda task ("Handle Lambda service exceptions"), and Lambda's throttling, which a new account's concurrency
+ * quota of 10 can bring. The handlers' outcomes come back as results, and a handler error is never retried.
  */
 export const LAMBDA_RETRIED_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
@@ -101,17 +108,31 @@ export const LAMBDA_RETRIED_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
-const LAMBDA_RETRY = [{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
 /**
- * A gate's read retries what DynamoDB throws when it is busy; anything else
- * fails the run. An aws-sdk integration names an error by the SDK's service
- * name and the exception ("DynamoDb.…"); the optimized integration spells it
- * "DynamoDB.…", so both are listed.
+ * The guide's policy for them, as it gives it: 2 s, doubling, 6 retries (at most 2+4+…+64 = 126 s of waiting). A
+ * retried step starts late, and only its own actor's later steps move (the Waits are absolute); where the story
+ * needs it after another actor's step, a gate holds that order, so a late step changes no gated order.
  */
-const BUSY_DYNAMODB_ERRORS = ['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerErrorException', 'ThrottlingException'];
+const LAMBDA_RETRY = [{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }];
+
+/**
+ * The error name an aws-sdk integration raises for a service's error, by the Step Functions guide (its page on
+ * AWS SDK service integrations): "ServiceName.ErrorName", both in PascalCase, and always with the `Exception`
+ * suffix, even where the service's own name for the error lacks it (S3's BucketAlreadyExists is to be caught as
+ * S3.BucketAlreadyExistsException).
+ */
+function awsSdkErrorName(service: string, error: string): string {
+  return `${service}.${error.endsWith('Exception') ? error : `${error}Exception`}`;
+}
+
+/** The service name DynamoDB's errors carry on the aws-sdk integration, which the gates use (not the optimized `arn:aws:states:::dynamodb:*`). */
+const AWS_SDK_DYNAMODB = 'DynamoDb';
+/** What DynamoDB's Query throws when it is busy, as the DynamoDB API Reference names them. */
+const BUSY_DYNAMODB_ERRORS = ['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerError', 'ThrottlingException'];
+/** A gate's read retries what DynamoDB throws when it is busy; anything else fails the run. */
 const GATE_RETRY = [
   {
-    ErrorEquals: ['DynamoDb', 'DynamoDB'].flatMap((service) => BUSY_DYNAMODB_ERRORS.map((error) => `${service}.${error}`)),
+    ErrorEquals: BUSY_DYNAMODB_ERRORS.map((error) => awsSdkErrorName(AWS_SDK_DYNAMODB, error)),
     IntervalSeconds: 1,
     MaxAttempts: 3,
     BackoffRate: 2,
@@ -168,7 +189,7 @@ function lambdaTask(key: FunctionKey, parameters: Record<string, unknown>, next:
     Resource: resource(key),
     Parameters: { ...FROM_EXECUTION, ...parameters },
     ResultPath: '$.last',
-    TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS,
     Retry: LAMBDA_RETRY,
     // An unexpected handler error ends that actor's cycle, not the whole run (the handler records a `failed` event).
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.last', Next: next }],
@@ -195,7 +216,7 @@ function warmUpBranches(tasks: Record<string, TaskEntry>): Branch[] {
           Resource: resource(key),
           Parameters: WARM_UP_INPUT,
           ResultPath: null,
-          TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+          TimeoutSeconds: TASK_TIMEOUT_SECONDS,
           Retry: LAMBDA_RETRY,
           End: true,
         },
@@ -444,7 +465,7 @@ function cascadeBranch(tasks: Record<string, TaskEntry>): Branch {
           : { tick: { 'fromSecond.$': '$.cascadeTick.tick.fromSecond', 'toSecond.$': '$.cascadeTick.tick.toSecond' } }),
       },
       ResultPath: `$.cascade.${actor}`,
-      TimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      TimeoutSeconds: TASK_TIMEOUT_SECONDS,
       Retry: LAMBDA_RETRY,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cascade.failed', Next: after }],
       Next: after,

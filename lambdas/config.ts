@@ -1,4 +1,6 @@
-// The only place that reads process.env for the Lambda handlers.
+// The only place that reads process.env for the Lambda handlers, and the one
+// place that sets how long their SDK calls may take.
+import type { CallBounds, SdkCallBounds } from './adapters/sdk-clients.ts';
 
 export interface LambdaConfig {
   plansTable: string;
@@ -62,6 +64,33 @@ export function configEnvironment(config: LambdaConfig): Record<string, string> 
   if (config.metrics) environment[CONFIG_VARIABLES.metrics] = config.metrics;
   if (config.zoneReads === false) environment[CONFIG_VARIABLES.zoneReads] = 'off';
   return environment;
+}
+
+/**
+ * What every SDK client a deployed function builds is held to (lambdaEntry → depsFromConfig). A call's worst case
+ * is maxAttempts × (connection + request) plus the SDK's backoff, under two minutes, far inside the function's
+ * 900 s: a call into a black hole fails with the SDK's TimeoutError (the handler records it as `failed`) instead
+ * of using up the invocation. The bounds are for calls that will never answer, not for slow ones: the SDK retries a
+ * timed-out call, and a write that landed but answered late would be sent again (the Planner's generation counter
+ * would skip a number; an Enactor's batch, whose exact-match DELETE of the lock then fails, would report a lost
+ * lock). The embedded target builds its own clients without these: the SDK's timers would run on its virtual clock.
+ * - Connection: 5 s. A TCP handshake in a region takes milliseconds; a security group that drops, or an interface
+ *   endpoint missing from the caller's AZ (the Probe's Route 53 calls), never completes one.
+ * - DynamoDB request: 20 s, for calls DynamoDB answers in milliseconds (one item, or one partition's few plans).
+ * - Route 53 request: 30 s. ChangeResourceRecordSets answers PENDING at once, but can take seconds when Route 53 is
+ *   busy.
+ * - Attempts: 3, the SDK's default, on both. Route 53's throttling reaches the Enactor as Throttled after them,
+ *   and the Enactor retries the whole apply with its own backoff inside the step; more SDK attempts would only
+ *   hide that from the timeline.
+ */
+export const LAMBDA_SDK_BOUNDS: SdkCallBounds = {
+  dynamodb: { connectionTimeoutMs: 5_000, requestTimeoutMs: 20_000, maxAttempts: 3 },
+  route53: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, maxAttempts: 3 },
+};
+
+/** The Lambdas' bounds with some replaced on every service (a test narrows them to fail in a fraction of a second). */
+export function sdkCallBounds(overrides: Partial<CallBounds> = {}): SdkCallBounds {
+  return { dynamodb: { ...LAMBDA_SDK_BOUNDS.dynamodb, ...overrides }, route53: { ...LAMBDA_SDK_BOUNDS.route53, ...overrides } };
 }
 
 /** Read on its own too: the embedded target builds handlers without readConfig and must stay silent. */

@@ -1,8 +1,6 @@
 // What a handler needs from the world. Lambda builds it from the environment;
 // the embedded target builds it from its loopback endpoints. Never a
 // process-wide singleton per actor: embedded runs share one process.
-import type { Route53Client } from '@aws-sdk/client-route-53';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeRecorder, type EventLog } from './core/events.ts';
 import type { Clock, DnsZone, KillSwitchControl, PlanStore, Resolver } from './core/ports.ts';
 import { systemClock } from './adapters/clocks.ts';
@@ -13,7 +11,8 @@ import { DynamoDbKillSwitch } from './adapters/dynamodb-kill-switch.ts';
 import { DynamoDbCascadeStore } from './adapters/dynamodb-cascade-store.ts';
 import type { CascadeStore } from './core/cascade/ports.ts';
 import { Route53DnsZone } from './adapters/route53-dns-zone.ts';
-import { readConfig, type LambdaConfig } from './config.ts';
+import { labSdkClients, type LabSdkClients } from './adapters/sdk-clients.ts';
+import { LAMBDA_SDK_BOUNDS, readConfig, type LambdaConfig } from './config.ts';
 import { isWarmUp } from './task-input.ts';
 import { bundledSdkVersions, type SdkVersions } from './bundled-sdk.ts';
 
@@ -31,12 +30,11 @@ export interface LabDeps {
   zoneReads?: boolean;
 }
 
-export interface SdkClients {
-  dynamodb?: DynamoDBDocumentClient;
-  route53?: Route53Client;
-}
-
-export function depsFromConfig(config: LambdaConfig, clients: SdkClients = {}, clock: Clock = systemClock): LabDeps {
+/**
+ * A deployed function's clients are held to LAMBDA_SDK_BOUNDS; the embedded target passes its own (unbounded: the
+ * SDK's timers would run on its virtual clock).
+ */
+export function depsFromConfig(config: LambdaConfig, clients: LabSdkClients = labSdkClients(LAMBDA_SDK_BOUNDS), clock: Clock = systemClock): LabDeps {
   return {
     store: new DynamoDbPlanStore(config.plansTable, clients.dynamodb),
     killSwitch: new DynamoDbKillSwitch(config.plansTable, clients.dynamodb),

@@ -5,7 +5,6 @@
 import { BatchGetCommand, BatchWriteCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEASE_SHARD_DROPLETS, leaseShards, type CascadeStore, type ControlChange } from '../core/cascade/ports.ts';
 import { INITIAL_CONTROLS, type Controls } from '../core/cascade/settings.ts';
-import { documentClient } from './dynamodb-clients.ts';
 import { CASCADE_TABLE_KEYS, EVENTS_TTL_ATTRIBUTE, EVENTS_TTL_SECONDS } from './tables.ts';
 
 const RUN = CASCADE_TABLE_KEYS.partitionKey.name;
@@ -22,9 +21,9 @@ export class DynamoDbCascadeStore implements CascadeStore {
 
   constructor(
     private readonly tableName: string,
-    client?: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
   ) {
-    this.client = client ?? documentClient();
+    this.client = client;
   }
 
   async read(runId: string, droplets: number): Promise<{ leases?: number[]; controls: Controls }> {

@@ -1,7 +1,6 @@
 // The run-events table: one partition per run, sorted by time.
 import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventLog, RunEvent } from '../core/events.ts';
-import { documentClient } from './dynamodb-clients.ts';
 import { EVENTS_TTL_ATTRIBUTE, EVENTS_TTL_SECONDS } from './tables.ts';
 
 const TIME_DIGITS = 15;
@@ -14,9 +13,9 @@ export class DynamoDbEventLog implements EventLog {
 
   constructor(
     private readonly tableName: string,
-    client?: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
   ) {
-    this.client = client ?? documentClient();
+    this.client = client;
   }
 
   async append(event: RunEvent): Promise<void> {

@@ -14,7 +14,6 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RELEASED } from '../core/kill-switch.ts';
 import type { KillSwitchControl, KillSwitchState } from '../core/ports.ts';
-import { documentClient } from './dynamodb-clients.ts';
 import { PLAN_TABLE_LAYOUT } from './dynamodb-plan-store.ts';
 
 const KEY = PLAN_TABLE_LAYOUT.killSwitchKey;
@@ -33,9 +32,9 @@ export class DynamoDbKillSwitch implements KillSwitchControl {
 
   constructor(
     private readonly tableName: string,
-    client?: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
   ) {
-    this.client = client ?? documentClient();
+    this.client = client;
   }
 
   async read(): Promise<KillSwitchState> {

@@ -5,7 +5,6 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, pag
 import { PlanExists } from '../core/errors.ts';
 import type { Plan } from '../core/plan.ts';
 import type { PlanStore } from '../core/ports.ts';
-import { documentClient } from './dynamodb-clients.ts';
 import { hasErrorName } from './sdk-errors.ts';
 
 /**
@@ -45,9 +44,9 @@ export class DynamoDbPlanStore implements PlanStore {
 
   constructor(
     private readonly tableName: string,
-    client?: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
   ) {
-    this.client = client ?? documentClient();
+    this.client = client;
   }
 
   async nextGeneration(): Promise<number> {

@@ -1,5 +1,11 @@
 // DnsZone on Route 53 (AWS, LocalStack, or the embedded endpoint: the same SDK calls).
-import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet, type RRType } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  type Route53Client,
+  type ResourceRecordSet,
+  type RRType,
+} from '@aws-sdk/client-route-53';
 import { aliasRecord, canonicalName, RECORD_TYPES, type RecordChange, type RecordSet, type RecordType } from '../core/dns-records.ts';
 import { ChangeRejected, Throttled } from '../core/errors.ts';
 import type { DnsZone } from '../core/ports.ts';
@@ -31,9 +37,9 @@ export class Route53DnsZone implements DnsZone {
 
   constructor(
     private readonly hostedZoneId: string,
-    client?: Route53Client,
+    client: Route53Client,
   ) {
-    this.client = client ?? new Route53Client({});
+    this.client = client;
     this.zoneId = hostedZoneId.replace(/^\/hostedzone\//, '');
   }
 

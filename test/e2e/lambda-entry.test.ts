@@ -1,6 +1,7 @@
 // The Lambda entry points as deployed: configuration from environment
-// variables only, default SDK clients that find their endpoints through the
-// SDK's standard AWS_ENDPOINT_URL_* variables. This is the path LocalStack and
+// variables only, and the SDK clients lambdaEntry builds (bounded by
+// LAMBDA_SDK_BOUNDS), which find their endpoints through the SDK's standard
+// AWS_ENDPOINT_URL_* variables. This is the path LocalStack and
 // `racelab up` users rely on; here it runs against the embedded endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedLab, type EmbeddedLab } from '../../local/embedded-lab.ts';

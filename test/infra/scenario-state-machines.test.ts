@@ -2,11 +2,16 @@
 // whose DefinitionString is the ASL builder's output byte for byte and, once
 // CloudFormation applies DefinitionSubstitutions, calls each lab function by
 // its ARN; logging ALL and X-Ray tracing on; the StateMachines output maps
-// every scenario name to its state machine.
+// every scenario name to its state machine. Every error name a Retry or Catch
+// waits for is one Step Functions raises for that Task's integration.
+import * as dynamodbApi from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioNames } from '../../scenario/files.ts';
 import {
+  allStates,
   buildScenarioDefinition,
+  GATE_QUERY_RESOURCE,
+  GATE_TIMEOUT_ERROR,
   EVENTS_TABLE_PLACEHOLDER,
   FUNCTION_KEYS,
   FUNCTION_PLACEHOLDERS,
@@ -104,5 +109,84 @@ describe('scenario state machines', () => {
         ]),
       ),
     );
+  });
+});
+
+/**
+ * The error names Step Functions documents (developer guide, "Handling errors in Step Functions workflows"; the
+ * States Language's Appendix A), as the forms a Retry or Catch may name.
+ */
+const STATES_ERRORS = [
+  'States.ALL',
+  'States.BranchFailed',
+  'States.DataLimitExceeded',
+  'States.ExceedToleratedFailureThreshold',
+  'States.HeartbeatTimeout',
+  'States.Http.Socket',
+  'States.IntrinsicFailure',
+  'States.ItemReaderFailed',
+  'States.NoChoiceMatched',
+  'States.ParameterPathFailure',
+  'States.Permissions',
+  'States.ResultPathMatchFailure',
+  'States.ResultWriterFailed',
+  'States.Runtime',
+  'States.TaskFailed',
+  'States.Timeout',
+];
+/** Lambda's service exceptions as a Lambda Task reports them ("Handle Lambda service exceptions"; Lambda.Unknown for timeouts and crashes). */
+const LAMBDA_ERRORS = [
+  'Lambda.AWSLambdaException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.SdkClientException',
+  'Lambda.ServiceException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+];
+/** Every error DynamoDB's API defines, by name, from the SDK's model of it. */
+const DYNAMODB_ERRORS = (Object.values(dynamodbApi) as unknown[])
+  .filter((value): value is new (opts: object) => Error => typeof value === 'function' && value.prototype instanceof dynamodbApi.DynamoDBServiceException)
+  .map((error) => new error({ $metadata: {}, message: '' }).name);
+
+/**
+ * Why `name` could not be raised by a Task on `resource`, or undefined when it can. The aws-sdk integration the
+ * gates use raises "DynamoDb." and the API's error name, always with the Exception suffix, even where DynamoDB's
+ * own name lacks it (the Step Functions guide's page on AWS SDK service integrations).
+ */
+function unraisable(name: string, resource: string): string | undefined {
+  if (name.startsWith('States.')) return STATES_ERRORS.includes(name) ? undefined : 'not a documented States error';
+  if (name === GATE_TIMEOUT_ERROR) return undefined;
+  if (resource === GATE_QUERY_RESOURCE) {
+    const match = /^DynamoDb\.(\w+)$/.exec(name);
+    if (!match) return 'the aws-sdk:dynamodb integration raises only "DynamoDb.<error>" (besides States.*)';
+    const error = match[1]!;
+    if (!error.endsWith('Exception')) return 'an aws-sdk integration always adds the Exception suffix';
+    return DYNAMODB_ERRORS.some((known) => known === error || `${known}Exception` === error) ? undefined : 'not an error of the DynamoDB API';
+  }
+  return LAMBDA_ERRORS.includes(name) ? undefined : "not one of Lambda's documented service exceptions";
+}
+
+describe('error names in Retry and Catch', () => {
+  it("knows DynamoDB's errors from the SDK model", () => {
+    expect(DYNAMODB_ERRORS).toEqual(expect.arrayContaining(['RequestLimitExceeded', 'InternalServerError', 'ProvisionedThroughputExceededException']));
+  });
+
+  it("are, on every deployed state machine, names Step Functions raises for that Task's integration", () => {
+    const checked = new Set<string>();
+    const wrong: string[] = [];
+    for (const scenario of scenarios) {
+      const deployed = deployedDefinition(machineOf(scenario)) as { States: Record<string, Record<string, unknown>> };
+      for (const [state, body] of allStates(deployed.States)) {
+        const handlers = [...((body.Retry ?? []) as { ErrorEquals: string[] }[]), ...((body.Catch ?? []) as { ErrorEquals: string[] }[])];
+        for (const name of handlers.flatMap((handler) => handler.ErrorEquals)) {
+          const why = unraisable(name, String(body.Resource ?? ''));
+          if (why) wrong.push(`${scenario.name} / ${state}: ${name}: ${why}`);
+          checked.add(name);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The walk reached the gates and the Lambda Tasks, not only States.ALL.
+    expect([...checked]).toEqual(expect.arrayContaining(['States.ALL', 'Lambda.ServiceException', 'DynamoDb.RequestLimitExceededException']));
   });
 });

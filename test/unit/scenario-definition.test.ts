@@ -17,6 +17,7 @@ import {
   GATE_QUERY_RESOURCE,
   gateQuery,
   LAMBDA_RETRIED_ERRORS,
+  TASK_TIMEOUT_SECONDS,
   substitutePlaceholders,
 } from '../../infra/scenario-definition.ts';
 import { SCENARIOS_DIR } from '../../scenario/files.ts';
@@ -53,14 +54,16 @@ describe('scenario state machine definition', () => {
     expect(Object.keys(tasks).sort()).toEqual(taskStates.sort());
   });
 
-  it('calls only the five lab functions through placeholders, each with the Lambda timeout, and gates only the Query integration', () => {
+  it('calls only the lab functions through placeholders, each Task timing out after its function does, and gates only the Query integration', () => {
     const placeholders = new Set(Object.values(FUNCTION_PLACEHOLDERS).map((name) => `\${${name}}`));
     for (const [name, state] of states.filter(([, s]) => s.Type === 'Task')) {
       if (tasks[name]!.kind === 'gate') {
         expect(state.Resource).toBe(GATE_QUERY_RESOURCE);
       } else {
         expect(placeholders).toContain(state.Resource);
-        expect(state.TimeoutSeconds).toBe(FUNCTION_TIMEOUT_SECONDS);
+        // Lambda's own timeout fires first: a Task that gave up first would leave its invocation running.
+        expect(state.TimeoutSeconds).toBe(TASK_TIMEOUT_SECONDS);
+        expect(state.TimeoutSeconds).toBeGreaterThan(FUNCTION_TIMEOUT_SECONDS);
       }
     }
   });
@@ -76,7 +79,8 @@ describe('scenario state machine definition', () => {
     const lambdaTasks = states.filter(([name, state]) => state.Type === 'Task' && tasks[name]!.kind !== 'gate');
     expect(lambdaTasks.length).toBeGreaterThan(0);
     for (const [, state] of lambdaTasks) {
-      expect(state.Retry).toEqual([{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }]);
+      // The Step Functions guide's policy for Lambda service exceptions, as its example gives it.
+      expect(state.Retry).toEqual([{ ErrorEquals: LAMBDA_RETRIED_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }]);
     }
   });
 
