@@ -28,8 +28,9 @@ export interface LabSdkClients {
 
 /**
  * The client options for these bounds. `throwOnRequestTimeout`: since @smithy/node-http-handler 4.4
- * (October 2025) a passed requestTimeout only logs a warning without it; older handlers, which the
- * runtime's SDK may carry, take requestTimeout as a socket idle timeout that throws, and ignore the flag.
+ * (October 2025) a passed requestTimeout only logs a warning without it (the bundles carry a newer
+ * handler: lambdas/bundled-sdk.ts); older handlers take requestTimeout as a socket idle timeout that
+ * throws, and ignore the flag.
  */
 export function boundedClientConfig(bounds: CallBounds) {
   return {
