@@ -25,13 +25,15 @@ import { FUNCTION_TIMEOUT_SECONDS } from './scenario-definition.ts';
 export { PROJECT_ROOT };
 
 /** The handler modules under lambdas/; each exports `handler`. */
-export type LabHandler = 'planner' | 'enactor' | 'probe' | 'dwfm' | 'launcher' | 'network' | 'nlb' | 'operator';
+export type LabHandler = 'planner' | 'enactor' | 'probe' | 'dwfm' | 'launcher' | 'network' | 'nlb' | 'operator' | 'zone-cleanup';
 
 export interface LabFunctionProps {
   handler: LabHandler;
   description: string;
   /** Runs the function in these isolated subnets (the Probe: it must ask the VPC resolver). */
   vpc?: ec2.IVpc;
+  /** Default: FUNCTION_TIMEOUT_SECONDS, the scenario Tasks' bound. */
+  timeout?: Duration;
 }
 
 const METRICS: MetricsMode = 'emf';
@@ -130,7 +132,7 @@ export class LabFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       // The Enactor retries a throttled apply with backoff inside one step, and a fault may hold
       // it there until another actor's event (up to gates.timeoutSeconds): one long invocation.
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       // More memory buys more CPU: a faster cold start keeps steps close to their scheduled second.
       memorySize: 256,
       role: this.role,
@@ -167,6 +169,11 @@ export class LabFunction extends Construct {
   bindZone(zone: route53.IHostedZone, actions: readonly Route53Action[]): this {
     this.function.addEnvironment(CONFIG_VARIABLES.hostedZoneId, zone.hostedZoneId);
     this.function.addEnvironment(CONFIG_VARIABLES.zoneName, zone.zoneName);
+    return this.grantZone(zone, actions);
+  }
+
+  /** Grants exactly `actions` on that zone, for a function told the zone another way (a custom resource's properties). */
+  grantZone(zone: route53.IHostedZone, actions: readonly Route53Action[]): this {
     if (actions.length) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [zone.hostedZoneArn] }));
     return this;
   }
