@@ -12,6 +12,8 @@ export const ENVIRONMENT_VARIABLES = {
   noColor: 'NO_COLOR',
   /** Comma- or space-separated 12-digit account ids that racelab and the CDK app may touch. */
   sandboxAccounts: 'RACELAB_SANDBOX_ACCOUNTS',
+  /** An IAM managed policy ARN the CDK app sets as the permissions boundary of every role (context permissionsBoundary wins). */
+  permissionsBoundary: 'RACELAB_PERMISSIONS_BOUNDARY',
   /** Set by the CDK CLI: the account and region of the credentials it found. */
   cdkAccount: 'CDK_DEFAULT_ACCOUNT',
   cdkRegion: 'CDK_DEFAULT_REGION',

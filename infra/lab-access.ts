@@ -40,6 +40,12 @@ export const ZONE_SOA_READ_ACTIONS = ['route53:ListResourceRecordSets'] as const
 /** ...its second UPSERTs the lab's SOA (Change). */
 export const ZONE_SOA_WRITE_ACTIONS = ['route53:ChangeResourceRecordSets'] as const;
 
+/**
+ * The delete-time zone clean-up (lab-zone-cleanup.ts, lambdas/zone-cleanup/) → the lab's hosted zone: every record
+ * set (List, paginated), then DELETEs of all but the apex SOA and NS (Change). Never DeleteHostedZone: CloudFormation does that.
+ */
+export const ZONE_CLEANUP_ACTIONS = ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'] as const;
+
 /** DWFM → cascade table: DynamoDbCascadeStore.read (BatchGetItem) and writeLeases (BatchWriteItem, puts only). */
 export const DWFM_CASCADE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] as const;
 

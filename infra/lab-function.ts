@@ -27,7 +27,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from './scenario-definition.ts';
 export { PROJECT_ROOT };
 
 /** The handler modules under lambdas/; each exports `handler`. */
-const LAB_HANDLERS = ['planner', 'enactor', 'probe', 'dwfm', 'launcher', 'network', 'nlb', 'operator'] as const;
+const LAB_HANDLERS = ['planner', 'enactor', 'probe', 'dwfm', 'launcher', 'network', 'nlb', 'operator', 'zone-cleanup'] as const;
 export type LabHandler = (typeof LAB_HANDLERS)[number];
 
 export interface LabFunctionProps {
@@ -35,6 +35,8 @@ export interface LabFunctionProps {
   description: string;
   /** Runs the function in these isolated subnets (the Probe: it must ask the VPC resolver). */
   vpc?: ec2.IVpc;
+  /** Default: FUNCTION_TIMEOUT_SECONDS, the scenario Tasks' bound. */
+  timeout?: Duration;
 }
 
 const METRICS: MetricsMode = 'emf';
@@ -192,7 +194,7 @@ export class LabFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       // The Enactor retries a throttled apply with backoff inside one step, and a fault may hold
       // it there until another actor's event (up to gates.timeoutSeconds): one long invocation.
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       // More memory buys more CPU: a faster cold start keeps steps close to their scheduled second.
       memorySize: 256,
       role: this.role,
@@ -229,6 +231,11 @@ export class LabFunction extends Construct {
   bindZone(zone: route53.IHostedZone, actions: readonly Route53Action[]): this {
     this.function.addEnvironment(CONFIG_VARIABLES.hostedZoneId, zone.hostedZoneId);
     this.function.addEnvironment(CONFIG_VARIABLES.zoneName, zone.zoneName);
+    return this.grantZone(zone, actions);
+  }
+
+  /** Grants exactly `actions` on that zone, for a function told the zone another way (a custom resource's properties). */
+  grantZone(zone: route53.IHostedZone, actions: readonly Route53Action[]): this {
     if (actions.length) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [zone.hostedZoneArn] }));
     return this;
   }

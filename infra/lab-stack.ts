@@ -9,6 +9,7 @@ import { LabDashboard } from './lab-dashboard.ts';
 import { LabFunctions } from './lab-functions.ts';
 import { LAB_AVAILABILITY_ZONES, LabNetwork } from './lab-network.ts';
 import { LabTables } from './lab-tables.ts';
+import { LabZoneCleanup } from './lab-zone-cleanup.ts';
 import { LabZoneSoa } from './lab-zone-soa.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ScenarioStateMachine } from './scenario-state-machine.ts';
@@ -58,6 +59,7 @@ export class DnsRaceLabStack extends Stack {
     });
     this.zone.applyRemovalPolicy(RemovalPolicy.DESTROY);
     new LabZoneSoa(this, 'ZoneSoa', this.zone);
+    new LabZoneCleanup(this, 'ZoneCleanup', this.zone);
     this.functions = new LabFunctions(this, 'Functions', {
       tables: this.tables,
       zone: this.zone,

@@ -168,6 +168,20 @@ export const networkInputSchema = handedOn.extend({ state: stateValue<NetworkSta
 export const nlbInputSchema = handedOn.extend({ state: stateValue<NlbState>().nullable() });
 export const operatorInputSchema = executionInputSchema.extend({ action: z.enum(OPERATOR_ACTIONS) });
 
+/**
+ * The zone clean-up's input: not a Task's, but the custom resource request CloudFormation sends through
+ * CDK's Provider framework (infra/lab-zone-cleanup.ts writes the properties). Loose objects: the request
+ * carries more (ServiceToken, StackId, ...) than the handler reads.
+ */
+export const zoneCleanupEventSchema = z.object({
+  RequestType: z.enum(['Create', 'Update', 'Delete']),
+  PhysicalResourceId: z.string().min(1).optional(),
+  ResourceProperties: z.object({ HostedZoneId: z.string().min(1), ZoneName: z.string().min(1) }),
+});
+export type ZoneCleanupEvent = z.infer<typeof zoneCleanupEventSchema>;
+/** The properties the custom resource passes: the zone's id and name. */
+export type ZoneCleanupProperties = ZoneCleanupEvent['ResourceProperties'];
+
 /** Parses a Task's input, or throws one readable sentence naming the fields. */
 export function parseTaskInput<T>(schema: z.ZodType<T>, event: unknown, task: string): T {
   const parsed = schema.safeParse(event);

@@ -1,24 +1,16 @@
 // Restores a deployed lab to the state a fresh deploy starts from: no plans,
 // fences, generation counter or kill switch in the plans table, and nothing in the hosted
 // zone but its apex SOA and NS. Run events are kept (they expire by TTL).
-import {
-  ChangeResourceRecordSetsCommand,
-  ListResourceRecordSetsCommand,
-  type ListResourceRecordSetsCommandInput,
-  type ResourceRecordSet,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import { DeleteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { canonicalName } from '../lambdas/core/dns-records.ts';
 import { planTableItemKind, type PlanTableItemKind } from '../lambdas/adapters/dynamodb-plan-store.ts';
 import { PLANS_TABLE_KEYS } from '../lambdas/adapters/tables.ts';
+import { clearHostedZone } from '../lambdas/adapters/route53-zone-clear.ts';
 
 export type PlanTableCounts = Record<PlanTableItemKind, number>;
 
 /** Deletes in parallel, but not so many at once that on-demand tables throttle. */
 const DELETE_CONCURRENCY = 8;
-/** Route 53 takes up to 1,000 changes per batch; smaller batches keep each request well under its size limits. */
-const CHANGE_BATCH_SIZE = 100;
 
 /** Deletes every item of the plans table (Scan + DeleteItem) and counts them by kind. */
 export async function clearPlansTable(client: DynamoDBDocumentClient, tableName: string): Promise<PlanTableCounts> {
@@ -42,40 +34,6 @@ export async function clearPlansTable(client: DynamoDBDocumentClient, tableName:
   }
   for (const key of keys) counts[planTableItemKind(String(key[partitionKey.name]))] += 1;
   return counts;
-}
-
-async function allRecordSets(client: Route53Client, hostedZoneId: string): Promise<ResourceRecordSet[]> {
-  const sets: ResourceRecordSet[] = [];
-  let input: ListResourceRecordSetsCommandInput = { HostedZoneId: hostedZoneId };
-  for (;;) {
-    const page = await client.send(new ListResourceRecordSetsCommand(input));
-    sets.push(...(page.ResourceRecordSets ?? []));
-    if (!page.IsTruncated) return sets;
-    input = {
-      HostedZoneId: hostedZoneId,
-      StartRecordName: page.NextRecordName,
-      StartRecordType: page.NextRecordType,
-      StartRecordIdentifier: page.NextRecordIdentifier,
-    };
-  }
-}
-
-/** A zone keeps its apex SOA and NS; Route 53 refuses to delete them. */
-export function isApexSoaOrNs(set: ResourceRecordSet, zoneName: string): boolean {
-  return (set.Type === 'SOA' || set.Type === 'NS') && canonicalName(set.Name ?? '') === canonicalName(zoneName);
-}
-
-/**
- * Deletes every record set but the apex SOA and NS, each exactly as listed
- * (Route 53's DELETE must match), in batches. Returns how many were deleted.
- */
-export async function clearHostedZone(client: Route53Client, hostedZoneId: string, zoneName: string): Promise<number> {
-  const removable = (await allRecordSets(client, hostedZoneId)).filter((set) => !isApexSoaOrNs(set, zoneName));
-  for (let i = 0; i < removable.length; i += CHANGE_BATCH_SIZE) {
-    const changes = removable.slice(i, i + CHANGE_BATCH_SIZE).map((set) => ({ Action: 'DELETE' as const, ResourceRecordSet: set }));
-    await client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ChangeBatch: { Comment: 'racelab reset', Changes: changes } }));
-  }
-  return removable.length;
 }
 
 export interface ResetSummary {

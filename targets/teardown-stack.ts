@@ -7,7 +7,7 @@ import { DeleteStackCommand, DescribeStackEventsCommand, type StackEvent } from 
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { describeStack, isStackMissing } from './deployed-stack.ts';
 import { realPacing, type Pacing } from './pacing.ts';
-import { clearHostedZone } from './reset-lab.ts';
+import { clearHostedZone } from '../lambdas/adapters/route53-zone-clear.ts';
 import { runningExecutions, type RemoteLab } from './remote-lab.ts';
 import { errorName, TargetError } from './target-errors.ts';
 
@@ -33,7 +33,7 @@ async function prepareForDeletion(lab: RemoteLab, progress: (line: string) => vo
     progress(`stopped execution ${execution.name} (${execution.scenario})`);
   }
   try {
-    const deleted = await clearHostedZone(lab.clients.route53, outputs.hostedZoneId, outputs.zoneName);
+    const deleted = await clearHostedZone(lab.clients.route53, outputs.hostedZoneId, outputs.zoneName, 'racelab teardown');
     if (deleted) progress(`deleted ${deleted} record set${deleted === 1 ? '' : 's'} from ${outputs.zoneName}, so CloudFormation can delete the zone`);
   } catch (error) {
     if (errorName(error) !== 'NoSuchHostedZone') throw error;

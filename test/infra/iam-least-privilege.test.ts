@@ -1,8 +1,9 @@
 // Least privilege, proved on the synthesized template: no policy anywhere
 // grants a "*" action; each function's role holds exactly the permissions its
 // code paths need (lambdas/adapters/*: see infra/lab-access.ts) on exactly the
-// lab's tables, zone and own log group; the deploy-time SOA update may only
-// list and change the lab zone's record sets; the state machines may invoke only
+// lab's tables, zone and own log group; the deploy-time SOA update and the
+// delete-time zone clean-up may only list and change the lab zone's record
+// sets, and the clean-up's framework only call the clean-up; the state machines may invoke only
 // the lab functions; and "*" resources appear only where AWS offers no scope.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioDefinition } from '../../infra/scenario-state-machine.ts';
@@ -47,7 +48,10 @@ function readable(resource: string): string {
     .replace(/^arn:(<AWS::Partition>|aws):route53:::hostedzone\/<Zone[0-9A-F]{8}>$/, 'lab zone')
     .replace(/^<Functions(\w+?)Logs[0-9A-F]{8}\.Arn>$/, 'log group of $1')
     .replace(/^<Functions(\w+?)Function[0-9A-F]{8}\.Arn>$/, 'function $1')
-    .replace(/^<ZoneSoaLogs[0-9A-F]{8}\.Arn>$/, 'log group of the SOA update');
+    .replace(/^<ZoneSoaLogs[0-9A-F]{8}\.Arn>$/, 'log group of the SOA update')
+    .replace(/^<ZoneCleanupHandlerLogs[0-9A-F]{8}\.Arn>$/, 'log group of the zone clean-up')
+    .replace(/^<ZoneCleanupProviderLogs[0-9A-F]{8}\.Arn>$/, "log group of the clean-up's framework")
+    .replace(/^<ZoneCleanupHandlerFunction[0-9A-F]{8}\.Arn>(:\*)?$/, 'the zone clean-up$1');
 }
 
 /** A role's grants as "action on resource" lines, from its policies in the template. */
@@ -62,14 +66,18 @@ function grantsOf(json: CfnTemplate, roleId: string): string[] {
     .sort();
 }
 
-function roleOfFunction(json: CfnTemplate, prefix: string): string {
-  const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`Functions${prefix}Function`))!;
+function roleOfFunction(json: CfnTemplate, prefix: string, construct = 'Functions'): string {
+  const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) =>
+    id.startsWith(`${construct}${prefix}${construct === 'Functions' ? 'Function' : ''}`),
+  )!;
   return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 }
 
-/** The role of the AwsCustomResource provider function (the one Lambda outside the lab functions). */
+/** The role of the AwsCustomResource provider function (the one Lambda outside the lab functions and the zone clean-up). */
 function roleOfProvider(json: CfnTemplate): string {
-  const [, fn] = resourcesOfType(json, 'AWS::Lambda::Function').find(([id]) => !id.startsWith('Functions'))!;
+  const others = resourcesOfType(json, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('Functions') && !id.startsWith('ZoneCleanup'));
+  expect(others).toHaveLength(1);
+  const [, fn] = others[0]!;
   return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 }
 
@@ -163,6 +171,30 @@ describe('IAM in the dns-race-lab stack', () => {
     );
   });
 
+  it("lets the delete-time zone clean-up only list and change the lab zone's record sets, and write its own log group", () => {
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Handler', 'ZoneCleanup'))).toEqual(
+      [
+        'logs:CreateLogStream on log group of the zone clean-up',
+        'logs:PutLogEvents on log group of the zone clean-up',
+        'route53:ChangeResourceRecordSets on lab zone',
+        'route53:ListResourceRecordSets on lab zone',
+      ].sort(),
+    );
+  });
+
+  it("lets the clean-up's framework (CDK's Provider) only call the clean-up, and write its own log group", () => {
+    expect(grantsOf(lab.json, roleOfFunction(lab.json, 'Providerframeworkon', 'ZoneCleanup'))).toEqual(
+      [
+        "logs:CreateLogStream on log group of the clean-up's framework",
+        "logs:PutLogEvents on log group of the clean-up's framework",
+        // The framework's own grants: it waits for the function to be Active if an invoke fails, and may call a version.
+        'lambda:GetFunction on the zone clean-up',
+        'lambda:InvokeFunction on the zone clean-up',
+        'lambda:InvokeFunction on the zone clean-up:*',
+      ].sort(),
+    );
+  });
+
   it('lets each state machine invoke only the lab functions its scenario calls, by unqualified ARN', () => {
     for (const [name, machine] of lab.stack.stateMachines) {
       const invokes = grantsOf(lab.json, lab.stack.getLogicalId(machine.stateMachine.role.node.defaultChild as never)).filter((grant) =>
@@ -213,13 +245,13 @@ describe('IAM in the dns-race-lab stack', () => {
     const principals = resourcesOfType(lab.json, 'AWS::IAM::Role').map(([id, role]) => {
       const [statement, ...more] = (role.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
       expect(more).toEqual([]);
-      const kind = id.startsWith('Functions') ? 'function' : id.startsWith('ZoneSoa') ? 'SOA update' : 'state machine';
+      const kind = id.startsWith('Functions') ? 'function' : id.startsWith('ZoneSoa') || id.startsWith('ZoneCleanup') ? 'custom resource' : 'state machine';
       return `${kind} role: ${JSON.stringify(statement!.Principal)}`;
     });
     expect(new Set(principals)).toEqual(
       new Set([
         'function role: {"Service":"lambda.amazonaws.com"}',
-        'SOA update role: {"Service":"lambda.amazonaws.com"}',
+        'custom resource role: {"Service":"lambda.amazonaws.com"}',
         'state machine role: {"Service":"states.amazonaws.com"}',
       ]),
     );

@@ -1,7 +1,8 @@
 // What the stack deploys: five Lambdas on Node 22/arm64 (four from the
 // Planner/Enactor code paths, the Probe in the VPC), a private hosted zone
 // associated with a VPC that has no NAT gateway, whose SOA a deploy-time
-// custom resource sets to a one-probe negative TTL, on-demand tables that are
+// custom resource sets to a one-probe negative TTL and which a delete-time
+// one empties before CloudFormation deletes it, on-demand tables that are
 // deleted with the stack, one-day logs, the tags, the dashboard, and exactly
 // the outputs the CLI reads (infra/stack-outputs.ts).
 import { Match } from 'aws-cdk-lib/assertions';
@@ -16,6 +17,7 @@ import { allScenarios, buildTestLabApp, resourcesOfType, SANDBOX_ACCOUNT, synthe
 import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/scenario-definition.ts';
 import { ROUTE53_ENDPOINT_REGION, ROUTE53_ENDPOINT_SERVICE } from '../../infra/lab-network.ts';
 import { NEGATIVE_TTL_SECONDS } from '../../lambdas/core/dns-tree.ts';
+import { ZONE_CLEANUP_RESOURCE_TYPE } from '../../infra/lab-zone-cleanup.ts';
 
 let lab: SynthesizedLab;
 
@@ -24,6 +26,24 @@ beforeAll(async () => {
 });
 
 const ref = (logicalId: string) => ({ Ref: logicalId });
+
+/** Every resource `id` depends on, directly or not: by Ref, Fn::GetAtt or DependsOn, as CloudFormation orders creation and deletion. */
+function dependencies(json: SynthesizedLab['json'], id: string, seen = new Set<string>()): Set<string> {
+  const direct = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.flatMap(direct);
+    if (value === null || typeof value !== 'object') return [];
+    const object = value as Record<string, unknown>;
+    const own = typeof object.Ref === 'string' ? [object.Ref] : Array.isArray(object['Fn::GetAtt']) ? [String(object['Fn::GetAtt'][0])] : [];
+    return [...own, ...Object.values(object).flatMap(direct)];
+  };
+  const resource = json.Resources[id]!;
+  for (const next of [...direct(resource.Properties), ...(resource.DependsOn ?? [])]) {
+    if (!(next in json.Resources) || seen.has(next)) continue;
+    seen.add(next);
+    dependencies(json, next, seen);
+  }
+  return seen;
+}
 /** The five lab functions, without the custom resource's provider (lab-zone-soa.ts). */
 const labFunctions = (json: SynthesizedLab['json']) => resourcesOfType(json, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('Functions'));
 
@@ -35,8 +55,8 @@ describe('the dns-race-lab stack', () => {
   });
 
   it('deploys ten Lambda functions, all nodejs22.x on arm64, with the timeout each Lambda Task of the state machines has', () => {
-    // The eleventh is the SOA custom resource's provider, which runs at deploy time only.
-    lab.template.resourceCountIs('AWS::Lambda::Function', 11);
+    // The other three run for CloudFormation only: the SOA custom resource's provider, the zone clean-up and its framework.
+    lab.template.resourceCountIs('AWS::Lambda::Function', 13);
     expect(labFunctions(lab.json)).toHaveLength(10);
     for (const [, fn] of labFunctions(lab.json)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: FUNCTION_TIMEOUT_SECONDS, Handler: 'index.handler' });
@@ -190,6 +210,31 @@ describe('the dns-race-lab stack', () => {
     ]);
   });
 
+  it('lets a plain `cdk destroy` delete the zone: a clean-up that names the zone, so CloudFormation deletes it first, with its provider standing', () => {
+    const [cleanup, ...more] = resourcesOfType(lab.json, ZONE_CLEANUP_RESOURCE_TYPE);
+    expect(more).toEqual([]);
+    const [cleanupId, resource] = cleanup!;
+    const zoneId = lab.stack.getLogicalId(lab.stack.zone.node.defaultChild as never);
+    const idOf = (pattern: RegExp) => Object.keys(lab.json.Resources).find((id) => pattern.test(id))!;
+    const handler = idOf(/^ZoneCleanupHandlerFunction[0-9A-F]{8}$/);
+    const framework = idOf(/^ZoneCleanupProviderframeworkonEvent[0-9A-F]{8}$/);
+    expect(resource.Properties).toEqual({ ServiceToken: { 'Fn::GetAtt': [framework, 'Arn'] }, HostedZoneId: ref(zoneId), ZoneName: DEFAULT_ZONE_NAME });
+    expect(resource.DeletionPolicy).toBe('Delete');
+    // CloudFormation deletes a resource before everything it depends on: the clean-up runs while the zone, both
+    // functions, their roles and the roles' policies still stand, and the zone goes after it.
+    const needs = dependencies(lab.json, cleanupId);
+    for (const id of [zoneId, framework, handler, idOf(/^ZoneCleanupHandlerRoleDefaultPolicy/), idOf(/^ZoneCleanupProviderRoleDefaultPolicy/)])
+      expect(needs, id).toContain(id);
+    expect(dependencies(lab.json, zoneId)).not.toContain(cleanupId);
+    // The framework calls the handler, and outlasts it: 300 s against its own 900 s.
+    const fn = (id: string) => lab.json.Resources[id]!.Properties!;
+    expect((fn(framework).Environment as { Variables: Record<string, unknown> }).Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [handler, 'Arn'],
+    });
+    expect(fn(handler)).toMatchObject({ Timeout: 300, Handler: 'index.handler', Runtime: 'nodejs22.x' });
+    expect(fn(framework).Timeout).toBe(900);
+  });
+
   it('has one private hosted zone, named from context, associated with the lab VPC and deleted with the stack', () => {
     const vpcId = resourcesOfType(lab.json, 'AWS::EC2::VPC')[0]![0];
     lab.template.resourceCountIs('AWS::Route53::HostedZone', 1);
@@ -234,14 +279,15 @@ describe('the dns-race-lab stack', () => {
 
   it('keeps logs one day: a log group per function and per state machine, each deleted with the stack', () => {
     const groups = resourcesOfType(lab.json, 'AWS::Logs::LogGroup');
-    // The ten functions, the SOA custom resource's provider, each state machine.
-    expect(groups).toHaveLength(10 + 1 + lab.stack.stateMachines.size);
+    // The ten functions, the SOA custom resource's provider, the zone clean-up and its framework, each state machine.
+    expect(groups).toHaveLength(10 + 1 + 2 + lab.stack.stateMachines.size);
     for (const [, group] of groups) {
       expect(group.Properties?.RetentionInDays).toBe(1);
       expect(group.DeletionPolicy).toBe('Delete');
     }
     for (const [, fn] of resourcesOfType(lab.json, 'AWS::Lambda::Function')) {
-      expect(fn.Properties?.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs[0-9A-F]{8}$/) } });
+      // CDK's custom resource framework adds its own log format and level.
+      expect(fn.Properties?.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.stringMatching(/Logs[0-9A-F]{8}$/) } });
     }
   });
 

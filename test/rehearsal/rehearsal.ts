@@ -8,10 +8,13 @@
 // through a recording proxy, so the IAM check sees who called what on which ARN.
 //
 // What stands in for AWS: the SDK's endpoints (AWS_ENDPOINT_URL_*), DNS_SERVER
-// (the VPC resolver), and the Step Functions service (its Task invocations are
-// recorded as lambda:InvokeFunction by the state machine's role).
+// (the VPC resolver), the Step Functions service (its Task invocations are
+// recorded as lambda:InvokeFunction by the state machine's role), and CDK's
+// custom resource framework (its invocations of the zone clean-up, recorded
+// the same way by the framework's role). After the run, the stack is
+// destroyed as far as the zone goes: the clean-up's Delete, then the zone's.
 import * as route53Commands from '@aws-sdk/client-route-53';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CreateHostedZoneCommand, DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBClient, QueryCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { scheduleStart } from '../../targets/remote-run.ts';
@@ -30,13 +33,21 @@ import { executionInput } from '../../scenario/schedule.ts';
 import { startRecordingProxy, type RecordedCall } from './call-recorder.ts';
 import { RehearsedFunction } from './lambda-process.ts';
 import { ARN_CONTEXT, physicalResources, resolveValue, resourcesOf, type Physical, type SynthesizedStack } from './synthesized-stack.ts';
+import { ZONE_CLEANUP_RESOURCE_TYPE } from '../../infra/lab-zone-cleanup.ts';
 
 /** Scenario second 0 this long after the start: the warm-up branch starts every function's first process before it. */
 const START_LEAD_MS = 5_000;
 const GATE_RESOURCE = 'arn:aws:states:::aws-sdk:dynamodb:query';
 /** Resources a run on the embedded endpoints does not depend on: the network, roles (judged by the IAM check), logs, the dashboard. */
 const WITHOUT_EFFECT_ON_A_RUN = [/^AWS::EC2::/, /^AWS::IAM::/, /^AWS::Logs::/, /^AWS::CloudWatch::/];
-const DEPLOYED_HERE = ['AWS::DynamoDB::Table', 'AWS::Route53::HostedZone', 'AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'Custom::AWS'];
+const DEPLOYED_HERE = [
+  'AWS::DynamoDB::Table',
+  'AWS::Route53::HostedZone',
+  'AWS::Lambda::Function',
+  'AWS::StepFunctions::StateMachine',
+  'Custom::AWS',
+  ZONE_CLEANUP_RESOURCE_TYPE,
+];
 
 /** Refuses a template with a resource the rehearsal neither deploys nor knows to be irrelevant, so a new one cannot slip past it. */
 function checkResourceTypes(stack: SynthesizedStack): void {
@@ -73,6 +84,8 @@ export interface Rehearsal {
   output: string;
   /** Each function's answer to the warm-up branch's invocation, by logical id. */
   warmUps: Record<string, unknown>;
+  /** After the run, `cdk destroy` as far as the zone goes: the clean-up's answer to Delete, then whether the zone's own deletion failed. */
+  destroy: { cleanup?: unknown; error?: string };
 }
 
 type StateMap = Record<
@@ -168,6 +181,44 @@ async function deployCustomResources(
   }
 }
 
+/**
+ * The zone clean-up (a Custom::LabZoneCleanup behind CDK's Provider framework), played as the framework plays
+ * it: the request CloudFormation sends, invoked on the handler function the framework's environment names,
+ * recorded as the framework's role's lambda:InvokeFunction. Returns a function that sends one request type.
+ */
+function zoneCleanups(
+  stack: SynthesizedStack,
+  physical: Record<string, Physical>,
+  principals: Record<string, Principal>,
+  byArn: Map<string, RehearsedFunction>,
+  calls: RecordedCall[],
+): (requestType: 'Create' | 'Delete', physicalId?: string) => Promise<unknown[]> {
+  const cleanups = resourcesOf(stack, ZONE_CLEANUP_RESOURCE_TYPE).map(([id, resource]) => {
+    const framework = (resource.Properties.ServiceToken as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+    const variables = (stack.template.Resources[framework]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const handlerArn = resolveValue(variables.USER_ON_EVENT_FUNCTION_ARN, physical, stack.template.Conditions) as string;
+    const key = Object.entries(principals).find(([, principal]) => principal.of === framework)![0];
+    const properties = resolveValue(resource.Properties, physical, stack.template.Conditions) as Record<string, unknown>;
+    return { id, key, handlerArn, handler: byArn.get(handlerArn)!, properties };
+  });
+  return (requestType, physicalId) =>
+    Promise.all(
+      cleanups.map(({ id, key, handlerArn, handler, properties }) => {
+        calls.push({ principal: key, action: 'lambda:InvokeFunction', resource: handlerArn, status: 200 });
+        const request = { RequestType: requestType, StackId: `arn:aws:cloudformation:${ARN_CONTEXT.region}:${ARN_CONTEXT.account}:stack/${stack.stackName}/1` };
+        return handler.invoke({
+          ...request,
+          RequestId: `${requestType}-${id}`,
+          LogicalResourceId: id,
+          ResourceType: ZONE_CLEANUP_RESOURCE_TYPE,
+          ResponseURL: '...',
+          ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
+          ResourceProperties: properties,
+        });
+      }),
+    );
+}
+
 /** Runs a scenario of scenarios/ by name, or one given (synthesized into the stack as an extra). */
 export async function rehearse(stack: SynthesizedStack, scenarioOrName: string | Scenario, safeguards: Safeguard[]): Promise<Rehearsal> {
   checkResourceTypes(stack);
@@ -249,6 +300,8 @@ export async function rehearse(stack: SynthesizedStack, scenarioOrName: string |
     }
     closers.push(() => functions.forEach((fn) => fn.close()));
     await deployCustomResources(stack, physical, principals, proxies.route53.endpoint);
+    const cleanup = zoneCleanups(stack, physical, principals, byArn, calls);
+    const [created] = (await cleanup('Create')) as { PhysicalResourceId: string }[];
 
     const machines = resourcesOf(stack, 'AWS::StepFunctions::StateMachine').filter(([, machine]) =>
       String(machine.Properties.DefinitionString).startsWith(`{"Comment":"dns-race-lab scenario ${scenario.name}:`),
@@ -305,7 +358,15 @@ export async function rehearse(stack: SynthesizedStack, scenarioOrName: string |
     }
     const logged = await events.list(runId);
     const report = reportOf({ scenario, safeguards, seed: scenario.seed, latency: {} }, { target: 'rehearsal', runId }, logged);
-    return { report, events: logged, calls, principals, physical, failure, output: functions.flatMap((fn) => fn.output).join(''), warmUps };
+    // `cdk destroy`: the clean-up is deleted before the zone it names, then CloudFormation deletes the zone.
+    const destroy: Rehearsal['destroy'] = {};
+    try {
+      [destroy.cleanup] = await cleanup('Delete', created?.PhysicalResourceId);
+      for (const [id] of resourcesOf(stack, 'AWS::Route53::HostedZone')) await route53.send(new DeleteHostedZoneCommand({ Id: physical[id]!.ref }));
+    } catch (error) {
+      destroy.error = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    return { report, events: logged, calls, principals, physical, failure, output: functions.flatMap((fn) => fn.output).join(''), warmUps, destroy };
   } finally {
     for (const close of closers.reverse()) await close();
   }
