@@ -16,6 +16,7 @@ import { BUNDLE_BYTES_MAX, PROJECT_ROOT, SOURCE_MAPS_CONTEXT } from '../../infra
 import { LAMBDA_SDK_PACKAGES } from '../../lambdas/bundled-sdk.ts';
 import { configEnvironment } from '../../lambdas/config.ts';
 import { WARM_UP_INPUT } from '../../lambdas/task-input.ts';
+import { ZONE_CLEANUP_PHYSICAL_ID } from '../../lambdas/zone-cleanup/handler.ts';
 import { installedSdkVersions, isolatedDir } from '../rehearsal/synthesized-stack.ts';
 import { buildTestLabApp, resourcesOfType, type CfnTemplate } from './lab-app-fixture.ts';
 
@@ -87,16 +88,24 @@ describe('Lambda bundles', () => {
     expect(sdkPackagesImportedByLambdas()).toEqual([...LAMBDA_SDK_PACKAGES].sort());
   });
 
-  it('load alone, copied into an empty directory with no node_modules above it, and answer the warm-up with the SDK versions inside', async () => {
+  it('load alone, copied into an empty directory with no node_modules above it; the lab functions answer the warm-up with the SDK versions inside', async () => {
     const expected = installedSdkVersions();
-    for (const bundle of new Set(assets.map(([, dir]) => join(dir, 'index.mjs')))) {
+    // The first invocation each gets: the state machine's warm-up, or CloudFormation's Create for the zone clean-up (which changes nothing).
+    const create = { RequestType: 'Create', ResourceProperties: { HostedZoneId: 'Z0000000000000', ZoneName: 'lab.internal' } };
+    const firstCall = (id: string) =>
+      id.startsWith('ZoneCleanupHandler')
+        ? { input: create, answer: { PhysicalResourceId: ZONE_CLEANUP_PHYSICAL_ID } }
+        : { input: WARM_UP_INPUT, answer: { warm: true, sdk: expected } };
+    const bundles = new Map(assets.map(([id, dir]) => [join(dir, 'index.mjs'), firstCall(id)]));
+    expect(bundles.size).toBe(9);
+    for (const [bundle, { input, answer }] of bundles) {
       const alone = scratchDir('racelab-bundle-alone-');
       copyFileSync(bundle, join(alone, 'index.mjs'));
-      // As Lambda loads it: import the file, then the first invocation (the warm-up) reads the configuration and builds the clients.
-      const script = `const { handler } = await import('./index.mjs'); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(WARM_UP_INPUT)})));`;
+      // As Lambda loads it: import the file, then the first invocation reads the configuration and builds the clients.
+      const script = `const { handler } = await import('./index.mjs'); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(input)})));`;
       const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...CONFIG_ENV };
       const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: alone, env });
-      expect(JSON.parse(stdout)).toEqual({ warm: true, sdk: expected });
+      expect(JSON.parse(stdout), bundle).toEqual(answer);
     }
   });
 
