@@ -17,14 +17,10 @@ const WRITE_BATCH = 25;
 const ROUNDS_MAX = 8;
 
 export class DynamoDbCascadeStore implements CascadeStore {
-  private readonly client: DynamoDBDocumentClient;
-
   constructor(
     private readonly tableName: string,
-    client: DynamoDBDocumentClient,
-  ) {
-    this.client = client;
-  }
+    private readonly client: DynamoDBDocumentClient,
+  ) {}
 
   async read(runId: string, droplets: number): Promise<{ leases?: number[]; controls: Controls }> {
     const items = [CONTROLS_ITEM, ...Array.from({ length: leaseShards(droplets) }, (_, shard) => shardItem(shard))];

@@ -8,15 +8,12 @@ const TIME_DIGITS = 15;
 const SEQUENCE_DIGITS = 6;
 
 export class DynamoDbEventLog implements EventLog {
-  private readonly client: DynamoDBDocumentClient;
   private sequence = 0;
 
   constructor(
     private readonly tableName: string,
-    client: DynamoDBDocumentClient,
-  ) {
-    this.client = client;
-  }
+    private readonly client: DynamoDBDocumentClient,
+  ) {}
 
   async append(event: RunEvent): Promise<void> {
     // Time first so a Query returns events in order; actor and a counter keep keys

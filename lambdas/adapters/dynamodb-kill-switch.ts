@@ -28,14 +28,10 @@ export function killSwitchOf(item: Record<string, unknown> | undefined): KillSwi
 }
 
 export class DynamoDbKillSwitch implements KillSwitchControl {
-  private readonly client: DynamoDBDocumentClient;
-
   constructor(
     private readonly tableName: string,
-    client: DynamoDBDocumentClient,
-  ) {
-    this.client = client;
-  }
+    private readonly client: DynamoDBDocumentClient,
+  ) {}
 
   async read(): Promise<KillSwitchState> {
     const page = await this.client.send(

@@ -40,14 +40,10 @@ const PLAN_PARTITION = PLAN_TABLE_LAYOUT.planPartition;
 const COUNTER_KEY = PLAN_TABLE_LAYOUT.counterKey;
 
 export class DynamoDbPlanStore implements PlanStore {
-  private readonly client: DynamoDBDocumentClient;
-
   constructor(
     private readonly tableName: string,
-    client: DynamoDBDocumentClient,
-  ) {
-    this.client = client;
-  }
+    private readonly client: DynamoDBDocumentClient,
+  ) {}
 
   async nextGeneration(): Promise<number> {
     const { Attributes } = await this.client.send(

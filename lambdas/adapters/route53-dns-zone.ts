@@ -31,15 +31,13 @@ async function throttlingMapped<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export class Route53DnsZone implements DnsZone {
-  private readonly client: Route53Client;
   /** Bare ("Z…"), as an AliasTarget's HostedZoneId wants it. */
   private readonly zoneId: string;
 
   constructor(
     private readonly hostedZoneId: string,
-    client: Route53Client,
+    private readonly client: Route53Client,
   ) {
-    this.client = client;
     this.zoneId = hostedZoneId.replace(/^\/hostedzone\//, '');
   }
 
