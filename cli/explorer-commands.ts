@@ -1,8 +1,7 @@
 // The service behind racelab explore and racelab check (cli/commands/): the
 // explorer on the real Planner and Enactor code, its output and the matrix.
 import { availableParallelism } from 'node:os';
-import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
-import { computeVerdict } from '../lambdas/core/verdict.ts';
+import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
 import {
   BOUND_LIMITS,
   CHANGED_CODE_LIMITS,
@@ -11,15 +10,15 @@ import {
   INCIDENT_BOUNDS,
   describeBounds,
   describeConfig,
+  MATRIX_ROWS,
   type ExplorerConfig,
 } from '../explorer/config.ts';
 import { counterexampleEvents, counterexampleReport, counterexampleScenario, readableCounterexample, renderSchedule } from '../explorer/counterexample.ts';
 import { INVARIANT_NAMES, INVARIANTS, type InvariantName } from '../explorer/invariant-names.ts';
 import { exhaustiveInParallel } from '../explorer/parallel-proof.ts';
 import type { Counterexample, SearchOptions } from '../explorer/search.ts';
-import { startEmbeddedLab } from '../local/embedded-lab.ts';
-import { runScenarioEmbedded } from '../local/run-embedded.ts';
-import { runSearch, type Found, type SearchPlan } from '../explorer/search-plan.ts';
+import { replayVerdict } from '../local/replay-verdict.ts';
+import { invariantVerdicts, runSearch, type Found, type SearchPlan } from '../explorer/search-plan.ts';
 import { onInterrupt } from './interrupt.ts';
 import { parseInteger, parseSafeguards } from './option-values.ts';
 import { checkOutput, FILE_FORMATS, MARKERS, OutputError, type Output } from '../report/output-file.ts';
@@ -132,10 +131,12 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     const { report, execution } = await counterexampleReport(config, counterexample);
     const scenario = await counterexampleScenario(config, counterexample, execution, report.outcome);
     const notWritten = await writeCounterexample(out, scenario);
-    replay = await replayOnEmbedded(scenario, config.safeguards);
+    replay = await replayVerdict(scenario, config.safeguards);
     if (options.json) {
       const found = { ...counterexample, trace: execution.trace, file: notWritten ? null : out.path, replay };
-      process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result), counterexample: found }));
+      process.stdout.write(
+        printJson({ config, search: result.lines, complete: result.complete, invariants: invariantVerdicts(result), counterexample: found }),
+      );
     } else {
       process.stdout.write(`${header(config, result)}\n\n`);
       process.stdout.write(
@@ -149,7 +150,7 @@ export async function exploreCommand(options: ExploreOptions): Promise<number> {
     // Said last, after what the search found: the search is not lost to a file that could not be written.
     if (notWritten) process.stderr.write(`racelab: ${notWritten}; the counterexample is printed above, but not saved\n`);
   } else if (options.json) {
-    process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantTable(result) }));
+    process.stdout.write(printJson({ config, search: result.lines, complete: result.complete, invariants: invariantVerdicts(result) }));
   } else {
     process.stdout.write(`${header(config, result)}\n`);
   }
@@ -182,43 +183,16 @@ async function writeCounterexample(out: Output, scenario: Scenario): Promise<str
   }
 }
 
-function invariantTable(result: Found) {
-  return INVARIANT_NAMES.map((name) => ({
-    invariant: name,
-    meaning: INVARIANTS[name],
-    // "holds" only when the exhaustive search covered the bounds; otherwise "not found".
-    verdict: result.violations[name] ? 'violated' : result.complete ? 'holds' : 'not found',
-    counterexampleSteps: result.violations[name]?.schedule.length ?? null,
-  }));
-}
-
 function header(config: ExplorerConfig, result: Found): string {
   const paint = styler(process.stdout);
   const lines = [paint('bold', `racelab explore · ${describeConfig(config)}`), ...result.lines, 'invariants:'];
-  for (const row of invariantTable(result)) {
+  for (const row of invariantVerdicts(result)) {
     const mark =
       row.verdict === 'holds' ? paint('green', '✓ holds    ') : row.verdict === 'violated' ? paint('red', '✗ violated ') : paint('yellow', '? not found');
     const tail = row.verdict === 'violated' ? ` (first found: ${row.counterexampleSteps} steps, before shrinking)` : '';
     lines.push(`  ${mark} ${row.invariant.padEnd(12)} ${row.meaning}${tail}`);
   }
   return lines.join('\n');
-}
-
-async function replayOnEmbedded(scenario: Scenario, safeguards: Safeguard[]): Promise<{ outcome: string; expected: string }> {
-  const lab = await startEmbeddedLab();
-  try {
-    const { events } = await runScenarioEmbedded(lab, scenario, { runId: 'explore-replay', safeguards });
-    return { outcome: computeVerdict(events).outcome, expected: scenario.expect.outcome };
-  } finally {
-    await lab.close();
-  }
-}
-
-/** Baseline, each safeguard alone, and each pair. */
-export function matrixRows(): Safeguard[][] {
-  const rows: Safeguard[][] = [[], ...SAFEGUARDS.map((name) => [name])];
-  SAFEGUARDS.forEach((a, i) => SAFEGUARDS.slice(i + 1).forEach((b) => rows.push([a, b])));
-  return rows;
 }
 
 /**
@@ -254,7 +228,7 @@ async function searchInPool(configs: ExplorerConfig[], name: (index: number) => 
 async function matrixCommand(options: ExploreOptions): Promise<number> {
   const paint = styler(process.stdout);
   const base = parseExplorerConfig(options, []);
-  const matrix = matrixRows();
+  const matrix = MATRIX_ROWS;
   const found = await searchInPool(
     matrix.map((safeguards) => ({ ...base, safeguards })),
     (index) => matrix[index]!.join(' + ') || 'baseline',
@@ -270,7 +244,7 @@ async function matrixCommand(options: ExploreOptions): Promise<number> {
       states: r.result.states,
       elapsedMs: Math.round(r.result.elapsedMs),
       search: r.result.lines,
-      invariants: invariantTable(r.result),
+      invariants: invariantVerdicts(r.result),
     }));
     process.stdout.write(printJson({ bounds: { ...base, safeguards: undefined }, rows: rowsJson }));
     return EXIT.ok;

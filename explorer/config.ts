@@ -2,7 +2,7 @@
 // the counterexample, so a result can always be reproduced.
 import { DEFAULT_ZONE_NAME } from '../lambdas/config.ts';
 import type { EnactorPolicy } from '../lambdas/core/enactor-types.ts';
-import type { Safeguard } from '../lambdas/core/safeguards/index.ts';
+import { SAFEGUARDS, type Safeguard } from '../lambdas/core/safeguards/index.ts';
 import { ENACTOR_IDS } from '../lambdas/core/events.ts';
 import { loadBalancerPool, type PlannerSettings } from '../lambdas/core/planner.ts';
 
@@ -100,3 +100,10 @@ export const CHECK_BOUND_SETS: readonly Bounds[] = [
  * (explorer/execution.ts).
  */
 export const CHANGED_CODE_LIMITS = { symmetry: false, literalTokens: true } as const;
+
+/** The matrix's rows (`explore --matrix`): the baseline, each safeguard alone, and each pair. */
+export const MATRIX_ROWS: readonly Safeguard[][] = [
+  [],
+  ...SAFEGUARDS.map((name) => [name]),
+  ...SAFEGUARDS.flatMap((a, i) => SAFEGUARDS.slice(i + 1).map((b) => [a, b])),
+];

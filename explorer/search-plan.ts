@@ -2,7 +2,7 @@
 // random walks when asked, else the pre-pass and the exhaustive search, and the
 // lines that say what each did. No terminal here: a matrix worker runs it too.
 import type { ExplorerConfig } from './config.ts';
-import { INVARIANT_NAMES } from './invariant-names.ts';
+import { INVARIANT_NAMES, INVARIANTS } from './invariant-names.ts';
 import { explore, randomWalks, type SearchOptions, type SearchResult, type SearchStats } from './search.ts';
 
 /** What one exploration found, whichever way it searched. */
@@ -64,4 +64,15 @@ export async function runSearch(config: ExplorerConfig, plan: SearchPlan, limits
   const states = result.prepass.states + (result.exhaustive?.states ?? 0);
   const elapsedMs = result.prepass.elapsedMs + (result.exhaustive?.elapsedMs ?? 0);
   return { config, violations: result.violations, complete: result.complete, states, elapsedMs, lines };
+}
+
+/** Each invariant's verdict, as explore prints and `--json` gives it. */
+export function invariantVerdicts(result: Found) {
+  return INVARIANT_NAMES.map((name) => ({
+    invariant: name,
+    meaning: INVARIANTS[name],
+    // "holds" only when the exhaustive search covered the bounds; otherwise "not found".
+    verdict: result.violations[name] ? 'violated' : result.complete ? 'holds' : 'not found',
+    counterexampleSteps: result.violations[name]?.schedule.length ?? null,
+  }));
 }

@@ -5,10 +5,11 @@
 // The answer keys are in docs/training/facilitator.md, kept apart for the facilitator.
 import type { RunEvent } from '../lambdas/core/events.ts';
 import { CODE_EXERCISES } from './code-exercises.ts';
-import { check, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
+import { check, POINTS, result, type Exercise, type VerifyInput, type VerifyResult } from './exercise-model.ts';
 import { FREEZE } from './freeze.ts';
 import { replayOutage } from './outage-replay.ts';
 import type { LabSnapshot } from './mitigation-judge.ts';
+import type { Progress } from './progress.ts';
 import type { UpLab } from '../targets/up-lab.ts';
 
 export { POINTS, type Exercise } from './exercise-model.ts';
@@ -168,4 +169,23 @@ export const EXERCISES: Exercise[] = withFreeze([...ANSWERED_EXERCISES, ...CODE_
 
 export function exerciseById(id: string): Exercise | undefined {
   return EXERCISES.find((exercise) => exercise.id === id || String(EXERCISES.indexOf(exercise) + 1) === id);
+}
+
+/** `exercise list`: each exercise, numbered, with where the trainee is in it. */
+export function exerciseStatuses(progress: Progress) {
+  return EXERCISES.map((exercise, i) => {
+    const state = progress.exercises[exercise.id];
+    const status = state?.passedAt ? 'passed' : state?.startedAt ? 'started' : 'not started';
+    return { number: i + 1, id: exercise.id, title: exercise.title, status, hints: state?.hints ?? 0 };
+  });
+}
+
+/** `exercise score`: the points of each exercise passed, less each hint's cost, and the total out of what is possible. */
+export function scorecardOf(progress: Progress) {
+  const rows = EXERCISES.map((exercise) => {
+    const state = progress.exercises[exercise.id];
+    const points = state?.passedAt ? Math.max(0, POINTS.exercise - POINTS.hint * state.hints) : 0;
+    return { id: exercise.id, passed: Boolean(state?.passedAt), hints: state?.hints ?? 0, attempts: state?.attempts ?? 0, points };
+  });
+  return { rows, total: rows.reduce((sum, row) => sum + row.points, 0), possible: EXERCISES.length * POINTS.exercise };
 }

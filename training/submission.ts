@@ -4,7 +4,10 @@
 // runs, into one JSON file for the facilitator. Nothing in it is trusted:
 // `exercise collect` judges every exercise again on the facilitator's lab, and
 // the local "passed" is shown beside that, never in its place.
+import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import { readBounded } from '../scenario/read-bounded.ts';
 import { UsageError } from '../scenario/usage-error.ts';
@@ -97,4 +100,19 @@ export async function readSubmission(path: string): Promise<Submission> {
     throw new UsageError(`${basename(path)} is not a racelab submission (${first.path.join('.') || 'the top level'}: ${first.message})`);
   }
   return checked.data;
+}
+
+/** Who submits: git's user.name in the lab, else the login name. */
+export async function traineeName(root: string): Promise<string> {
+  const fromGit = await promisify(execFile)('git', ['config', 'user.name'], { cwd: root })
+    .then((out) => out.stdout.trim())
+    .catch(() => '');
+  return fromGit || userInfo().username;
+}
+
+/** The commit the lab is at, which the facilitator's lab is compared with. */
+export async function headCommit(root: string): Promise<string | undefined> {
+  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: root })
+    .then((out) => out.stdout.trim())
+    .catch(() => undefined);
 }

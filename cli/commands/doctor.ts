@@ -5,13 +5,12 @@
 // on AWS, what the account must offer before a deploy (aws-doctor.ts), which
 // it reports even when the stack is not deployed yet.
 // The SDK, the embedded endpoint and the cases load when the command runs, not when racelab starts.
-import type { Route53Client, VPCRegion } from '@aws-sdk/client-route-53';
 import { Command } from 'commander';
 import { exitWith, targetHelp, withTargetOptions } from '../command-options.ts';
-import type * as LocalStackDoctor from '../../targets/localstack-doctor.ts';
-import type { LocalStackStatus, TargetCheck } from '../../targets/localstack-doctor.ts';
+import type { TargetCheck } from '../../targets/localstack-doctor.ts';
+import type { Route53UnderTest } from '../../targets/route53-under-test.ts';
 import type { AwsDoctorResult } from '../../targets/aws-doctor.ts';
-import { describeTarget, parseTargetName, rejectRemoteOptionsForLocal, type RemoteTarget, type TargetName, type TargetOptions } from '../../targets/target.ts';
+import { describeTarget, parseTargetName, rejectRemoteOptionsForLocal, type RemoteTarget, type TargetOptions } from '../../targets/target.ts';
 import { AVAILABILITY_ZONES_CONTEXT, LAB_AVAILABILITY_ZONES, areLabAvailabilityZones, availabilityZoneList } from '../../infra/lab-placement.ts';
 import { styler } from '../../report/style.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
@@ -61,65 +60,6 @@ export interface DoctorCommandOptions extends TargetOptions {
   availabilityZones?: string;
 }
 
-interface Route53UnderTest {
-  client: Route53Client;
-  /** Says where the cases run, for the header and --json. */
-  endpoint: string;
-  vpcId: string;
-  vpcRegion: VPCRegion;
-  insyncTimeoutMs: number;
-  /** Wraps calls so target errors read as one sentence. */
-  guard<T>(work: () => Promise<T>): Promise<T>;
-  /** LocalStack only: what it says of itself, and the checks beyond Route 53's API. */
-  localstack?: { status: LocalStackStatus; dnsServer: string; checks(): Promise<TargetCheck[]>; format: typeof LocalStackDoctor };
-  close(): Promise<void>;
-}
-
-/** The embedded lab's Route 53 endpoint, alone (the cases make their own zones). */
-async function embeddedRoute53(): Promise<Route53UnderTest> {
-  const { Route53Client } = await import('@aws-sdk/client-route-53');
-  const { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } = await import('../../local/embedded-lab.ts');
-  const { startRoute53Server } = await import('../../local/route53/server.ts');
-  const { Route53Model } = await import('../../local/route53/zone-model.ts');
-  const server = await startRoute53Server(new Route53Model());
-  const client = new Route53Client({ region: EMBEDDED_REGION, endpoint: server.endpoint, credentials: EMBEDDED_CREDENTIALS });
-  return {
-    client,
-    endpoint: `embedded Route 53 endpoint ${server.endpoint}`,
-    vpcId: 'vpc-0e1ab0000000000d0',
-    vpcRegion: EMBEDDED_REGION,
-    insyncTimeoutMs: 5_000,
-    guard: (work) => work(),
-    close: async () => {
-      client.destroy();
-      await server.close();
-    },
-  };
-}
-
-/** The stack's Route 53: private test zones go into the stack's VPC. */
-async function deployedRoute53(name: Exclude<TargetName, 'local'>, target: RemoteTarget, options: DoctorCommandOptions): Promise<Route53UnderTest> {
-  const { describeRemoteLab, openReadyRemoteLab } = await import('../../targets/remote-lab.ts');
-  const { explainingErrors } = await import('../../targets/target-errors.ts');
-  // LocalStack's own endpoints first: "not running" and "not LocalStack" say so before any AWS call fails less clearly.
-  const doctor = name === 'localstack' ? await import('../../targets/localstack-doctor.ts') : undefined;
-  const status = await doctor?.readLocalStack(target);
-  const lab = await openReadyRemoteLab(target);
-  const dnsServer = options.dnsServer ?? doctor?.defaultDnsServer(target.endpoints.cloudformation!);
-  return {
-    localstack:
-      doctor && status && dnsServer ? { status, dnsServer, checks: () => doctor.localStackDoctorChecks(lab, status, dnsServer), format: doctor } : undefined,
-    client: lab.clients.route53,
-    endpoint: describeRemoteLab(lab),
-    vpcId: lab.outputs.vpcId,
-    vpcRegion: target.region as VPCRegion,
-    // Real Route 53 takes seconds to reach INSYNC; LocalStack reports it at once or soon after.
-    insyncTimeoutMs: name === 'aws' ? 180_000 : 30_000,
-    guard: (work) => explainingErrors(target, work),
-    close: async () => lab.close(),
-  };
-}
-
 /** host:port, host an IPv4 address or a name; port 1-65535. */
 const HOST_PORT = /^[A-Za-z0-9.-]+:(\d{1,5})$/;
 
@@ -138,7 +78,8 @@ export async function doctorCommand(options: DoctorCommandOptions): Promise<numb
   const { ROUTE53_CONFORMANCE_CASES } = await import('../../targets/route53-conformance.ts');
   let route53: Route53UnderTest;
   try {
-    route53 = target ? await deployedRoute53(target.name, target, options) : await embeddedRoute53();
+    const { deployedRoute53, embeddedRoute53 } = await import('../../targets/route53-under-test.ts');
+    route53 = target ? await deployedRoute53(target.name, target, options.dnsServer) : await embeddedRoute53();
   } catch (error) {
     const { StackMissingError } = await import('../../targets/deployed-stack.ts');
     if (!aws || !(error instanceof StackMissingError)) throw error;

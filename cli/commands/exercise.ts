@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { processEnvironment } from '../../infra/environment.ts';
 import { collect, exitWith } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
-import type { Exercise, VerifyResult } from '../../training/exercise-model.ts';
+import type { VerifyResult } from '../../training/exercise-model.ts';
 import { EXIT, UsageError } from '../../scenario/usage-error.ts';
 import type { BundleCliOptions, PreflightCliOptions } from '../room.ts';
 import { EXERCISES } from '../../training/exercises.ts';
@@ -173,12 +173,7 @@ async function find(id: string) {
 
 async function listExercises(options: JsonOption): Promise<number> {
   const t = await training();
-  const progress = await t.loadProgress();
-  const rows = t.EXERCISES.map((exercise, i) => {
-    const state = progress.exercises[exercise.id];
-    const status = state?.passedAt ? 'passed' : state?.startedAt ? 'started' : 'not started';
-    return { number: i + 1, id: exercise.id, title: exercise.title, status, hints: state?.hints ?? 0 };
-  });
+  const rows = t.exerciseStatuses(await t.loadProgress());
   if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else
     for (const row of rows)
@@ -255,6 +250,7 @@ function parseAnswers(given: string[]): Record<string, string> {
 async function verifyExercise(id: string, options: { answer: string[] } & JsonOption): Promise<number> {
   const { t, exercise } = await find(id);
   const progress = await t.loadWritableProgress();
+  const { judgeExercise, recordAttempt } = await import('../../training/verify-exercise.ts');
   const answers = parseAnswers(options.answer);
   const controller = new AbortController();
   // A code exercise's judge is a process of its own, with a copy to remove: stopped, then cleaned up. An answered
@@ -262,7 +258,7 @@ async function verifyExercise(id: string, options: { answer: string[] } & JsonOp
   const stopListening = exercise.rules ? onInterrupt(() => controller.abort()) : () => {};
   let outcome: VerifyResult;
   try {
-    outcome = await judge(exercise, answers, progress.exercises[exercise.id]?.base, controller.signal);
+    outcome = await judgeExercise(exercise, answers, progress.exercises[exercise.id]?.base, controller.signal);
   } finally {
     stopListening();
   }
@@ -270,36 +266,9 @@ async function verifyExercise(id: string, options: { answer: string[] } & JsonOp
     process.stderr.write(`racelab: verify ${exercise.id} interrupted: nothing recorded\n`);
     return EXIT.interrupted;
   }
-  const judged = await judgedWork(exercise, answers, outcome);
-  // Recorded on the file as it is now: hints taken while verify ran are kept.
-  await t.updateProgress((now) => {
-    const state = t.entry(now, exercise.id);
-    state.attempts += 1;
-    if (outcome.passed) state.passedAt ??= new Date().toISOString();
-    const failed = outcome.checks.find((item) => !item.ok)?.says;
-    state.history = [...(state.history ?? []), { at: new Date().toISOString(), passed: outcome.passed, ...(failed && { failed: failed.slice(0, 300) }) }].slice(
-      -50,
-    );
-    // What `exercise submit` hands in: the work that passed, or else the latest.
-    if (outcome.passed || !state.passedAt) Object.assign(state, judged);
-  });
+  await recordAttempt(exercise, answers, outcome);
   printOutcome(exercise.id, outcome, options);
   return outcome.passed ? EXIT.ok : EXIT.unexpected;
-}
-
-/** What a verify judged, to keep for `exercise submit`: the answers, the change as a patch, the live lab's snapshot. */
-async function judgedWork(exercise: Exercise, answers: Record<string, string>, outcome: VerifyResult) {
-  const work: { answers?: Record<string, string>; patch?: string; snapshot?: unknown } = {};
-  if (Object.keys(answers).length) work.answers = answers;
-  if (outcome.evidence !== undefined) work.snapshot = outcome.evidence;
-  if (exercise.rules) {
-    const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
-    const { startCommit } = await import('../../training/start-commit.ts');
-    const { patchOfChange } = await import('../../training/change-patch.ts');
-    const base = await startCommit(PROJECT_ROOT, exercise.id);
-    if (base) work.patch = await patchOfChange(PROJECT_ROOT, base, exercise.rules).catch(() => undefined);
-  }
-  return work;
 }
 
 function printOutcome(id: string, outcome: VerifyResult, options: JsonOption): void {
@@ -308,29 +277,6 @@ function printOutcome(id: string, outcome: VerifyResult, options: JsonOption): v
     for (const item of outcome.checks) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.says}\n`);
     process.stdout.write(outcome.passed ? `PASS: ${id}\n` : `not yet: ${id} (racelab exercise hint ${id} for a hint)\n`);
   }
-}
-
-/**
- * An answered exercise is judged here; a code exercise by a pristine copy of the lab at the start commit git holds
- * (never the progress file's, which may have been edited), with only the exercise's files taken from this tree.
- */
-async function judge(exercise: Exercise, answers: Record<string, string>, fileBase: string | undefined, signal: AbortSignal): Promise<VerifyResult> {
-  const { PROJECT_ROOT } = await import('../../scenario/project-root.ts');
-  if (!exercise.rules) return exercise.verify({ answers, env: processEnvironment(), root: PROJECT_ROOT });
-  const { startCommit } = await import('../../training/start-commit.ts');
-  const base = await startCommit(PROJECT_ROOT, exercise.id);
-  if (!base)
-    return {
-      passed: false,
-      checks: [{ ok: false, says: `no start commit recorded in git: run racelab exercise start ${exercise.id} in a git clone of the lab` }],
-    };
-  const { judgeInPristineCopy } = await import('../../training/pristine-judge.ts');
-  const outcome = await judgeInPristineCopy({ exercise, answers, root: PROJECT_ROOT, base, signal });
-  if (fileBase === undefined || fileBase === base) return outcome;
-  const moved =
-    `.racelab-training.json names start commit ${fileBase.slice(0, 12)}, but exercise start recorded ${base.slice(0, 12)} in git: ` +
-    `judged against ${base.slice(0, 12)}; the progress file is not where the start is kept`;
-  return { passed: false, checks: [{ ok: false, says: moved }, ...outcome.checks] };
 }
 
 /** The hidden `exercise judge`: verify in this process, on this copy of the lab, of the tree at --root; JSON out. */
@@ -357,7 +303,7 @@ async function submit(options: SubmitOptions): Promise<number> {
   // Each run checked as `racelab report` checks it: a file that is not a saved run is named now, not at the facilitator's.
   const runs = await Promise.all(options.run.map(async (file) => ({ file: basename(file), run: await loadSavedRun(file) })));
   const { PROJECT_ROOT, projectVersion } = await import('../../scenario/project-root.ts');
-  const { submissionOf } = await import('../../training/submission.ts');
+  const { submissionOf, traineeName, headCommit } = await import('../../training/submission.ts');
   const progress = await t.loadProgress();
   const submission = submissionOf(
     progress,
@@ -372,24 +318,6 @@ async function submit(options: SubmitOptions): Promise<number> {
       'hand it to your facilitator: racelab exercise collect judges it again on their lab\n',
   );
   return EXIT.ok;
-}
-
-async function traineeName(root: string): Promise<string> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  const { userInfo } = await import('node:os');
-  const fromGit = await promisify(execFile)('git', ['config', 'user.name'], { cwd: root })
-    .then((out) => out.stdout.trim())
-    .catch(() => '');
-  return fromGit || userInfo().username;
-}
-
-async function headCommit(root: string): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: root })
-    .then((out) => out.stdout.trim())
-    .catch(() => undefined);
 }
 
 interface CollectOptions extends JsonOption {
@@ -424,14 +352,7 @@ async function collectRoom(dir: string, options: CollectOptions): Promise<number
 
 async function scorecard(options: JsonOption): Promise<number> {
   const t = await training();
-  const progress = await t.loadProgress();
-  const rows = t.EXERCISES.map((exercise) => {
-    const state = progress.exercises[exercise.id];
-    const points = state?.passedAt ? Math.max(0, t.POINTS.exercise - t.POINTS.hint * state.hints) : 0;
-    return { id: exercise.id, passed: Boolean(state?.passedAt), hints: state?.hints ?? 0, attempts: state?.attempts ?? 0, points };
-  });
-  const total = rows.reduce((sum, row) => sum + row.points, 0);
-  const possible = t.EXERCISES.length * t.POINTS.exercise;
+  const { rows, total, possible } = t.scorecardOf(await t.loadProgress());
   if (options.json) process.stdout.write(`${JSON.stringify({ rows, total, possible }, null, 2)}\n`);
   else {
     for (const row of rows) {

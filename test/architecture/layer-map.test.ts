@@ -1,7 +1,7 @@
 // The layer map of docs/architecture.md holds for the whole tree (`npm run lint`
 // checks it too), and it bites: a scratch tree with an upward import, a loop and
-// a command importing another command fails it.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// a command importing another command fails it. And cli/ stays the commands.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,16 @@ async function violations(baseDir: string, folders: string[]): Promise<string[]>
   return result.output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
 }
 
+/** cli/ holds the commands and what only a terminal needs (issue 20): work that grows there belongs in a room below. */
+const CLI_LINES_MAX = 2_500;
+
 describe('the layer map', () => {
+  it(`keeps cli/ to the commands: at most ${CLI_LINES_MAX.toLocaleString('en')} lines`, () => {
+    const files = readdirSync('cli', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const lines = files.reduce((sum, file) => sum + readFileSync(join('cli', file), 'utf8').split('\n').length - 1, 0);
+    expect(lines).toBeLessThanOrEqual(CLI_LINES_MAX);
+  });
+
   it('holds for the whole tree: no upward import, no command importing another, no loop', async () => {
     expect(await violations(process.cwd(), LAYERS)).toEqual([]);
   });
