@@ -7,12 +7,13 @@
 // one that retries harder, and no change at all each fail, saying why.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { exerciseById } from '../../training/exercises.ts';
-import { exec, LAB_ROOT, racelab, removeCopies, traineeCopy } from '../support/trainee-copy.ts';
+import { exec, LAB_ROOT, racelab, removeCopies, removeTemplates, traineeCopy } from '../support/trainee-copy.ts';
 
 const root = LAB_ROOT;
 afterEach(removeCopies);
+afterAll(removeTemplates);
 
 async function verify(dir: string, exercise: string) {
   const { code, stdout } = await racelab(dir, 'exercise', 'verify', exercise, '--json');
@@ -53,7 +54,7 @@ describe('the code exercises, as a trainee runs them', () => {
 
   it('fix: no change, a narrowed window, and a change outside the Enactor each fail, saying why', async () => {
     const dir = await traineeCopy('fix');
-    expect((await verify(dir, 'fix')).failing).toEqual(['the Enactor or its clean-up has a change of yours']);
+    expect(await refusedInProcess(dir, 'fix')).toEqual(['the Enactor or its clean-up has a change of yours']);
     // recheck-each-endpoint written by hand: a second look before each endpoint, outside the batch (the one call of
     // the move that starts the endpoint's attempts).
     edit(
@@ -77,7 +78,7 @@ describe('the code exercises, as a trainee runs them', () => {
     expect(narrowed.failing.find((says) => says.startsWith('answers: violated'))).toMatch(/racelab check --invariant answers shows how/);
     // Weakening the checker instead: refused before anything runs.
     edit(dir, 'explorer/invariants.ts', 'export', '// trainee was here\nexport');
-    expect((await verify(dir, 'fix')).failing).toEqual([
+    expect(await refusedInProcess(dir, 'fix')).toEqual([
       expect.stringMatching(/^only the Enactor and its clean-up may change .*: you changed explorer\/invariants\.ts$/),
     ]);
   });
@@ -145,7 +146,7 @@ describe('the code exercises, as a trainee runs them', () => {
     const dir = await traineeCopy('fix');
     // A module-level variable: the explorer keys an Enactor by its state value, and would not see it.
     edit(dir, 'lambdas/core/enactor.ts', '/** When the settings name no limit', 'export let seenStale = 0;\n\n/** When the settings name no limit');
-    expect((await verify(dir, 'fix')).failing).toEqual([
+    expect(await refusedInProcess(dir, 'fix')).toEqual([
       'your change keeps state in a module-level variable: keep what the Enactor carries in its state value (lambdas/core/enactor-state.ts)',
     ]);
     await exec('git', ['checkout', '--', 'lambdas/core/enactor.ts'], { cwd: dir });
@@ -160,7 +161,7 @@ describe('the code exercises, as a trainee runs them', () => {
 
   it('recover: unmodified, or with a change that does not recover, it fails; the answer key passes, though the race still empties an endpoint', async () => {
     const dir = await traineeCopy('recover');
-    expect((await verify(dir, 'recover')).failing).toEqual(['the Enactor or its clean-up has a change of yours']);
+    expect(await refusedInProcess(dir, 'recover')).toEqual(['the Enactor or its clean-up has a change of yours']);
     // Giving up quietly instead of recording "stuck" is a change, but not a recovery.
     edit(dir, 'lambdas/core/enactor.ts', "outcome: 'stuck'", "outcome: 'gave-up'");
     const quiet = await verify(dir, 'recover');

@@ -5,12 +5,13 @@
 // that is not a submission is named and skipped.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Collected } from '../../training/collect.ts';
 import type { Submission } from '../../training/submission.ts';
-import { exec, LAB_ROOT, racelab, removeCopies, traineeCopy } from '../support/trainee-copy.ts';
+import { exec, LAB_ROOT, racelab, removeCopies, removeTemplates, traineeCopy } from '../support/trainee-copy.ts';
 
 afterEach(removeCopies);
+afterAll(removeTemplates);
 
 describe('exercise submit and collect', () => {
   it('judges every submission again: the honest one scores, the forged one keeps only its claim', async () => {
