@@ -5,7 +5,7 @@
 // `exercise collect` judges every exercise again on the facilitator's lab, and
 // the local "passed" is shown beside that, never in its place.
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBounded } from '../scenario/read-bounded.ts';
 import { UsageError } from '../scenario/usage-error.ts';
 import type { Progress } from './progress.ts';
