@@ -117,6 +117,25 @@ export const deferring = {
   },
 };
 
+/**
+ * `import { env } from 'node:process'` (the AWS SDK's user agent does it) makes Node build that module's ES
+ * facade, which reads every property of `process`, allowedNodeEnvironmentFlags too: a set of every flag Node
+ * takes, slow to build (15 ms of CPU, at every start that loads the SDK). The bundle reads the same values from
+ * the global instead, each where it is imported (and only those: the reads are pure, so esbuild drops the rest).
+ */
+export const processFromGlobal = {
+  name: 'racelab-process',
+  setup(build) {
+    const NAMESPACE = 'racelab-process';
+    build.onResolve({ filter: /^(node:)?process$/ }, ({ path, kind }) => (kind === 'import-statement' ? { path, namespace: NAMESPACE } : undefined));
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
+      const names = Object.keys(process).filter((name) => name !== 'allowedNodeEnvironmentFlags' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const lines = ['export default process;', ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => process.${name})();`)];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** Compiles the CLI and the CDK app into a new build folder, makes it current, and returns it. */
 export async function build() {
   const { build: esbuild } = await import('esbuild');
@@ -143,7 +162,7 @@ export async function build() {
       ...common,
       entryPoints: entries.cli,
       external: UNBUNDLED,
-      plugins: [deferring],
+      plugins: [deferring, processFromGlobal],
       // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
       // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
       mainFields: ['module', 'main'],
