@@ -5,3 +5,7 @@ export declare function buildIsStale(): boolean;
 export declare function build(): Promise<string>;
 export declare function runEntry(name: 'racelab' | 'app'): Promise<void>;
 export declare function buildInputs(dir: string): string[];
+/** The esbuild plugin that leaves packages a bundled package imports but the CLI never calls out of the bundle, until first use. */
+export declare const deferring: import('esbuild').Plugin;
+/** The esbuild plugin that gives the bundle's imports of node:process the global `process`'s values. */
+export declare const processFromGlobal: import('esbuild').Plugin;

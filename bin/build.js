@@ -29,6 +29,21 @@ const SOURCE_DIRS = ['bin', 'cli', 'training', 'explorer', 'targets', 'report', 
  * the TypeScript loader themselves, and the CDK, which only the app loads.
  */
 const UNBUNDLED = ['classic-level', 'dynalite', 'esbuild', 'tsx', 'aws-cdk-lib', 'constructs'];
+/**
+ * Packages a bundled package imports at its top for work the CLI never asks of it, by importer: the CLI bundle
+ * gets a stand-in for each that loads the package from node_modules on first use, so a run does not load and
+ * compile 0.8 MB of code it never calls. aws-local-stepfunctions validates a definition with asl-validator (ajv,
+ * JSONata), which local/run-embedded.ts turns off, and invokes Lambda functions through the SDK, where every
+ * Task of an embedded run is bound to a local handler. The names are the ones the importer imports: a new one
+ * fails the build, never a run.
+ */
+const DEFERRED = {
+  'aws-local-stepfunctions': {
+    'asl-validator': ['default'],
+    '@aws-sdk/client-lambda': ['LambdaClient', 'InvokeCommand'],
+    '@aws-sdk/credential-providers': ['fromCognitoIdentityPool'],
+  },
+};
 /** Files besides the bundle's inputs that make a build stale. */
 const BUILD_FILES = ['bin/build.js', 'package-lock.json'];
 /** Builds no process started from can still be loading: older than this, and not current. */
@@ -75,6 +90,52 @@ export function buildIsStale() {
   }
 }
 
+/** The esbuild plugin that puts DEFERRED's stand-ins in place of the packages (exported for its test). */
+export const deferring = {
+  name: 'racelab-deferred',
+  setup(build) {
+    const NAMESPACE = 'racelab-deferred';
+    const names = [...new Set(Object.values(DEFERRED).flatMap(Object.keys))];
+    const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    // The stand-in's own require() of the package stays a require() at run time.
+    build.onResolve({ filter, namespace: NAMESPACE }, ({ path }) => ({ path, external: true }));
+    build.onResolve({ filter }, ({ path, importer }) => {
+      const by = Object.keys(DEFERRED).find((name) => importer.includes(`/node_modules/${name}/`));
+      return by && DEFERRED[by][path] ? { path, namespace: NAMESPACE, pluginData: DEFERRED[by][path] } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, ({ path, pluginData: exports }) => {
+      // Called or constructed, each export loads the package then; `require` is the bundle's (its banner).
+      const lines = [
+        `const load = (name) => { const module = require(${JSON.stringify(path)}); return name === 'default' && !module.__esModule ? module : module[name]; };`,
+      ];
+      for (const name of exports) {
+        const body = `return new.target ? new (load('${name}'))(...args) : load('${name}').apply(this, args);`;
+        lines.push(name === 'default' ? `export default function (...args) { ${body} }` : `export function ${name}(...args) { ${body} }`);
+      }
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * `import { env } from 'node:process'` (the AWS SDK's user agent does it) makes Node build that module's ES
+ * facade, which reads every property of `process`, allowedNodeEnvironmentFlags too: a set of every flag Node
+ * takes, slow to build (15 ms of CPU, at every start that loads the SDK). The bundle reads the same values from
+ * the global instead, each where it is imported (and only those: the reads are pure, so esbuild drops the rest).
+ */
+export const processFromGlobal = {
+  name: 'racelab-process',
+  setup(build) {
+    const NAMESPACE = 'racelab-process';
+    build.onResolve({ filter: /^(node:)?process$/ }, ({ path, kind }) => (kind === 'import-statement' ? { path, namespace: NAMESPACE } : undefined));
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
+      const names = Object.keys(process).filter((name) => name !== 'allowedNodeEnvironmentFlags' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const lines = ['export default process;', ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => process.${name})();`)];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** Compiles the CLI and the CDK app into a new build folder, makes it current, and returns it. */
 export async function build() {
   const { build: esbuild } = await import('esbuild');
@@ -101,6 +162,7 @@ export async function build() {
       ...common,
       entryPoints: entries.cli,
       external: UNBUNDLED,
+      plugins: [deferring, processFromGlobal],
       // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
       // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
       mainFields: ['module', 'main'],

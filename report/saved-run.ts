@@ -4,7 +4,7 @@
 // edited by hand: it is read within a size bound and checked against the
 // schema below, so each mistake is named (exit 2) before anything renders it.
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_ACTORS, EVENT_OUTCOMES, RUNNER } from '../lambdas/core/events.ts';
 import { CASCADE_LEVERS } from '../lambdas/core/cascade/settings.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCENARIOS_DIR } from './files.ts';
 import { scenarioSchema } from './schema.ts';
 

@@ -3,7 +3,7 @@
 // expect. Validated here; the same file drives the embedded target,
 // LocalStack and AWS. Its JSON Schema for editors is generated from this one
 // (scenario/json-schema.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventPattern, EventPatterns } from '../lambdas/core/event-pattern.ts';
 import { SAFEGUARDS } from '../lambdas/core/safeguards/index.ts';
 import { OUTCOMES } from '../lambdas/core/verdict.ts';

@@ -13,7 +13,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import { keptOf, replaceAtomically } from '../report/output-file.ts';
 import { UsageError } from '../scenario/usage-error.ts';
 

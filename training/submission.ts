@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBounded } from '../scenario/read-bounded.ts';
 import { UsageError } from '../scenario/usage-error.ts';
 import type { Progress } from './progress.ts';

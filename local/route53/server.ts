@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { aliasRecord, CHANGE_ACTIONS, RECORD_TYPES, type RecordChange, type RecordSet } from '../../lambdas/core/dns-records.ts';
 import { guardLoopback } from '../loopback-guard.ts';
 import { InvalidChangeBatchError, Route53Error, dnsName, type ChangeInfo, type HostedZoneInfo, type Route53Model, type Vpc } from './zone-model.ts';
