@@ -10,7 +10,7 @@
 // is its key, and a fork starts the move again from a copy of it. The Planner is
 // no trainee's to change: it is keyed by every result it received, and a fork
 // re-runs it from its start, fed those results.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalName, type RecordChange, type RecordSet } from '../lambdas/core/dns-records.ts';
 import { MOVES, runEnactor } from '../lambdas/core/enactor.ts';
 import { takeMove } from '../lambdas/core/enactor-driver.ts';
@@ -50,6 +50,11 @@ interface Actor {
   results: string[];
   /** The Planner: each result with its value, in order, so a fork can fast-forward it (shared, append-only, between an execution and its forks). */
   outcomes: Outcome[];
+  /**
+   * A fork's actor that has not run since the fork: it waits at its original's gate (same op, same footprint), and
+   * starts again only when that gate opens, when it must pass that very gate (`op`, after `results` results).
+   */
+  resume?: { op: string; results: number; fallback?: NodeJS.Immediate };
   /** The text as the reduced key holds it (and its symmetry signature), kept while the actor has not moved: most do not, step to step. */
   keyed?: { status: ActorStatus; state: string | undefined; length: number; text: string; signed?: { text: string; signature: string } };
   error?: string;
@@ -102,6 +107,8 @@ export class Execution {
   readonly trace: TraceStep[] = [];
   readonly events: RunEvent[] = [];
   private blocked: (() => void) | undefined;
+  /** Why an actor of a fork, started again, did not come back to the gate its original waits at: step throws it. */
+  private forkError: Error | undefined;
 
   private constructor(
     readonly config: ExplorerConfig,
@@ -117,37 +124,72 @@ export class Execution {
   /** The steady state before the race (g1 applied everywhere), then every actor up to its first gate. */
   static async start(config: ExplorerConfig, initial?: World): Promise<Execution> {
     const execution = new Execution(config, initial?.clone() ?? (await steadyState(config)));
-    execution.spawnPlanner([]);
-    for (const id of enactorIds(config)) execution.spawnEnactor(id, JSON.stringify(cycleState()), [], false);
+    execution.spawnPlanner(execution.newActor(PLANNER));
+    for (const id of enactorIds(config)) execution.spawnEnactor(execution.newActor(id, JSON.stringify(cycleState())), false);
     // Let each actor run to its first gate: nothing touches the world before one.
     await execution.actorsAtRest();
     return execution;
   }
 
   /**
-   * An independent copy of this execution at this point: the world is cloned; each Enactor starts the move it
-   * is in again from a copy of its state value, silently (what it recorded before its gate is in the copy's
-   * events already), up to the gate it waits at now; the Planner is re-run from its start, fed the results it
-   * already got (no gates, no world access), up to its gate.
+   * An independent copy of this execution at this point: the world is cloned; each actor waiting at a gate waits
+   * at the same gate in the copy, and starts again only when that gate opens (most never run in the copy: its
+   * branch soon meets a known state). Then an Enactor starts the move it is in again from a copy of its state value, silently
+   * (what it recorded before its gate is in the copy's events already), up to that gate; the Planner is re-run
+   * from its start, fed the results it already got (no gates, no world access), up to it. Nothing before an
+   * actor's first gate touches the world, so starting it again later, on the copy's world as it is then, reaches
+   * the same gate as starting it at the fork would.
    */
   async fork(): Promise<Execution> {
     const copy = new Execution(this.config, this.world.clone());
     copy.trace.push(...this.trace);
     copy.events.push(...this.events);
     for (const actor of this.actors) {
-      if (actor.status === 'done' || actor.status === 'failed') copy.actors.push({ ...actor, pending: undefined });
-      else if (actor.id === PLANNER) copy.spawnPlanner(actor.outcomes);
-      else copy.spawnEnactor(actor.id, actor.state!, actor.results, true);
+      if (actor.status === 'done' || actor.status === 'failed') {
+        copy.actors.push({ ...actor, pending: undefined });
+        continue;
+      }
+      const { op, footprint } = actor.pending!;
+      // The results (the key holds them) and outcomes as they are now: the original goes on receiving more.
+      const waiting: Actor = {
+        id: actor.id,
+        status: 'waiting',
+        state: actor.state,
+        results: [...actor.results],
+        outcomes: [...actor.outcomes],
+        keyed: actor.keyed,
+      };
+      waiting.pending = { op, footprint, open: () => copy.startAgain(waiting, op) };
+      copy.actors.push(waiting);
     }
-    await copy.actorsAtRest();
-    copy.actors.forEach((actor, i) => {
-      const original = this.actors[i]!;
-      if (actor.status === 'running') throw new Error(`fork: ${actor.id} did not reach its gate again`);
-      // The same call, after the same number of results: an Enactor's state text is the original's by construction.
-      if (actor.status !== original.status || actor.pending?.op !== original.pending?.op || actor.results.length !== original.results.length)
-        throw new Error(`fork: ${actor.id} started again from its state and reached another call (is its code deterministic?)`);
-    });
     return copy;
+  }
+
+  /**
+   * A fork's actor's gate opened: starts it again (see fork), to pass that gate at once. If it does not come back
+   * to it, by promise callbacks alone, it is not the deterministic code the fork relies on: step says so.
+   */
+  private startAgain(actor: Actor, op: string): void {
+    actor.resume = { op, results: actor.results.length };
+    if (actor.id === PLANNER) {
+      // The fast-forward gives it every result again.
+      actor.results = [];
+      this.spawnPlanner(actor);
+    } else {
+      this.spawnEnactor(actor, true);
+    }
+    const resume = actor.resume;
+    // Unless it passed its gate already (the usual case), give it until the next turn of the event loop.
+    if (resume) resume.fallback = setImmediate(() => this.failedToResume(actor, `fork: ${actor.id} did not reach its gate again`));
+  }
+
+  /** An actor of a fork, started again, missed the gate its original waits at. */
+  private failedToResume(actor: Actor, message: string): void {
+    if (!actor.resume) return;
+    clearImmediate(actor.resume.fallback);
+    actor.resume = undefined;
+    this.forkError ??= new Error(message);
+    this.blocked?.();
   }
 
   /** The world before the race: g1 applied to every endpoint. Start executions from clones of it. */
@@ -214,6 +256,7 @@ export class Execution {
     const blocked = new Promise<void>((resolve) => (this.blocked = resolve));
     open();
     await blocked;
+    if (this.forkError) throw this.forkError;
   }
 
   /**
@@ -252,15 +295,20 @@ export class Execution {
     return { key: hashed(form.text), position: [0, ...form.position.map((k) => k + 1)] };
   }
 
-  /**
-   * Starts the Planner. With `replayed` outcomes, its first port calls are answered from them (a fork
-   * fast-forwarding), the rest gate live.
-   */
-  private spawnPlanner(outcomes: readonly Outcome[]): void {
-    // A copy: the original goes on receiving results after the fork.
-    const replayed = [...outcomes];
-    const actor: Actor = { id: PLANNER, status: 'running', results: [], outcomes: [...replayed] };
+  /** A new actor, running up to its first gate, in the execution's actors. */
+  private newActor(id: string, state?: string): Actor {
+    const actor: Actor = { id, status: 'running', state, results: [], outcomes: [] };
     this.actors.push(actor);
+    return actor;
+  }
+
+  /**
+   * Starts the Planner. With outcomes already (a fork's, starting again), its first port calls are answered from
+   * them (fast-forwarding), the rest gate live.
+   */
+  private spawnPlanner(actor: Actor): void {
+    // A copy: live calls add to the actor's outcomes.
+    const replayed = [...actor.outcomes];
     let calls = 0;
     let silent = replayed.length > 0;
     const live = this.liveGate(actor);
@@ -298,9 +346,8 @@ export class Execution {
    * move again, silent until its first call. Enforces the one-call rule: a move that makes a second call on the
    * world fails the Enactor, naming the move, since what it holds at the second call is not its state value.
    */
-  private spawnEnactor(id: string, state: string, results: readonly string[], resumed: boolean): void {
-    const actor: Actor = { id, status: 'running', state, results: [...results], outcomes: [] };
-    this.actors.push(actor);
+  private spawnEnactor(actor: Actor, resumed: boolean): void {
+    const { id } = actor;
     let silent = resumed;
     let calls: string[] = [];
     let overrun: string | undefined;
@@ -349,13 +396,24 @@ export class Execution {
   private liveGate(actor: Actor): Gate {
     return (describe, run) => {
       const { op, footprint } = typeof describe === 'function' ? describe() : describe;
-      const opened = footprint
-        ? new Promise<void>((open) => {
-            actor.status = 'waiting';
-            actor.pending = { op, footprint, open };
-            this.blocked?.();
-          })
-        : Promise.resolve();
+      const { resume } = actor;
+      if (resume && footprint) {
+        // A fork's actor started again: this is the gate that opened, if it is the same call after the same results.
+        if (op !== resume.op || actor.results.length !== resume.results) {
+          this.failedToResume(actor, `fork: ${actor.id} started again from its state and reached another call (is its code deterministic?)`);
+          return new Promise<never>(() => {});
+        }
+        clearImmediate(resume.fallback);
+        actor.resume = undefined;
+      }
+      const opened =
+        footprint && !resume
+          ? new Promise<void>((open) => {
+              actor.status = 'waiting';
+              actor.pending = { op, footprint, open };
+              this.blocked?.();
+            })
+          : Promise.resolve();
       return opened.then(async () => {
         try {
           const result = await run();
@@ -379,6 +437,8 @@ export class Execution {
   /** Runs an actor's program to its end, which the execution learns as it comes. */
   private run(actor: Actor, program: () => Promise<unknown>): void {
     const finish = (status: ActorStatus, error?: string) => {
+      // A fork's actor started again that ended before the gate its original waits at.
+      this.failedToResume(actor, `fork: ${actor.id} started again from its state and reached another call (is its code deterministic?)`);
       actor.status = status;
       actor.error = error;
       this.blocked?.();
@@ -444,8 +504,7 @@ function gatedStore(world: World, gate: Gate): PlanStore {
 
 function gatedZone(world: World, gate: Gate): DnsZone {
   const zone = new MemoryDnsZone(world.zone);
-  // Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock".
-  const key = (name: string) => `name:${canonicalName(name).split('.').reverse().join('/')}`;
+  const key = nameKey;
   return {
     // Lazy, as the batch's: a fork's fast-forward passes many reads, and builds no keys for them.
     recordsUnder: (name: string) =>
@@ -461,9 +520,40 @@ function gatedZone(world: World, gate: Gate): DnsZone {
           const targets = changes.flatMap((c) => (c.record.alias && c.action !== 'DELETE' ? [key(c.record.alias.target)] : []));
           return call(`zone.change ${describeBatch(changes)}`, { reads: [...touched, ...targets], writes: touched });
         },
-        () => zone.change(changes),
+        () => withoutStacks(() => zone.change(changes)),
       ),
   };
+}
+
+/** Each name's footprint key, by the name: the search builds them for every call on the zone, over a few dozen names. */
+const nameKeys = new Map<string, string>();
+
+/** Labels outermost first, so the keys under a name share its prefix: "name:internal/lab/ep" holds "name:internal/lab/ep/_lock". */
+function nameKey(name: string): string {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    // Bounded, whatever names the code under test makes up.
+    if (nameKeys.size >= 10_000) nameKeys.clear();
+    key = `name:${canonicalName(name).split('.').reverse().join('/')}`;
+    nameKeys.set(name, key);
+  }
+  return key;
+}
+
+/**
+ * Runs a call on the zone model with no stack traces captured. A lost lock or a stale batch is a rejection the
+ * search meets at step after step, and V8 captures an error's stack when the error is made; nothing reads these
+ * stacks: the search keys and reports an actor's failure by its name and message alone. The model has no I/O, so
+ * its errors are made during the call, and the limit is back before anything else runs.
+ */
+function withoutStacks<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export function enactorContext(
@@ -521,7 +611,8 @@ function describeBatch(changes: RecordChange[]): string {
 }
 
 function hashed(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  // One call, no Hash object: the search hashes every state it reaches.
+  return hash('sha1', text, 'base64');
 }
 
 /** One result as the state key holds it: the call and what it returned. */
