@@ -44,6 +44,11 @@ export class MemoryLab implements ScenarioLab {
   /** A gate's read: the number of this run's events matching the gate's pattern (any of a list). */
   async gateQuery(input: unknown, pattern: EventPatterns): Promise<{ Count: number }> {
     const runId = (input as { ExpressionAttributeValues: { ':runId': { S: string } } }).ExpressionAttributeValues[':runId'].S;
-    return { Count: (await this.events.list(runId)).filter((event) => matchesAny(event, pattern)).length };
+    // A count needs neither the log's order nor copies of its events: the gates poll it hundreds of times a run.
+    // Still one microtask long, as the list's read was: the order of what runs in the same instant stays as it was.
+    await undefined;
+    let count = 0;
+    for (const event of this.events.events) if (event.runId === runId && matchesAny(event, pattern)) count++;
+    return { Count: count };
   }
 }

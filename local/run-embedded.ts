@@ -216,9 +216,27 @@ function failureOf(error: unknown): { error: string; cause: string } {
   return { error: inner.name, cause: inner.message };
 }
 
+/**
+ * The machine and its task table, built once per scenario and events table: a sweep plays one scenario hundreds
+ * of times, and the definition is a pure function of the two. A StateMachine keeps no state between runs (each
+ * run makes its own executors), and neither it nor the runner changes the definition or the table.
+ */
+const machines = new WeakMap<Scenario, Map<string, { machine: StateMachine; tasks: Record<string, TaskEntry> }>>();
+
+function machineFor(scenario: Scenario, eventsTable: string): { machine: StateMachine; tasks: Record<string, TaskEntry> } {
+  let byTable = machines.get(scenario);
+  if (!byTable) machines.set(scenario, (byTable = new Map()));
+  let built = byTable.get(eventsTable);
+  if (!built) {
+    const { definition, tasks } = buildScenarioDefinition(scenario);
+    built = { machine: stateMachine(substitutePlaceholders(definition, { functionArns: NEVER_CALLED_ARNS, eventsTable })), tasks };
+    byTable.set(eventsTable, built);
+  }
+  return built;
+}
+
 export async function runScenarioEmbedded(lab: ScenarioLab, scenario: Scenario, options: EmbeddedRunOptions): Promise<EmbeddedRun> {
-  const { definition, tasks } = buildScenarioDefinition(scenario);
-  const machine = stateMachine(substitutePlaceholders(definition, { functionArns: NEVER_CALLED_ARNS, eventsTable: lab.tables.events }));
+  const { machine, tasks } = machineFor(scenario, lab.tables.events);
   const latency = latencyFor(scenario, options);
   const simulation = Simulation.start(latency, Math.ceil(Date.now() / 1000) * 1000, lab.realIo);
   let failure: EmbeddedRun['failure'];

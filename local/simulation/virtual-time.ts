@@ -48,6 +48,8 @@ interface Waiter {
 }
 
 let installed: VirtualTime | undefined;
+/** fake-timers' API over this process's globals, made at the first install: it builds the whole API each time it is called. */
+let fakeTimers: ReturnType<typeof withGlobal> | undefined;
 
 export class VirtualTime {
   private readonly waiting: Waiter[] = [];
@@ -62,7 +64,8 @@ export class VirtualTime {
   /** Installs the virtual clock at `startMs`. One at a time per process: the clock is global. */
   static install(startMs: number): VirtualTime {
     if (installed) throw new Error('a virtual clock is already running in this process; embedded runs cannot overlap');
-    const clock = withGlobal(globalThis).install({ now: startMs, toFake: [...FAKED], shouldClearNativeTimers: true });
+    fakeTimers ??= withGlobal(globalThis);
+    const clock = fakeTimers.install({ now: startMs, toFake: [...FAKED], shouldClearNativeTimers: true });
     installed = new VirtualTime(clock);
     return installed;
   }

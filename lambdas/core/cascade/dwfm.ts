@@ -161,13 +161,15 @@ function second(state: DwfmState, leases: number[], t: number, reachable: boolea
   if (reachable) for (let d = 0; d < leases.length; d++) if (leases[d]! > t && leases[d]! - t <= leaseSeconds / 2) leases[d] = t + leaseSeconds;
 
   // Droplets whose lease lapsed ask DWFM for one, every second, unless DWFM has them already or they are backing off.
-  const booked = new Set<number>(state.inFlight.flatMap((a) => a.droplets));
+  // A mark per droplet rather than a Set: this runs every second of every tick, over the whole fleet.
+  const booked = new Uint8Array(leases.length);
+  for (const attempt of state.inFlight) for (const d of attempt.droplets) booked[d] = 1;
   const backedOff = state.backingOff.filter((b) => b.at > t);
   const returning = new Map(state.backingOff.filter((b) => b.at <= t).map((b) => [b.droplet, b.tries]));
-  for (const b of backedOff) booked.add(b.droplet);
+  for (const b of backedOff) booked[b.droplet] = 1;
   state.backingOff = backedOff;
   const asking: number[] = [];
-  for (let d = 0; d < leases.length; d++) if (leases[d]! <= t && !booked.has(d)) asking.push(d);
+  for (let d = 0; d < leases.length; d++) if (leases[d]! <= t && !booked[d]) asking.push(d);
   // Admission control by queue size: while the attempts in flight fill the queue, a droplet's request is refused (it asks again).
   const queued = state.inFlight.reduce((sum, a) => sum + a.droplets.length, 0);
   const admitted = admission ? asking.slice(0, Math.max(0, settings.dwfm.queueMax - queued)) : asking;
@@ -206,6 +208,7 @@ function second(state: DwfmState, leases: number[], t: number, reachable: boolea
     } else still.push(attempt);
   }
   state.inFlight = still;
-  const valid = leases.filter((expiry) => expiry > t + 1).length;
+  let valid = 0;
+  for (const expiry of leases) if (expiry > t + 1) valid++;
   return { second: t, validLeases: valid, inFlight, established, timedOut };
 }
