@@ -3,7 +3,8 @@ export declare const ROOT: string;
 export declare function currentBuild(): string | undefined;
 export declare function buildIsStale(): boolean;
 export declare function build(): Promise<string>;
-export declare function runEntry(name: 'racelab' | 'app'): Promise<void>;
+export declare function buildJudge(): Promise<string>;
+export declare function runEntry(name: 'racelab' | 'app' | 'judge'): Promise<void>;
 export declare function buildInputs(dir: string): string[];
 /** The esbuild plugin that leaves packages a bundled package imports but the CLI never calls out of the bundle, until first use. */
 export declare const deferring: import('esbuild').Plugin;

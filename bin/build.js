@@ -60,7 +60,7 @@ function entryPoints() {
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
-  return { cli: { racelab: 'bin/racelab.ts', ...workers }, app: { app: 'bin/app.ts' } };
+  return { cli: { racelab: 'bin/racelab.ts', ...workers }, judge: { judge: 'bin/judge.ts', ...workers }, app: { app: 'bin/app.ts' } };
 }
 
 /** The folder of the build in use, if there is one. */
@@ -136,13 +136,9 @@ export const processFromGlobal = {
   },
 };
 
-/** Compiles the CLI and the CDK app into a new build folder, makes it current, and returns it. */
-export async function build() {
-  const { build: esbuild } = await import('esbuild');
-  const name = `build-${Date.now()}-${process.pid}`;
-  const out = join(DIST, name);
-  const entries = entryPoints();
-  const common = {
+/** esbuild's options for a build of the CLI's code into `out`: shared by the CLI's build and the judge's. */
+function codeOptions(out) {
+  return {
     absWorkingDir: ROOT,
     outdir: out,
     bundle: true,
@@ -157,20 +153,29 @@ export async function build() {
     // A failed build falls back to tsx (runEntry); its errors are told under RACELAB_DEBUG only.
     logLevel: 'silent',
   };
+}
+
+/** The CLI's own options beyond codeOptions: what it bundles, and how (the judge's build shares them). */
+const BUNDLED_PACKAGES = {
+  external: UNBUNDLED,
+  plugins: [deferring, processFromGlobal],
+  // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
+  // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
+  banner: { js: "import { createRequire as __racelabRequire } from 'node:module'; const require = __racelabRequire(import.meta.url);" },
+};
+
+/** Compiles the CLI and the CDK app into a new build folder, makes it current, and returns it. */
+export async function build() {
+  const { build: esbuild } = await import('esbuild');
+  const name = `build-${Date.now()}-${process.pid}`;
+  const out = join(DIST, name);
+  const entries = entryPoints();
   const [cli, app] = await Promise.all([
-    esbuild({
-      ...common,
-      entryPoints: entries.cli,
-      external: UNBUNDLED,
-      plugins: [deferring, processFromGlobal],
-      // A package's ES module build first (as the Lambda bundles, infra/lab-function.ts): the `await import()`
-      // of a CommonJS package in a split bundle has only a default export, so `{ Route53Client }` would be undefined.
-      mainFields: ['module', 'main'],
-      // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
-      banner: { js: "import { createRequire as __racelabRequire } from 'node:module'; const require = __racelabRequire(import.meta.url);" },
-    }),
+    esbuild({ ...codeOptions(out), ...BUNDLED_PACKAGES, entryPoints: entries.cli }),
     // The CDK app runs once per synth and loads aws-cdk-lib, which stays a package: no bundling of packages.
-    esbuild({ ...common, entryPoints: entries.app, packages: 'external' }),
+    esbuild({ ...codeOptions(out), entryPoints: entries.app, packages: 'external' }),
   ]);
   const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(app.metafile.inputs)])].filter(
     (file) => !file.startsWith('node_modules/') && !file.includes(':'),
@@ -186,6 +191,17 @@ export async function build() {
 }
 
 /**
+ * Compiles the pristine judge (bin/judge.ts) and the worker threads it starts into a build folder of its own, and
+ * returns it. Never current: the judge runs once, in a copy of the lab made for it and removed after.
+ */
+export async function buildJudge() {
+  const { build: esbuild } = await import('esbuild');
+  const out = join(DIST, `build-judge-${Date.now()}-${process.pid}`);
+  await esbuild({ ...codeOptions(out), ...BUNDLED_PACKAGES, entryPoints: entryPoints().judge });
+  return out;
+}
+
+/**
  * Runs an entry point of bin/ ('racelab', the CLI; 'app', the CDK app) from the build in use,
  * compiling first if a source file changed since, so it starts without compiling TypeScript
  * and runs the code as it is in the working tree. Without esbuild (an install without dev
@@ -195,10 +211,11 @@ export async function runEntry(name) {
   // V8's code cache on disk (Node 22.1 and later; NODE_COMPILE_CACHE names its folder): the
   // next process skips compiling the bundle. On older Node the call is simply not there.
   module.enableCompileCache?.();
-  let dir = currentBuild();
-  if (buildIsStale()) {
+  // The judge is compiled afresh each time: it runs once, in a fresh copy of the lab.
+  let dir = name === 'judge' ? undefined : currentBuild();
+  if (name === 'judge' || buildIsStale()) {
     try {
-      dir = await build();
+      dir = name === 'judge' ? await buildJudge() : await build();
     } catch (error) {
       if (process.env.RACELAB_DEBUG) process.stderr.write(`racelab: could not compile bin/${name}.ts (${error.message}); loading it through tsx\n`);
       dir = undefined;

@@ -2,7 +2,7 @@
 // copy of the lab at the exercise's start commit (git archive), with only the
 // files the exercise allows taken from the trainee's tree, runs the change
 // checks, the explorer, the invariants and the verifier in its own process
-// (`racelab exercise judge`, hidden). An edit to the verifier, the explorer or
+// (bin/judge.ts, compiled there first). An edit to the verifier, the explorer or
 // the safeguards in the trainee's tree is never run; it only fails the check
 // that the change stays in its files. The start commit comes from git
 // (start-commit.ts), not from the progress file.
@@ -71,7 +71,7 @@ export async function pristineCopy(request: JudgeRequest): Promise<string> {
   }
 }
 
-/** Verify, judged by the pristine copy's own `racelab exercise judge`; the copy is removed afterwards. */
+/** Verify, judged by the pristine copy's own judge (bin/judge.ts); the copy is removed afterwards. */
 export async function judgeInPristineCopy(request: JudgeRequest): Promise<VerifyResult> {
   let dir: string;
   try {
@@ -82,8 +82,8 @@ export async function judgeInPristineCopy(request: JudgeRequest): Promise<Verify
     ]);
   }
   try {
-    const answers = Object.entries(request.answers).flatMap(([key, value]) => ['--answer', `${key}=${value}`]);
-    const args = [join(dir, 'bin', 'racelab.js'), 'exercise', 'judge', request.exercise.id, '--root', request.root, '--base', request.base, ...answers];
+    const answers = JSON.stringify(request.answers);
+    const args = [join(dir, 'bin', 'judge.js'), request.exercise.id, '--root', request.root, '--base', request.base, '--answers', answers];
     const stdout = await run(process.execPath, args, { cwd: request.root, inheritStderr: true, signal: request.signal }).catch(
       (error: Error & { stdout?: string }) => error.stdout ?? Promise.reject(error),
     );

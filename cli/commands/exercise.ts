@@ -2,7 +2,6 @@
 // score and reset; progress is kept in .racelab-training.json in the working
 // tree, so a session survives restarts.
 import { Command } from 'commander';
-import { processEnvironment } from '../../infra/environment.ts';
 import { collect, exitWith } from '../command-options.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { VerifyResult } from '../../training/exercise-model.ts';
@@ -81,13 +80,6 @@ Examples:
     .option('--force', 'let --html replace a file that is not an earlier collect page, or write through a symbolic link')
     .action(async (dir: string, options: CollectOptions) => exitWith(await collectRoom(dir, options)));
   // Run by verify, from a pristine copy of the lab (training/pristine-judge.ts); not for people.
-  exercise
-    .command('judge', { hidden: true })
-    .argument('<exercise>')
-    .requiredOption('--root <dir>')
-    .requiredOption('--base <commit>')
-    .option('--answer <key=value>', '', collect, [])
-    .action(async (id: string, options: { answer: string[]; root: string; base: string }) => exitWith(await judgeHere(id, options)));
   exercise
     .command('score')
     .description('your scorecard')
@@ -277,14 +269,6 @@ function printOutcome(id: string, outcome: VerifyResult, options: JsonOption): v
     for (const item of outcome.checks) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.says}\n`);
     process.stdout.write(outcome.passed ? `PASS: ${id}\n` : `not yet: ${id} (racelab exercise hint ${id} for a hint)\n`);
   }
-}
-
-/** The hidden `exercise judge`: verify in this process, on this copy of the lab, of the tree at --root; JSON out. */
-async function judgeHere(id: string, options: { answer: string[]; root: string; base: string }): Promise<number> {
-  const { exercise } = await find(id);
-  const outcome = await exercise.verify({ answers: parseAnswers(options.answer), env: processEnvironment(), base: options.base, root: options.root });
-  process.stdout.write(`${JSON.stringify(outcome)}\n`);
-  return EXIT.ok;
 }
 
 interface SubmitOptions {
