@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { exerciseById } from '../../training/exercises.ts';
+import { judgeInPristineCopy } from '../../training/pristine-judge.ts';
 import { exec, LAB_ROOT, racelab, removeCopies, removeTemplates, traineeCopy } from '../support/trainee-copy.ts';
 
 const root = LAB_ROOT;
@@ -140,6 +141,18 @@ describe('the code exercises, as a trainee runs them', () => {
     expect(forged.passed).toBe(false);
     expect(forged.failing[0]).toMatch(/^\.racelab-training\.json names start commit [0-9a-f]{12}, but exercise start recorded [0-9a-f]{12} in git/);
     expect(forged.failing[1]).toMatch(/you changed explorer\/invariants\.ts$/);
+  });
+
+  it('fix: a start commit older than the judge (no bin/judge.js) is named, with the fix', async () => {
+    const dir = await traineeCopy('fix');
+    await exec('git', ['-c', 'user.email=t@lab', '-c', 'user.name=t', 'rm', '-q', 'bin/judge.js'], { cwd: dir });
+    await exec('git', ['-c', 'user.email=t@lab', '-c', 'user.name=t', 'commit', '-qm', 'a lab from before the judge'], { cwd: dir });
+    const { stdout: base } = await exec('git', ['rev-parse', 'HEAD'], { cwd: dir });
+    const outcome = await judgeInPristineCopy({ exercise: exerciseById('fix')!, answers: {}, root: dir, base: base.trim() });
+    expect(outcome).toEqual({
+      passed: false,
+      checks: [{ ok: false, says: `your start commit ${base.slice(0, 12)} is older than this lab's judge: run racelab exercise start fix again` }],
+    });
   });
 
   it('fix: state kept outside the state value is refused; a move that makes two calls fails, saying to split it', async () => {
