@@ -27,12 +27,15 @@ export function operatorHandler(deps: LabDeps) {
       }
       if (input.action === 'freeze' || input.action === 'unfreeze') {
         const thrown = input.action === 'freeze';
+        // Stamped when the write starts: an actor that meets the switch reads it after the write lands, and may record
+        // that before this handler records (events are ordered by time), which would put the effect before its cause.
+        const at = deps.clock.now();
         await deps.killSwitch.set({ thrown, by: 'operator' });
         const detail = thrown
           ? 'kill switch thrown: the Planner and every Enactor stop before their next change'
           : 'kill switch released: the automation goes on';
         const outcome = OPERATOR_STEPS[input.action].outcome;
-        await record({ step: 'operate', outcome, detail });
+        await deps.events.append({ runId: input.runId, at, actor: 'operator', step: 'operate', outcome, detail });
         return { continue: true, status: outcome };
       }
       const { outcome, change } = OPERATOR_STEPS[input.action];
