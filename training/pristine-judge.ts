@@ -81,13 +81,12 @@ export async function judgeInPristineCopy(request: JudgeRequest): Promise<Verify
       check(false, `verify copies the lab at your start commit ${request.base.slice(0, 12)} with git, and could not (${(error as Error).message})`),
     ]);
   }
-  const judge = join(dir, 'bin', 'judge.js');
-  if (!existsSync(judge)) {
-    rmSync(dir, { recursive: true, force: true });
-    const id = request.exercise.id;
-    return result([check(false, `your start commit ${request.base.slice(0, 12)} is older than this lab's judge: run racelab exercise start ${id} again`)]);
-  }
   try {
+    const judge = join(dir, 'bin', 'judge.js');
+    if (!existsSync(judge)) {
+      const id = request.exercise.id;
+      return result([check(false, `your start commit ${request.base.slice(0, 12)} is older than this lab's judge: run racelab exercise start ${id} again`)]);
+    }
     const answers = JSON.stringify(request.answers);
     const args = [judge, request.exercise.id, '--root', request.root, '--base', request.base, '--answers', answers];
     const stdout = await run(process.execPath, args, { cwd: request.root, inheritStderr: true, signal: request.signal }).catch(
